@@ -1,0 +1,87 @@
+package org.mmspec;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.mmspec.check.CheckSuite;
+import org.mmspec.check.ExhaustiveModel;
+import org.mmspec.check.Manifest;
+import org.mmspec.check.ModelRun;
+import org.mmspec.check.Progress;
+
+/**
+ * Every check the project runs, in one place: the property suites of each component and the
+ * exhaustive models under {@code models/}. {@code mmspec check} prints one table row per entry,
+ * and the test suite runs the same entries, so the command and the tests cannot drift apart.
+ */
+public final class Catalog {
+    private Catalog() {
+    }
+
+    /** The random, exhaustive and inductive suites of every component, in the order of the spec. */
+    public static List<CheckSuite> suites() {
+        List<CheckSuite> all = new ArrayList<>();
+        return all;
+    }
+
+    /** The models under {@code models/}, each with a manifest. */
+    public static List<ExhaustiveModel> models() {
+        List<ExhaustiveModel> all = new ArrayList<>();
+        return all;
+    }
+
+    /** The model with this folder name. */
+    public static ExhaustiveModel model(String name) {
+        return models().stream().filter(m -> m.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no model named " + name + "; known: "
+                        + models().stream().map(ExhaustiveModel::name).toList()));
+    }
+
+    /** One check-table row per configuration of every model in the given profiles. */
+    public static List<CheckSuite> modelSuites(boolean includeHeavy) {
+        List<CheckSuite> out = new ArrayList<>();
+        for (ExhaustiveModel model : models()) {
+            Manifest manifest = Manifest.load(model.name());
+            for (String config : manifest.configs()) {
+                if (!includeHeavy && !manifest.profile(config).equals("ci")) {
+                    continue;
+                }
+                out.add(modelSuite(model, manifest, config));
+            }
+        }
+        return out;
+    }
+
+    private static CheckSuite modelSuite(ExhaustiveModel model, Manifest manifest, String config) {
+        return new CheckSuite() {
+            @Override
+            public String component() {
+                return model.component();
+            }
+
+            @Override
+            public String name() {
+                return "models/" + model.name() + " [" + config + "] " + manifest.bounds(config)
+                        + (manifest.expect(config).equals("pass") ? "" : " expect " + manifest.expect(config));
+            }
+
+            @Override
+            public Kind kind() {
+                return Kind.EXHAUSTIVE;
+            }
+
+            @Override
+            public List<String> invariantIds() {
+                return model.build(manifest.bounds(config)).invariants().ids();
+            }
+
+            @Override
+            public Result run() {
+                var r = ModelRun.explore(model, manifest, config, Progress.every(java.time.Duration.ofSeconds(5), System.err));
+                List<String> drift = ModelRun.drift(manifest, config, r);
+                return new Result(r.distinctStates(), r.elapsed(), drift.isEmpty(),
+                        drift.isEmpty() ? r.summary() : String.join("\n", drift));
+            }
+        };
+    }
+}

@@ -1,0 +1,29 @@
+package org.mmspec.check;
+
+/**
+ * Limits of one exhaustive exploration. The search stops expanding states at {@code maxDepth}
+ * and stops altogether after {@code maxStates} distinct states; either way the result says the
+ * search was not complete.
+ *
+ * @param maxDepth the deepest level expanded (the initial states are depth 0)
+ * @param maxStates the most distinct states kept
+ */
+public record ExploreBounds(int maxDepth, long maxStates) {
+    public static final long DEFAULT_MAX_STATES = 20_000_000L;
+
+    public ExploreBounds {
+        if (maxDepth < 0 || maxStates < 1) {
+            throw new IllegalArgumentException("bounds must be non-negative: depth " + maxDepth + ", states " + maxStates);
+        }
+    }
+
+    /** Explore to {@code depth}, with the default state cap. */
+    public static ExploreBounds depth(int depth) {
+        return new ExploreBounds(depth, DEFAULT_MAX_STATES);
+    }
+
+    /** Explore until no new state appears, with the default state cap. */
+    public static ExploreBounds unbounded() {
+        return new ExploreBounds(Integer.MAX_VALUE, DEFAULT_MAX_STATES);
+    }
+}

@@ -1,0 +1,38 @@
+package org.mmspec.check;
+
+import java.util.List;
+
+/**
+ * A component as a graph of states for exhaustive exploration: initial states, the labelled
+ * successors of each state, a canonical key, and the invariants every reachable state must keep.
+ *
+ * <p>States must be treated as immutable once handed to the explorer: {@link #successors} builds
+ * new states rather than changing {@code state}. For interleavings of per-CPU steps, each
+ * enabled step of each CPU is one successor, labelled with the CPU and the step.
+ *
+ * @param <S> the state type
+ */
+public interface TransitionSystem<S> {
+    /** Receives one successor state and the label of the transition that reached it. */
+    @FunctionalInterface
+    interface Successors<S> {
+        void add(String label, S next);
+    }
+
+    /** A short name used in reports. */
+    String name();
+
+    List<S> initialStates();
+
+    /** Reports every successor of {@code state}; may throw to report a failed transition. */
+    void successors(S state, Successors<S> out);
+
+    /**
+     * A canonical encoding: two states with equal keys are the same state for the search. A key
+     * that maps symmetric states (interchangeable CPUs, say) to one value is a symmetry
+     * reduction, and must preserve every invariant's verdict.
+     */
+    Object key(S state);
+
+    InvariantSet<S> invariants();
+}

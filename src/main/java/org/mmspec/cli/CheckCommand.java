@@ -1,0 +1,100 @@
+package org.mmspec.cli;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import org.mmspec.Catalog;
+import org.mmspec.check.CheckSuite;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Runs every suite and model at its default bounds and prints the check table. */
+@Command(name = "check", mixinStandardHelpOptions = true,
+        description = "Run every property suite and model at its default bounds and print a table:"
+                + " component, invariant IDs, states explored or cases run, time, result.")
+final class CheckCommand implements Callable<Integer> {
+
+    @Parameters(arity = "0..*", paramLabel = "COMPONENT", description = "Only these components (default: all).")
+    List<String> components = new ArrayList<>();
+
+    @Option(names = "--heavy", description = "Also run the model configurations of the heavy profile.")
+    boolean heavy;
+
+    @Option(names = "--seed", description = "Master seed for the random suites (default: fresh).")
+    Long seed;
+
+    @Option(names = "--runs", description = "Runs per random suite (default: ${DEFAULT-VALUE}).")
+    int runs = 100;
+
+    @Option(names = "--scale", description = "Multiplier for runs and steps of the random suites (default: ${DEFAULT-VALUE}).")
+    int scale = 1;
+
+    @Option(names = "--verbose", description = "Print each failing suite's full report.")
+    boolean verbose = true;
+
+    @Override
+    public Integer call() {
+        if (seed != null) {
+            System.setProperty("mmspec.seed", String.valueOf(seed));
+        }
+        System.setProperty("mmspec.runs", String.valueOf(runs));
+        System.setProperty("mmspec.scale", String.valueOf(scale));
+        List<CheckSuite> suites = new ArrayList<>(Catalog.suites());
+        suites.addAll(Catalog.modelSuites(heavy));
+        suites.removeIf(s -> !components.isEmpty() && !components.contains(s.component()));
+        if (suites.isEmpty()) {
+            System.err.println("no suites match " + components);
+            return 2;
+        }
+        return CheckTable.runAndPrint(suites, System.out, verbose);
+    }
+
+    /** Formats the table; kept apart so tests can render it. */
+    static final class CheckTable {
+        private CheckTable() {
+        }
+
+        static int runAndPrint(List<CheckSuite> suites, PrintStream out, boolean verbose) {
+            String fmt = "%-10s %-58s %-34s %16s %9s  %s%n";
+            out.printf(fmt, "COMPONENT", "SUITE", "INVARIANTS", "STATES/CASES", "TIME", "RESULT");
+            int failed = 0;
+            List<String> reports = new ArrayList<>();
+            long start = System.nanoTime();
+            for (CheckSuite s : suites) {
+                CheckSuite.Result r;
+                try {
+                    r = s.run();
+                } catch (RuntimeException | AssertionError e) {
+                    r = new CheckSuite.Result(0, java.time.Duration.ZERO, false, "suite crashed: " + e);
+                }
+                String ids = String.join(" ", s.invariantIds());
+                out.printf(fmt, s.component(), abbreviate(s.name(), 58), abbreviate(ids, 34),
+                        String.format(Locale.ROOT, "%,d %s", r.count(), s.kind().unit()),
+                        String.format(Locale.ROOT, "%.2fs", r.elapsed().toNanos() / 1e9), r.passed() ? "PASS" : "FAIL");
+                out.flush();
+                if (!r.passed()) {
+                    failed++;
+                    reports.add(s.component() + " / " + s.name() + ":\n" + r.detail());
+                }
+            }
+            out.printf(Locale.ROOT, "%d suites, %d passed, %d failed in %.1fs%n", suites.size(), suites.size() - failed,
+                    failed, (System.nanoTime() - start) / 1e9);
+            if (verbose) {
+                for (String rep : reports) {
+                    out.println();
+                    out.println(rep);
+                }
+            }
+            return failed == 0 ? 0 : 1;
+        }
+
+        private static String abbreviate(String s, int width) {
+            return s.length() <= width ? s : s.substring(0, width - 1) + "…";
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package org.mmspec.frames;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The trivially correct frame allocator that model-based comparisons check the real allocators
+ * against: a set of free frame numbers and a map of live allocations, searched first-fit.
+ *
+ * <p>Encoding: {@code free} holds every free frame number of {@code managed}; {@code live} maps
+ * the first frame of each allocation to its length. Reserved frames are in neither. It is slow on
+ * purpose: every operation is a plain set operation a reader can check at a glance.
+ */
+public final class ReferenceFrameAllocator implements FrameAllocator {
+    private final FrameRange managed;
+    private final long reservedFrames;
+    private final TreeSet<Long> free = new TreeSet<>();
+    private final TreeMap<Long, Long> live = new TreeMap<>();
+
+    /** Manages {@code managed}; frames inside {@code reserved} ranges are never handed out. */
+    public ReferenceFrameAllocator(FrameRange managed, Iterable<FrameRange> reserved) {
+        this.managed = Objects.requireNonNull(managed);
+        for (long f = managed.start().number(); f < managed.endNumber(); f++) {
+            free.add(f);
+        }
+        long before = free.size();
+        for (FrameRange r : reserved) {
+            for (long f = r.start().number(); f < r.endNumber(); f++) {
+                free.remove(f);
+            }
+        }
+        this.reservedFrames = before - free.size();
+    }
+
+    public ReferenceFrameAllocator(FrameRange managed) {
+        this(managed, java.util.List.of());
+    }
+
+    /** First fit: the lowest run of {@code count} free frames. */
+    @Override
+    public FrameRange allocate(long count) {
+        return allocateAligned(count, 1);
+    }
+
+    /** The lowest run of {@code count} free frames whose first frame number is a multiple of {@code align}. */
+    public FrameRange allocateAligned(long count, long align) {
+        if (count < 1) {
+            throw FrameError.of(FrameError.Kind.ZERO_SIZE, "allocate(%d): at least one frame", count);
+        }
+        if (count > managed.count()) {
+            throw FrameError.of(FrameError.Kind.IMPOSSIBLE_SIZE, "allocate(%d): larger than managed %s", count, managed);
+        }
+        for (long start : free) {
+            if (start % align != 0) {
+                continue;
+            }
+            if (isFree(start, count)) {
+                FrameRange run = FrameRange.of(start, count);
+                take(run);
+                return run;
+            }
+        }
+        throw FrameError.of(FrameError.Kind.OUT_OF_MEMORY, "allocate(%d): no free run", count);
+    }
+
+    /** Whether some run of {@code count} free frames starts at a multiple of {@code align}. */
+    public boolean hasRun(long count, long align) {
+        for (long start : free) {
+            if (start % align == 0 && isFree(start, count)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Marks exactly {@code run} allocated; every frame in it must be free. */
+    public void take(FrameRange run) {
+        if (!isFree(run.start().number(), run.count())) {
+            throw FrameError.of(FrameError.Kind.NOT_ALLOCATED, "take(%s): not all free", run);
+        }
+        for (long f = run.start().number(); f < run.endNumber(); f++) {
+            free.remove(f);
+        }
+        live.put(run.start().number(), run.count());
+    }
+
+    @Override
+    public void free(FrameRange run) {
+        Long len = live.get(run.start().number());
+        if (len == null || len != run.count()) {
+            throw FrameError.of(isFree(run.start().number(), 1) ? FrameError.Kind.DOUBLE_FREE : FrameError.Kind.NOT_ALLOCATED,
+                    "free(%s): not a live allocation", run);
+        }
+        live.remove(run.start().number());
+        for (long f = run.start().number(); f < run.endNumber(); f++) {
+            free.add(f);
+        }
+    }
+
+    public boolean isFree(long start, long count) {
+        if (start < managed.start().number() || start + count > managed.endNumber()) {
+            return false;
+        }
+        NavigableSet<Long> sub = free.subSet(start, true, start + count - 1, true);
+        return sub.size() == count;
+    }
+
+    public boolean isFree(PhysFrame f) {
+        return free.contains(f.number());
+    }
+
+    /** The live allocations, first frame to length. */
+    public Map<Long, Long> live() {
+        return Collections.unmodifiableMap(live);
+    }
+
+    /** The free frame numbers. */
+    public NavigableSet<Long> freeSet() {
+        return Collections.unmodifiableNavigableSet(free);
+    }
+
+    @Override
+    public long freeFrames() {
+        return free.size();
+    }
+
+    @Override
+    public long managedFrames() {
+        return managed.count();
+    }
+
+    public long reservedFrames() {
+        return reservedFrames;
+    }
+
+    @Override
+    public String toString() {
+        return "Reference{managed=" + managed + ", free=" + free.size() + ", live=" + live + "}";
+    }
+}
