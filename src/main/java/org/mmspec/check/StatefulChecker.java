@@ -15,7 +15,8 @@ import java.util.SplittableRandom;
  * {@link Choices}, so a run is its recorded choice sequence. Shrinking replays edited copies of
  * that sequence and keeps an edit when the run still fails the same way (same invariant ID, or
  * same error class): first delta debugging over whole steps (deleting spans of steps, halving the
- * span size), then over arguments (setting each draw to 0, then binary searching it down). It
+ * span size), then over arguments (setting each draw to 0, then binary searching it down, alone
+ * and together with every draw of the same value). It
  * repeats until no edit helps or its budget runs out. A replay ends when its sequence is used up,
  * so deleting steps really shortens the run.
  *
@@ -134,7 +135,7 @@ public final class StatefulChecker {
         Run run() {
             boolean progress = true;
             while (progress && withinBudget()) {
-                progress = deleteSteps() | lowerDraws();
+                progress = deleteSteps() | lowerDraws() | lowerEqualDraws();
             }
             return best;
         }
@@ -214,6 +215,49 @@ public final class StatefulChecker {
                 }
             }
             return any;
+        }
+
+        /**
+         * Lowers every draw holding the same value together: a failure that needs two equal
+         * arguments (free the same block twice, say) survives only if they shrink in step.
+         */
+        private boolean lowerEqualDraws() {
+            boolean any = false;
+            java.util.TreeSet<Long> values = new java.util.TreeSet<>();
+            for (long v : best.choices()) {
+                if (v > 0) {
+                    values.add(v);
+                }
+            }
+            for (long v : values.descendingSet()) {
+                if (!withinBudget()) {
+                    break;
+                }
+                long lo = 0;
+                long hi = v;
+                long current = v;
+                while (hi - lo > 0 && withinBudget()) {
+                    long mid = lo + (hi - lo) / 2;
+                    if (attempt(replaceAll(best.choices(), current, mid))) {
+                        current = mid;
+                        hi = mid;
+                        any = true;
+                    } else {
+                        lo = mid + 1;
+                    }
+                }
+            }
+            return any;
+        }
+
+        private static long[] replaceAll(long[] c, long from, long to) {
+            long[] copy = c.clone();
+            for (int i = 0; i < copy.length; i++) {
+                if (copy[i] == from) {
+                    copy[i] = to;
+                }
+            }
+            return copy;
         }
 
         private static long[] with(long[] c, int i, long value) {

@@ -81,10 +81,14 @@ public final class Step<S> {
 
     /** {@link #perform(Supplier)} for operations without a result. */
     public Outcome<Void> performVoid(Runnable operation) {
-        return perform(() -> {
+        Outcome<Void> o = perform(() -> {
             operation.run();
             return null;
         });
+        if (o.isOk()) {
+            result = "ok";
+        }
+        return o;
     }
 
     /** Fails with a {@link ModelMismatch} unless the implementation and the model agree. */
