@@ -37,7 +37,7 @@ final class DumpPt {
             }
 
             @Override
-            public void leaf(int depth, long va, PhysAddr at, long raw, Entry e) {
+            public void leaf(int depth, long va, PhysAddr at, long raw, Entry e, Permissions eff) {
                 line(depth, va, at, raw, e);
             }
 

@@ -298,7 +298,7 @@ public final class PageMapper {
         TreeMap<VirtAddr, Mapping> out = new TreeMap<>();
         TreeScan.scan(this, new TreeScan.Visitor() {
             @Override
-            public void leaf(int depth, long va, PhysAddr entryAddr, long raw, Entry e) {
+            public void leaf(int depth, long va, PhysAddr entryAddr, long raw, Entry e, Permissions eff) {
                 PageSize size = PageSize.ofShift(format.indexShift(depth));
                 Page p = Page.of(va, size);
                 out.put(p.start(), new Mapping(p, PhysFrame.containing(e.address()), e.flags()));

@@ -24,7 +24,8 @@ final class TreeScan {
         default void table(int depth, long va, PhysAddr entryAddr, long raw, Entry e) {
         }
 
-        default void leaf(int depth, long va, PhysAddr entryAddr, long raw, Entry e) {
+        /** A leaf; {@code effective} is its permissions combined over the whole walk. */
+        default void leaf(int depth, long va, PhysAddr entryAddr, long raw, Entry e, Permissions effective) {
         }
 
         default void reserved(int depth, long va, PhysAddr entryAddr, long raw, Entry e) {
@@ -47,11 +48,12 @@ final class TreeScan {
                 continue;
             }
             v.enterTable(0, base, root);
-            visit(m, v, entered, root, 0, base);
+            visit(m, v, entered, root, 0, base, Permissions.UNRESTRICTED);
         }
     }
 
-    private static void visit(PageMapper m, Visitor v, Set<Long> entered, PhysAddr table, int depth, long base) {
+    private static void visit(PageMapper m, Visitor v, Set<Long> entered, PhysAddr table, int depth, long base,
+            Permissions perms) {
         PteFormat f = m.format();
         int n = 1 << f.indexBits(depth);
         for (int i = 0; i < n; i++) {
@@ -73,7 +75,7 @@ final class TreeScan {
                     v.reserved(depth, va, at, raw, e);
                     break;
                 case LEAF:
-                    v.leaf(depth, va, at, raw, e);
+                    v.leaf(depth, va, at, raw, e, f.atLeaf(perms, raw, depth));
                     break;
                 case TABLE:
                     v.table(depth, va, at, raw, e);
@@ -81,7 +83,7 @@ final class TreeScan {
                         v.revisit(depth, va, at, e.address());
                     } else {
                         v.enterTable(depth + 1, va, e.address());
-                        visit(m, v, entered, e.address(), depth + 1, va);
+                        visit(m, v, entered, e.address(), depth + 1, va, f.throughTable(perms, raw, depth));
                     }
                     break;
                 default:
