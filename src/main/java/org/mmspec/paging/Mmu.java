@@ -80,6 +80,9 @@ public final class Mmu {
         String denied = null;
         if (access.user() && !p.user() && access.type() != Access.Type.EXECUTE) {
             denied = "user access to a kernel page";
+        } else if (!access.user() && p.user() && access.type() != Access.Type.EXECUTE
+                && !format.kernelMayAccessUserPages()) {
+            denied = "supervisor access to a user page";
         } else if (access.type() == Access.Type.WRITE && (!p.writable() || (access.user() && !p.user()))) {
             denied = "write to a read-only page";
         } else if (access.type() == Access.Type.EXECUTE

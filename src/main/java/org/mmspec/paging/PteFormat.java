@@ -113,6 +113,14 @@ public interface PteFormat {
     Permissions atLeaf(Permissions acc, long raw, int depth);
 
     /**
+     * Whether supervisor loads and stores may touch user pages: true on x86_64 (SMAP off) and
+     * AArch64 (PAN off); false on RISC-V (sstatus.SUM=0).
+     */
+    default boolean kernelMayAccessUserPages() {
+        return true;
+    }
+
+    /**
      * A fault the hardware raises on an access through the (otherwise permitted) leaf {@code raw}
      * because of its accessed/dirty state: AArch64 AF=0, RISC-V (Svade) A=0 or a write with D=0.
      */

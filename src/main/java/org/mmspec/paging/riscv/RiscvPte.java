@@ -212,6 +212,12 @@ public final class RiscvPte implements PteFormat {
         return new Permissions((raw & W) != 0, u, !(x && u), !(x && !u));
     }
 
+    /** sstatus.SUM=0: S-mode loads and stores to U pages fault. */
+    @Override
+    public boolean kernelMayAccessUserPages() {
+        return false;
+    }
+
     @Override
     public Optional<String> accessStateFault(long raw, boolean write) {
         if ((raw & A) == 0) {
