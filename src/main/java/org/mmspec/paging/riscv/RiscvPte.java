@@ -176,7 +176,12 @@ public final class RiscvPte implements PteFormat {
         if ((raw & W) != 0 && (raw & R) == 0) {
             return Entry.reserved("W=1 with R=0 is reserved");
         }
-        PhysAddr addr = PhysAddr.of(((raw & PPN_MASK) >>> PPN_SHIFT) << 12);
+        long ppn = (raw & PPN_MASK) >>> PPN_SHIFT;
+        if (ppn >= PhysFrame.LIMIT) {
+            // Sv39/Sv48 name 56-bit physical addresses; past the model's 52 bits the access faults.
+            return Entry.reserved("PPN 0x" + Long.toHexString(ppn) + " lies beyond the 52-bit physical address space");
+        }
+        PhysAddr addr = PhysAddr.of(ppn << 12);
         if ((raw & RWX) == 0) {
             if (depth == levels - 1) {
                 return Entry.reserved("a pointer at level 0");
