@@ -314,7 +314,7 @@ public final class PageMapper {
      */
     public List<Mapping> release() {
         List<Mapping> leaves = new ArrayList<>(mappings().values());
-        tlb.flush(new TlbFlush(VirtAddr.of(0), -1L, TlbFlush.Reason.TABLE_FREED));
+        tlb.flush(new TlbFlush(VirtAddr.of(0), TlbFlush.EVERYTHING, TlbFlush.Reason.TABLE_FREED));
         for (long f : tables) {
             FrameRange run = FrameRange.of(f, format.tableFrames());
             memory.zero(run);
