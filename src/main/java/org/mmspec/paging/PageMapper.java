@@ -505,8 +505,8 @@ public final class PageMapper {
     }
 
     boolean isEmptyTable(PhysAddr t) {
-        for (int j = 0; j < format.entriesPerTable(); j++) {
-            if (memory.read64(t.plus((long) j * PhysicalMemory.WORD_BYTES)) != 0) {
+        for (int i = 0; i < format.tableFrames(); i++) {
+            if (!memory.isZero(PhysFrame.containing(t).plus(i))) {
                 return false;
             }
         }
