@@ -106,10 +106,10 @@ public final class Explorer {
         }
 
         private Optional<Counterexample> expand(S state, int id, List<S> fresh, List<Integer> freshIds) {
-            Optional<Counterexample>[] bad = new Optional[] {Optional.empty()};
+            List<Counterexample> bad = new ArrayList<>(1);
             system.successors(state, (lbl, next) -> {
                 transitions++;
-                if (bad[0].isPresent()) {
+                if (!bad.isEmpty()) {
                     return;
                 }
                 Object k = system.key(next);
@@ -117,11 +117,11 @@ public final class Explorer {
                     return;
                 }
                 int nid = add(next, id, lbl);
-                bad[0] = check(next, nid);
+                check(next, nid).ifPresent(bad::add);
                 fresh.add(next);
                 freshIds.add(nid);
             });
-            return bad[0];
+            return bad.stream().findFirst();
         }
 
         private int add(S state, int parentId, String lbl) {

@@ -28,11 +28,11 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Master seed for the random suites (default: fresh).")
     Long seed;
 
-    @Option(names = "--runs", description = "Runs per random suite (default: ${DEFAULT-VALUE}).")
-    int runs = 100;
+    @Option(names = "--runs", description = "Runs per random suite (default: -Dmmspec.runs, else 100).")
+    Integer runs;
 
-    @Option(names = "--scale", description = "Multiplier for runs and steps of the random suites (default: ${DEFAULT-VALUE}).")
-    int scale = 1;
+    @Option(names = "--scale", description = "Multiplier for runs and steps of the random suites (default: -Dmmspec.scale, else 1).")
+    Integer scale;
 
     @Option(names = "--verbose", description = "Print each failing suite's full report.")
     boolean verbose = true;
@@ -42,8 +42,12 @@ final class CheckCommand implements Callable<Integer> {
         if (seed != null) {
             System.setProperty("mmspec.seed", String.valueOf(seed));
         }
-        System.setProperty("mmspec.runs", String.valueOf(runs));
-        System.setProperty("mmspec.scale", String.valueOf(scale));
+        if (runs != null) {
+            System.setProperty("mmspec.runs", String.valueOf(runs));
+        }
+        if (scale != null) {
+            System.setProperty("mmspec.scale", String.valueOf(scale));
+        }
         List<CheckSuite> suites = new ArrayList<>(Catalog.suites());
         suites.addAll(Catalog.modelSuites(heavy));
         suites.removeIf(s -> !components.isEmpty() && !components.contains(s.component()));
