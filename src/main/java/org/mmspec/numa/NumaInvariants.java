@@ -32,7 +32,7 @@ public final class NumaInvariants {
             NumaInvariants::strictStaysHome);
 
     public static final Invariant<NumaAllocator> NUMA_5 = Invariant.of("NUMA-5",
-            "fallback goes by distance: an allocation starts at its local or bound node, tries nodes by increasing distance (ties by lower id) and lands on the first that can satisfy it",
+            "fallback goes by distance: a non-strict allocation starts at its local or preferred node, tries nodes by increasing distance (ties by lower id) and lands on the first that can satisfy it",
             NumaInvariants::fallbackByDistance);
 
     public static final Invariant<NumaAllocator> NUMA_6 = Invariant.of("NUMA-6",
@@ -83,13 +83,16 @@ public final class NumaInvariants {
         }
         NumaDecision d = last.get();
         Binding b = d.request().binding();
+        if (b.strict()) {
+            return holds(); // a strict request has no fallback; NUMA-4 states what it may try
+        }
         Optional<NodeId> expectedStart = b.policy() == Binding.Policy.LOCAL ? na.topology().localNode(d.request().cpu())
                 : Optional.of(b.node());
         if (!expectedStart.equals(Optional.of(d.start()))) {
             return broken("%s: started at %s but the request's %s node is %s", d, d.start(),
                     b.policy() == Binding.Policy.LOCAL ? "local" : "bound", expectedStart.map(NodeId::toString).orElse("none"));
         }
-        List<NodeId> expected = b.strict() ? List.of(d.start()) : na.topology().fallbackOrder(d.start());
+        List<NodeId> expected = na.topology().fallbackOrder(d.start());
         List<NumaDecision.Attempt> at = d.attempts();
         for (int i = 0; i < at.size(); i++) {
             if (i >= expected.size() || !at.get(i).node().equals(expected.get(i))) {

@@ -18,8 +18,9 @@ import org.mmspec.zones.AllocatorFactory;
  * with a distance tie, and every allocation, free and bad input enabled in every state.
  *
  * <p>Topology: node0 (CPU 0), node1 (CPU 1), node2 (no CPUs: CXL memory), each with
- * {@code frames} frames at 16, 32 and 48. Distances: node0–node1 20, node0–node2 20 (a tie from
- * node0, broken by the lower id: node0, node1, node2), node1–node2 30. Bounds: {@code frames},
+ * {@code frames} frames at 16, 32 and 48. Distances: node0–node1 21, node0–node2 21 (a tie from
+ * node0, broken by the lower id: node0, node1, node2), node1–node2 20 (the CXL device hangs off
+ * node1's socket, so from node1 the order is node1, node2, node0: not id order). Bounds: {@code frames},
  * {@code maxOrder}, {@code bug} (a seeded {@link NumaAllocator.Bug}, default NONE).
  *
  * <p>Actions in every state: for every order up to {@code maxOrder}, a LOCAL request from CPU 0
@@ -52,10 +53,10 @@ public final class NumaModel implements ExhaustiveModel {
         NodeId n1 = NodeId.of(1);
         NodeId n2 = NodeId.of(2);
         return NumaTopology.of(List.of(
-                new NodeSpec(n0, List.of(FrameRange.of(NODE_STRIDE, frames)), CpuSet.of(0), Map.of(n0, 10, n1, 20, n2, 20)),
-                new NodeSpec(n1, List.of(FrameRange.of(2 * NODE_STRIDE, frames)), CpuSet.of(1), Map.of(n0, 20, n1, 10, n2, 30)),
+                new NodeSpec(n0, List.of(FrameRange.of(NODE_STRIDE, frames)), CpuSet.of(0), Map.of(n0, 10, n1, 21, n2, 21)),
+                new NodeSpec(n1, List.of(FrameRange.of(2 * NODE_STRIDE, frames)), CpuSet.of(1), Map.of(n0, 21, n1, 10, n2, 20)),
                 new NodeSpec(n2, List.of(FrameRange.of(3 * NODE_STRIDE, frames)), CpuSet.empty(),
-                        Map.of(n0, 20, n1, 30, n2, 10))));
+                        Map.of(n0, 21, n1, 20, n2, 10))));
     }
 
     @Override
