@@ -16,27 +16,27 @@ public final class NumaInvariants {
     }
 
     public static final Invariant<NumaAllocator> NUMA_1 = Invariant.of("NUMA-1",
-            "the distance table is complete, symmetric, 10 on the diagonal and in [11, 254] elsewhere",
+            "The distance table is complete, symmetric, 10 on the diagonal and in [11, 254] elsewhere",
             na -> na.topology().distanceProblem().map(NumaError::getMessage));
 
     public static final Invariant<NumaAllocator> NUMA_2 = Invariant.of("NUMA-2",
-            "nodes are disjoint: no frame belongs to two nodes and no CPU is local to two nodes",
+            "Nodes are disjoint: no frame belongs to two nodes and no CPU is local to two nodes",
             na -> na.topology().disjointnessProblem().map(NumaError::getMessage));
 
     public static final Invariant<NumaAllocator> NUMA_3 = Invariant.of("NUMA-3",
-            "every live allocation is a live run in the usable memory of the node that served it",
+            "Every live allocation is a live run in the usable memory of the node that served it",
             NumaInvariants::allocationsOnTheirNode);
 
     public static final Invariant<NumaAllocator> NUMA_4 = Invariant.of("NUMA-4",
-            "strict binding never leaves its node: a strictly bound allocation was served by, and tried only, its bound node",
+            "Strict binding never leaves its node: a strictly bound allocation was served by, and tried only, its bound node",
             NumaInvariants::strictStaysHome);
 
     public static final Invariant<NumaAllocator> NUMA_5 = Invariant.of("NUMA-5",
-            "fallback goes by distance: a non-strict allocation starts at its local or preferred node, tries nodes by increasing distance (ties by lower id) and lands on the first that can satisfy it",
+            "Fallback goes by distance: a non-strict allocation starts at its local or preferred node, tries nodes by increasing distance (ties by lower id) and lands on the first that can satisfy it",
             NumaInvariants::fallbackByDistance);
 
     public static final Invariant<NumaAllocator> NUMA_6 = Invariant.of("NUMA-6",
-            "per node: allocated count = frames of live allocations it served = its pool's live frames, and free + allocated + holes = span",
+            "Per node: allocated count = frames of live allocations it served = its pool's live frames, and free + allocated + holes = span",
             NumaInvariants::accountingHolds);
 
     public static final InvariantSet<NumaAllocator> ALL = InvariantSet.of("numa",

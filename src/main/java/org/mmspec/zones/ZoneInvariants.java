@@ -18,31 +18,31 @@ public final class ZoneInvariants {
     }
 
     public static final Invariant<ZoneAllocator> ZONE_1 = Invariant.of("ZONE-1",
-            "each zone's memory lies in its window (DMA below 16 MiB) and the zones are pairwise disjoint",
+            "Each zone's memory lies in its window (DMA below 16 MiB) and the zones are pairwise disjoint",
             ZoneInvariants::boundsHold);
 
     public static final Invariant<ZoneAllocator> ZONE_2 = Invariant.of("ZONE-2",
-            "the zones together cover exactly the usable memory of the memory map",
+            "The zones together cover exactly the usable memory of the memory map: no frame lost, none invented",
             ZoneInvariants::coverageHolds);
 
     public static final Invariant<ZoneAllocator> ZONE_3 = Invariant.of("ZONE-3",
-            "every live allocation lies in usable memory of the zone that served it and below the ceiling of the zone it requested",
+            "Every live allocation is a live run in usable memory of the zone that served it, and ends at or below the ceiling of the zone it requested: a DMA allocation lies below 16 MiB",
             ZoneInvariants::allocationsInBounds);
 
     public static final Invariant<ZoneAllocator> ZONE_4 = Invariant.of("ZONE-4",
-            "an allocation tries its allowed zones in fallback order and lands in the first one that can satisfy it",
+            "An allocation tries its allowed zones in fallback order, from the first, in each pass, stops at the first that can satisfy it, and is served by that zone; a failed decision tried every allowed zone after reclaim",
             ZoneInvariants::fallbackRespected);
 
     public static final Invariant<ZoneAllocator> ZONE_5 = Invariant.of("ZONE-5",
-            "reclaim runs only when allowed, at most once, and only after every allowed zone failed",
+            "Reclaim runs only when the request allows it, at most once, and only after every allowed zone failed",
             ZoneInvariants::reclaimOnlyWhenExhausted);
 
     public static final Invariant<ZoneAllocator> ZONE_6 = Invariant.of("ZONE-6",
-            "per zone: allocated count = frames of live allocations it served = its pool's live frames, and free + allocated + holes = span",
+            "Per zone: allocatedFrames = frames of the live allocations it served = its pool's live frames; the pool's live runs avoid its holes and each other; free + allocated + hole frames = span",
             ZoneInvariants::accountingHolds);
 
     public static final Invariant<ZoneAllocator> ZONE_7 = Invariant.of("ZONE-7",
-            "the fallback matrix is well-formed: each list starts with its zone, has no repeats, names existing zones and never falls back upwards",
+            "The fallback matrix is well-formed: each list starts with its zone, has no repeats, names only existing zones and never falls back upwards",
             za -> za.fallbackOrder().problem(za.wordSize()).map(p -> "fallback " + za.fallbackOrder() + ": " + p));
 
     public static final InvariantSet<ZoneAllocator> ALL = InvariantSet.of("zones",
