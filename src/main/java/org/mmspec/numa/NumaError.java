@@ -45,14 +45,38 @@ public final class NumaError extends MmException {
     }
 
     private final Kind kind;
+    private final String format;
+    private final Object[] args;
+    private String message;
 
     public NumaError(Kind kind, String message) {
-        super(message);
-        this.kind = kind;
+        this(kind, message, new Object[0]);
     }
 
+    private NumaError(Kind kind, String format, Object[] args) {
+        super(null);
+        this.kind = kind;
+        this.format = format;
+        this.args = args;
+    }
+
+    /** A rejection whose message is {@code String.format(format, args)}, formatted when first read. */
     public static NumaError of(Kind kind, String format, Object... args) {
-        return new NumaError(kind, String.format(format, args));
+        return new NumaError(kind, format, args.clone());
+    }
+
+    @Override
+    public synchronized String getMessage() {
+        if (message == null) {
+            message = args.length == 0 ? format : String.format(format, args);
+        }
+        return message;
+    }
+
+    /** No stack trace, as for {@code ZoneError}: a rejection is a specified outcome, not a fault. */
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+        return this;
     }
 
     public Kind errorKind() {

@@ -115,6 +115,9 @@ public final class FramePool {
      * run (out of memory, or larger than it could ever hold). A failed attempt changes nothing.
      */
     public Optional<FrameRange> tryAllocate(long count) {
+        if (allocator.freeFrames() < count) {
+            return Optional.empty(); // no run can exist; spares the allocator a rejection
+        }
         FrameRange run;
         try {
             run = allocator.allocate(count);

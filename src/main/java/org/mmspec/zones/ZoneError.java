@@ -34,15 +34,43 @@ public final class ZoneError extends MmException {
 
     private final Kind kind;
     private final long reclaimedFrames;
+    private final String format;
+    private final Object[] args;
+    private String message;
 
     public ZoneError(Kind kind, String message, long reclaimedFrames) {
-        super(message);
-        this.kind = kind;
-        this.reclaimedFrames = reclaimedFrames;
+        this(kind, message, new Object[0], reclaimedFrames);
     }
 
+    private ZoneError(Kind kind, String format, Object[] args, long reclaimedFrames) {
+        super(null);
+        this.kind = kind;
+        this.reclaimedFrames = reclaimedFrames;
+        this.format = format;
+        this.args = args;
+    }
+
+    /** A rejection whose message is {@code String.format(format, args)}, formatted when first read. */
     public static ZoneError of(Kind kind, String format, Object... args) {
-        return new ZoneError(kind, String.format(format, args), 0);
+        return new ZoneError(kind, format, args.clone(), 0);
+    }
+
+    @Override
+    public synchronized String getMessage() {
+        if (message == null) {
+            message = args.length == 0 ? format : String.format(format, args);
+        }
+        return message;
+    }
+
+    /**
+     * A rejection is an outcome the specification defines, not a fault, so it carries no stack
+     * trace: the explorer rejects millions of bad inputs, and filling a trace for each dominated
+     * its run time. The message names the operation and its arguments instead.
+     */
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+        return this;
     }
 
     public Kind errorKind() {

@@ -26,6 +26,23 @@ class ZoneAllocatorTest {
     }
 
     @Test
+    void theWindowsOfEachWordSizeAreDisjointAndCoverPhysicalMemory() {
+        assertThat(ZoneLayout.DMA_END_FRAME.number()).isEqualTo(MIB16);
+        assertThat(ZoneLayout.HIGH_START_FRAME.number()).isEqualTo(GIB4);
+        for (WordSize w : WordSize.values()) {
+            long next = 0;
+            for (ZoneType z : ZoneLayout.zones(w)) {
+                FrameRange window = ZoneLayout.window(w, z).orElseThrow();
+                assertThat(window.start().number()).as(w + " " + z).isEqualTo(next);
+                next = window.endNumber();
+            }
+            assertThat(next).isEqualTo(org.mmspec.frames.PhysFrame.LIMIT);
+        }
+        assertThat(ZoneLayout.window(WordSize.BITS_64, ZoneType.HIGH)).isEmpty();
+        assertThat(ZoneLayout.ceiling(WordSize.BITS_32, ZoneType.NORMAL)).isEqualTo(GIB4);
+    }
+
+    @Test
     void splitsTheMemoryMapAtTheZoneBoundaries32Bit() {
         ZoneAllocator za = new ZoneAllocator(WordSize.BITS_32,
                 List.of(FrameRange.of(MIB16 - 3, 5), FrameRange.of(GIB4 - 2, 4)));
