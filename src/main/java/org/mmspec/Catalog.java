@@ -22,6 +22,8 @@ public final class Catalog {
     public static List<CheckSuite> suites() {
         List<CheckSuite> all = new ArrayList<>();
         all.addAll(org.mmspec.paging.PagingSuites.all());
+        all.addAll(org.mmspec.zones.ZoneSuites.all());
+        all.addAll(org.mmspec.numa.NumaSuites.all());
         return all;
     }
 
@@ -29,6 +31,8 @@ public final class Catalog {
     public static List<ExhaustiveModel> models() {
         List<ExhaustiveModel> all = new ArrayList<>();
         all.addAll(org.mmspec.paging.PagingModels.all());
+        all.add(new org.mmspec.zones.ZoneModel());
+        all.add(new org.mmspec.numa.NumaModel());
         return all;
     }
 

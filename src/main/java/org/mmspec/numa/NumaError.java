@@ -1,0 +1,90 @@
+package org.mmspec.numa;
+
+import org.mmspec.check.MmException;
+
+/** A rejected NUMA operation or topology. The allocator's state is exactly as it was. */
+public final class NumaError extends MmException {
+    private static final long serialVersionUID = 1L;
+
+    /** Why a NUMA operation or topology was rejected. */
+    public enum Kind {
+        /** A topology with no nodes. */
+        EMPTY_TOPOLOGY,
+        /** Two nodes with the same id. */
+        DUPLICATE_NODE,
+        /** A node id that names no node (in a distance map, or a binding). */
+        UNKNOWN_NODE,
+        /** A node's distance map lacks an entry for some node. */
+        MISSING_DISTANCE,
+        /** distance(a, b) differs from distance(b, a). */
+        ASYMMETRIC_DISTANCE,
+        /** A node's distance to itself is not {@link NumaTopology#LOCAL_DISTANCE}. */
+        BAD_SELF_DISTANCE,
+        /** A distance between two nodes outside [{@link NumaTopology#MIN_REMOTE_DISTANCE}, {@link NumaTopology#MAX_DISTANCE}]. */
+        BAD_DISTANCE,
+        /** Memory of two nodes overlaps, or a node's own ranges overlap. */
+        OVERLAPPING_MEMORY,
+        /** A CPU is listed as local to two nodes. */
+        CPU_ON_TWO_NODES,
+        /** The requesting CPU belongs to no node. */
+        UNKNOWN_CPU,
+        /** An order below 0 or above the maximum. */
+        BAD_ORDER,
+        /** Every node in fallback order was full. */
+        OUT_OF_MEMORY,
+        /** A strictly bound request found its node full; it does not fall back. */
+        BOUND_NODE_FULL,
+        /** The frames are already free. */
+        DOUBLE_FREE,
+        /** The run is not exactly one live allocation. */
+        NOT_ALLOCATED,
+        /** The run touches a hole in a node's memory. */
+        RESERVED,
+        /** The run lies in no node's memory, or crosses a node's end. */
+        OUT_OF_RANGE
+    }
+
+    private final Kind kind;
+    private final String format;
+    private final Object[] args;
+    private String message;
+
+    public NumaError(Kind kind, String message) {
+        this(kind, message, new Object[0]);
+    }
+
+    private NumaError(Kind kind, String format, Object[] args) {
+        super(null);
+        this.kind = kind;
+        this.format = format;
+        this.args = args;
+    }
+
+    /** A rejection whose message is {@code String.format(format, args)}, formatted when first read. */
+    public static NumaError of(Kind kind, String format, Object... args) {
+        return new NumaError(kind, format, args.clone());
+    }
+
+    @Override
+    public synchronized String getMessage() {
+        if (message == null) {
+            message = args.length == 0 ? format : String.format(format, args);
+        }
+        return message;
+    }
+
+    /** No stack trace, as for {@code ZoneError}: a rejection is a specified outcome, not a fault. */
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+        return this;
+    }
+
+    public Kind errorKind() {
+        return kind;
+    }
+
+    @Override
+    public String kind() {
+        return kind.name();
+    }
+}

@@ -1,0 +1,257 @@
+package org.mmspec.numa;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.mmspec.check.Choices;
+import org.mmspec.check.InvariantSet;
+import org.mmspec.check.Outcome;
+import org.mmspec.check.Rule;
+import org.mmspec.check.StateMachine;
+import org.mmspec.check.Step;
+import org.mmspec.frames.FrameRange;
+import org.mmspec.frames.PhysFrame;
+import org.mmspec.frames.ReferenceFrameAllocator;
+import org.mmspec.zones.AllocatorFactory;
+
+/**
+ * Stateful, model-based check of the NUMA allocator over random topologies: one to four nodes
+ * with scattered ids, CPU nodes, memory-only (CXL) nodes and memoryless nodes, and distance
+ * tables full of ties. The model is one {@link ReferenceFrameAllocator} per node and a fallback
+ * order found by repeatedly picking the nearest untried node (lowest id on ties), written
+ * independently of {@link NumaTopology#fallbackOrder}. Every allocation must land where the
+ * model's search lands it: the operational meaning of NUMA-5 ("the nearest node that could
+ * satisfy it") and NUMA-4.
+ */
+public final class NumaStateMachine implements StateMachine<NumaStateMachine.State> {
+    private final NumaAllocator.Bug bug;
+
+    public NumaStateMachine() {
+        this(NumaAllocator.Bug.NONE);
+    }
+
+    NumaStateMachine(NumaAllocator.Bug bug) {
+        this.bug = bug;
+    }
+
+    /** The allocator under test and its model. */
+    public static final class State {
+        final NumaAllocator numa;
+        final NumaTopology topology;
+        final Map<NodeId, ReferenceFrameAllocator> model = new TreeMap<>();
+        final Map<NodeId, FrameRange> memory = new TreeMap<>();
+        final List<Integer> cpus = new ArrayList<>();
+        final List<Long> probes = new ArrayList<>();
+
+        State(NumaAllocator numa, NumaTopology topology) {
+            this.numa = numa;
+            this.topology = topology;
+        }
+
+        @Override
+        public String toString() {
+            return numa.toString();
+        }
+    }
+
+    @Override
+    public String name() {
+        return bug == NumaAllocator.Bug.NONE ? "numa-allocator" : "numa-allocator[" + bug + "]";
+    }
+
+    @Override
+    public State init(Choices c) {
+        int n = c.between(1, 4);
+        List<NodeId> ids = new ArrayList<>();
+        int id = c.between(0, 2);
+        for (int i = 0; i < n; i++) {
+            ids.add(NodeId.of(id));
+            id += c.between(1, 2); // scattered ids, so node order is not index order
+        }
+        int[][] dist = new int[n][n];
+        for (int i = 0; i < n; i++) {
+            dist[i][i] = NumaTopology.LOCAL_DISTANCE;
+            for (int j = i + 1; j < n; j++) {
+                dist[i][j] = dist[j][i] = c.pick(List.of(20, 20, 30, 40));
+            }
+        }
+        List<NodeSpec> specs = new ArrayList<>();
+        List<FrameRange> mem = new ArrayList<>();
+        int nextCpu = 0;
+        for (int i = 0; i < n; i++) {
+            int cpuCount = c.between(0, 2);
+            int[] cpus = new int[cpuCount];
+            for (int k = 0; k < cpuCount; k++) {
+                cpus[k] = nextCpu++;
+            }
+            int frames = c.between(0, 4);
+            FrameRange r = frames == 0 ? null : FrameRange.of(16L * (i + 1), frames);
+            mem.add(r);
+            Map<NodeId, Integer> row = new TreeMap<>();
+            for (int j = 0; j < n; j++) {
+                row.put(ids.get(j), dist[i][j]);
+            }
+            specs.add(new NodeSpec(ids.get(i), r == null ? List.of() : List.of(r), CpuSet.of(cpus), row));
+        }
+        NumaTopology t = NumaTopology.of(specs);
+        State s = new State(new NumaAllocator(t, AllocatorFactory.REFERENCE, bug), t);
+        for (int i = 0; i < n; i++) {
+            if (mem.get(i) != null) {
+                s.model.put(ids.get(i), new ReferenceFrameAllocator(mem.get(i)));
+                s.memory.put(ids.get(i), mem.get(i));
+                for (long f = mem.get(i).start().number() - 1; f <= mem.get(i).endNumber(); f++) {
+                    s.probes.add(f);
+                }
+            }
+        }
+        for (int cpu = 0; cpu <= nextCpu; cpu++) {
+            s.cpus.add(cpu); // nextCpu itself belongs to no node
+        }
+        if (s.probes.isEmpty()) {
+            s.probes.add(16L);
+        }
+        return s;
+    }
+
+    @Override
+    public List<Rule<State>> rules() {
+        return List.of(
+                Rule.of("allocate", this::allocate),
+                Rule.when("free", s -> !s.numa.live().isEmpty(), this::freeLive),
+                Rule.of("freeBad", this::freeBad));
+    }
+
+    /** What an allocation did, comparable between implementation and model. */
+    private record Result(String kind, FrameRange run, NodeId served) {
+    }
+
+    private void allocate(State s, Step<State> step) {
+        int order = step.oneIn(12) ? NumaAllocator.MAX_ORDER + 1 : step.between(-1, 2);
+        List<NodeId> nodeChoices = new ArrayList<>(s.topology.ids());
+        nodeChoices.add(NodeId.of(NodeId.MAX));
+        Binding.Policy policy = step.pick(Binding.Policy.class);
+        Binding b = policy == Binding.Policy.LOCAL ? Binding.local()
+                : new Binding(policy, step.pick(nodeChoices));
+        int cpu = step.pick(s.cpus);
+        NumaRequest r = new NumaRequest(cpu, order, b);
+        step.call("allocate(%s)", r);
+        Outcome<NumaAllocation> got = step.perform(() -> s.numa.allocate(r));
+        Result actual = got.isOk() ? new Result("ok", got.value().run(), got.value().served())
+                : new Result(got.kind(), null, null);
+        step.agree("allocate(" + r + ")", actual, modelAllocate(s, r));
+        agreeOnFreeFrames(s, step);
+    }
+
+    private static Result modelAllocate(State s, NumaRequest r) {
+        if (r.order() < 0 || r.order() > NumaAllocator.MAX_ORDER) {
+            return new Result("BAD_ORDER", null, null);
+        }
+        NodeId start = null;
+        if (r.binding().policy() == Binding.Policy.LOCAL) {
+            for (NodeSpec n : s.topology.nodes()) {
+                if (n.cpus().contains(r.cpu())) {
+                    start = n.id();
+                }
+            }
+            if (start == null) {
+                return new Result("UNKNOWN_CPU", null, null);
+            }
+        } else {
+            start = r.binding().node();
+            if (!s.topology.ids().contains(start)) {
+                return new Result("UNKNOWN_NODE", null, null);
+            }
+        }
+        List<NodeId> order = new ArrayList<>();
+        if (r.binding().strict()) {
+            order.add(start);
+        } else {
+            List<NodeId> left = new ArrayList<>(s.topology.ids());
+            while (!left.isEmpty()) {
+                NodeId best = null;
+                for (NodeId cand : left) {
+                    int dc = s.topology.node(start).distances().get(cand);
+                    if (best == null || dc < s.topology.node(start).distances().get(best)
+                            || dc == s.topology.node(start).distances().get(best) && cand.value() < best.value()) {
+                        best = cand;
+                    }
+                }
+                order.add(best);
+                left.remove(best);
+            }
+        }
+        for (NodeId n : order) {
+            ReferenceFrameAllocator m = s.model.get(n);
+            if (m != null && m.hasRun(r.frames(), 1)) {
+                return new Result("ok", m.allocateAligned(r.frames(), 1), n);
+            }
+        }
+        return new Result(r.binding().strict() ? "BOUND_NODE_FULL" : "OUT_OF_MEMORY", null, null);
+    }
+
+    private void freeLive(State s, Step<State> step) {
+        NumaAllocation a = step.pick(new ArrayList<>(s.numa.live().values()));
+        step.call("free(%s)", a.run());
+        Outcome<Void> got = step.performVoid(() -> s.numa.free(a.run()));
+        step.agree("free(" + a.run() + ")", got.kind(), "ok");
+        s.model.get(a.served()).free(a.run());
+        agreeOnFreeFrames(s, step);
+    }
+
+    private void freeBad(State s, Step<State> step) {
+        long f = step.pick(s.probes);
+        FrameRange run = FrameRange.of(f, step.oneIn(3) ? 2 : 1);
+        step.call("free(%s)", run);
+        String expected = "OUT_OF_RANGE";
+        NodeId owner = null;
+        for (Map.Entry<NodeId, FrameRange> e : s.memory.entrySet()) {
+            if (e.getValue().contains(run.start())) {
+                owner = e.getKey();
+            }
+        }
+        if (owner != null && s.memory.get(owner).contains(run)) {
+            ReferenceFrameAllocator m = s.model.get(owner);
+            Long len = m.live().get(f);
+            boolean anyLive = false;
+            for (long g = f; g < run.endNumber(); g++) {
+                anyLive |= !m.isFree(PhysFrame.of(g));
+            }
+            expected = len != null && len == run.count() ? "ok" : anyLive ? "NOT_ALLOCATED" : "DOUBLE_FREE";
+        }
+        Outcome<Void> got = step.performVoid(() -> s.numa.free(run));
+        step.agree("free(" + run + ")", got.kind(), expected);
+        if (got.isOk()) {
+            s.model.get(owner).free(run);
+        }
+        agreeOnFreeFrames(s, step);
+    }
+
+    private static void agreeOnFreeFrames(State s, Step<State> step) {
+        for (NumaNode n : s.numa.nodes()) {
+            ReferenceFrameAllocator m = s.model.get(n.id());
+            step.agree("free frames of " + n.id(), n.freeFrames(), m == null ? 0L : m.freeFrames());
+        }
+    }
+
+    @Override
+    public InvariantSet<State> invariants() {
+        return INVARIANTS;
+    }
+
+    private static final InvariantSet<State> INVARIANTS = lift();
+
+    private static InvariantSet<State> lift() {
+        List<org.mmspec.check.Invariant<State>> out = new ArrayList<>();
+        for (org.mmspec.check.Invariant<NumaAllocator> inv : NumaInvariants.ALL.invariants()) {
+            out.add(org.mmspec.check.Invariant.of(inv.id(), inv.statement(), st -> inv.evaluate(st.numa).map(v -> v.detail())));
+        }
+        return InvariantSet.of("numa", out, State::toString);
+    }
+
+    @Override
+    public Object snapshot(State s) {
+        return s.numa.key();
+    }
+}

@@ -1,0 +1,51 @@
+package org.mmspec.numa;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.mmspec.check.Bounds;
+import org.mmspec.check.ExplorationResult;
+import org.mmspec.check.ExploreBounds;
+import org.mmspec.check.Explorer;
+import org.mmspec.check.Manifest;
+import org.mmspec.check.ModelRun;
+import org.mmspec.check.Progress;
+
+/** The exhaustive model models/numa-3node: passes at its ci bounds, and catches every seeded bug. */
+class NumaModelTest {
+    private static final NumaModel MODEL = new NumaModel();
+
+    @Test
+    void ciConfigurationsMatchTheManifest() {
+        Manifest m = Manifest.load(MODEL.name());
+        for (String config : m.configs()) {
+            if (!m.profile(config).equals("ci")) {
+                continue;
+            }
+            ExplorationResult r = ModelRun.explore(MODEL, m, config, Progress.NONE);
+            System.out.println("numa-3node [" + config + "] " + r.summary());
+            r.assertPassed();
+            assertThat(r.complete()).isTrue();
+            assertThat(ModelRun.drift(m, config, r)).isEmpty();
+        }
+    }
+
+    /** Each seeded bug is found, and the counterexample names the invariant it breaks. */
+    @ParameterizedTest(name = "{0} is caught by {1}")
+    @CsvSource({
+        "RECORD_INTENDED_NODE, NUMA-3",
+        "STRICT_FALLS_BACK, NUMA-4",
+        "TIES_BY_HIGHER_ID, NUMA-5",
+        "IGNORE_DISTANCE, NUMA-5",
+        "FORGET_ACCOUNTING, NUMA-6"
+    })
+    void explorerCatchesSeededBug(String bug, String invariantId) {
+        ExplorationResult r = Explorer.explore(MODEL.build(Bounds.parse("frames=1,maxOrder=0,bug=" + bug)),
+                ExploreBounds.unbounded());
+        assertThat(r.counterexample()).as(bug).isPresent();
+        System.out.println(bug + ": " + r.counterexample().get().render());
+        assertThat(r.counterexample().get().invariantId()).isEqualTo(invariantId);
+    }
+}

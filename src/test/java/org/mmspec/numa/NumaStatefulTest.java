@@ -1,0 +1,36 @@
+package org.mmspec.numa;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.mmspec.check.CheckSettings;
+import org.mmspec.check.StatefulChecker;
+import org.mmspec.check.StatefulFailure;
+
+/**
+ * Random topologies and operation sequences against the NUMA allocator, compared with the model
+ * after every step; every invariant after every step; every rejection checked to change nothing.
+ */
+class NumaStatefulTest {
+    @Test
+    void numaAllocatorAgreesWithItsModel() {
+        StatefulChecker.Report r = StatefulChecker.check(new NumaStateMachine(),
+                CheckSettings.fromSystemProperties(NumaSuites.STEPS));
+        assertThat(r.steps()).isPositive();
+    }
+
+    @Test
+    void aSeededTieBreakBugIsCaught() {
+        CheckSettings s = CheckSettings.fromSystemProperties(NumaSuites.STEPS).withSeed(3);
+        assertThatThrownBy(() -> StatefulChecker.check(new NumaStateMachine(NumaAllocator.Bug.TIES_BY_HIGHER_ID), s))
+                .isInstanceOf(StatefulFailure.class);
+    }
+
+    @Test
+    void aSeededStrictFallbackIsCaught() {
+        CheckSettings s = CheckSettings.fromSystemProperties(NumaSuites.STEPS).withSeed(4);
+        assertThatThrownBy(() -> StatefulChecker.check(new NumaStateMachine(NumaAllocator.Bug.STRICT_FALLS_BACK), s))
+                .isInstanceOf(StatefulFailure.class);
+    }
+}
