@@ -1,5 +1,7 @@
 package org.mmspec.tlb;
 
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 import org.mmspec.tlb.hw.PageTable;
@@ -43,19 +45,25 @@ public final class ShootdownProtocol {
         INVALIDATE, ACK
     }
 
-    private static final List<InitiatorStep> SYNC = List.of(InitiatorStep.WRITE_PTES, InitiatorStep.SEND_IPIS,
+    private static final List<InitiatorStep> SYNC = listOf(InitiatorStep.WRITE_PTES, InitiatorStep.SEND_IPIS,
             InitiatorStep.INVALIDATE_LOCAL, InitiatorStep.WAIT_ACKS, InitiatorStep.FREE_FRAMES, InitiatorStep.RETURN);
-    private static final List<InitiatorStep> SYNC_NO_FREE = List.of(InitiatorStep.WRITE_PTES, InitiatorStep.SEND_IPIS,
+    private static final List<InitiatorStep> SYNC_NO_FREE = listOf(InitiatorStep.WRITE_PTES, InitiatorStep.SEND_IPIS,
             InitiatorStep.INVALIDATE_LOCAL, InitiatorStep.WAIT_ACKS, InitiatorStep.RETURN);
-    private static final List<InitiatorStep> BUG_FREE_EARLY = List.of(InitiatorStep.WRITE_PTES, InitiatorStep.SEND_IPIS,
+    private static final List<InitiatorStep> BUG_FREE_EARLY = listOf(InitiatorStep.WRITE_PTES, InitiatorStep.SEND_IPIS,
             InitiatorStep.INVALIDATE_LOCAL, InitiatorStep.FREE_FRAMES, InitiatorStep.WAIT_ACKS, InitiatorStep.RETURN);
-    private static final List<InitiatorStep> LAZY = List.of(InitiatorStep.WRITE_PTES, InitiatorStep.INVALIDATE_LOCAL,
+    private static final List<InitiatorStep> LAZY = listOf(InitiatorStep.WRITE_PTES, InitiatorStep.INVALIDATE_LOCAL,
             InitiatorStep.DEFER_FREE, InitiatorStep.RETURN);
-    private static final List<TargetStep> TARGET = List.of(TargetStep.INVALIDATE, TargetStep.ACK);
-    private static final List<TargetStep> BUG_ACK_FIRST = List.of(TargetStep.ACK, TargetStep.INVALIDATE);
+    private static final List<TargetStep> TARGET = listOf(TargetStep.INVALIDATE, TargetStep.ACK);
+    private static final List<TargetStep> BUG_ACK_FIRST = listOf(TargetStep.ACK, TargetStep.INVALIDATE);
 
     private final TlbConfig config;
     private final SeededBug bug;
+
+    /** An unmodifiable list without {@code List.of}, whose JDK internals Java PathFinder may not model. */
+    @SafeVarargs
+    private static <T> List<T> listOf(T... items) {
+        return Collections.unmodifiableList(Arrays.asList(items));
+    }
 
     public ShootdownProtocol(TlbConfig config) {
         this.config = config;
@@ -293,6 +301,34 @@ public final class ShootdownProtocol {
             }
         }
         return true;
+    }
+
+    /**
+     * Checks a request handed to a {@link ShootdownService} before anything is sent: pages exist
+     * and are not empty, CPUs exist, the initiator is not its own target, ranges are contiguous.
+     */
+    public static void validate(int initiator, TlbShootdown request, int cpus, int pages) throws TlbError {
+        if (initiator < 0 || initiator >= cpus) {
+            throw TlbError.of(TlbError.Kind.BAD_CPU, "initiator cpu%d outside 0..%d", initiator, cpus - 1);
+        }
+        if ((request.cpuMask().bits() >>> cpus) != 0) {
+            throw TlbError.of(TlbError.Kind.BAD_CPU, "mask %s names a CPU past cpu%d", request.cpuMask(), cpus - 1);
+        }
+        if (request.cpuMask().contains(initiator)) {
+            throw TlbError.of(TlbError.Kind.BAD_CPU, "initiator cpu%d is in its own mask %s; it invalidates locally",
+                    initiator, request.cpuMask());
+        }
+        if (request.pages() == 0) {
+            throw TlbError.of(TlbError.Kind.NO_PAGES, "a shootdown needs at least one page");
+        }
+        if ((request.pages() >>> pages) != 0) {
+            throw TlbError.of(TlbError.Kind.BAD_PAGE, "pages %s outside p0..p%d", TlbShootdown.renderPages(request.pages()),
+                    pages - 1);
+        }
+        if (request.mode() == ShootdownMode.RANGE && !request.contiguous()) {
+            throw TlbError.of(TlbError.Kind.NOT_CONTIGUOUS, "a RANGE shootdown over %s",
+                    TlbShootdown.renderPages(request.pages()));
+        }
     }
 
     /** The modelled cost of a request, as configured. */

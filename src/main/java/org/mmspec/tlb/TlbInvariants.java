@@ -1,7 +1,6 @@
 package org.mmspec.tlb;
 
 import java.util.List;
-import java.util.Optional;
 
 import org.mmspec.check.Invariant;
 import org.mmspec.check.InvariantSet;
@@ -18,7 +17,7 @@ import org.mmspec.tlb.hw.Tlb;
  * <em>permission-stale</em> when it maps the same frame but allows a write the PTE no longer
  * allows. An operation is <em>completed</em> once its initiator is past
  * {@link ShootdownProtocol#completionIndex}, and <em>in flight</em> between its PTE write and its
- * completion.
+ * return (it holds its page lock meanwhile).
  */
 public final class TlbInvariants {
     private TlbInvariants() {
@@ -189,20 +188,20 @@ public final class TlbInvariants {
         return s.cpus[i].pc > s.model.protocol.completionIndex(op) ? op : null;
     }
 
+    /**
+     * Pages locked by an operation between its PTE write and its return. Until an operation
+     * completes its stale entries are expected; from completion to return TLB-1 and TLB-3 speak
+     * for its pages; TLB-4 takes over once it returned.
+     */
     private static int inFlightPages(TlbState s) {
         int pages = 0;
         for (int i = 0; i < s.cpus.length; i++) {
             KernelOp op = s.currentOp(i);
             int pc = s.cpus[i].pc;
-            if (op != null && pc >= 1 && pc <= s.model.protocol.completionIndex(op)) {
+            if (op != null && pc >= 1) {
                 pages |= s.model.protocol.pagesOf(op);
             }
         }
         return pages;
-    }
-
-    /** Unused-result guard for callers that only want the first violation's ID. */
-    static Optional<String> firstId(TlbState s) {
-        return ALL.firstViolation(s).map(v -> v.invariantId());
     }
 }

@@ -171,6 +171,13 @@ public final class TlbState {
         return new TlbState(model, pt, frames, gen, cs);
     }
 
+    /** A copy with CPU {@code cpu}'s mailbox replaced: a test hook that corrupts states. */
+    TlbState withMailbox(int cpu, int mailbox) {
+        Cpu[] cs = cpus.clone();
+        cs[cpu] = cs[cpu].withMailbox(mailbox);
+        return new TlbState(model, pt, frames, gen, cs);
+    }
+
     TlbState with(PageTable p, FrameTable f, int g, Cpu[] cs) {
         return new TlbState(model, p, f, g, cs);
     }
