@@ -31,8 +31,9 @@ import org.mmspec.tlb.hw.Tlb;
  * plus one shared step, the release of deferred frames whose generation every CPU reached.
  *
  * <p>All protocol decisions come from {@link ShootdownProtocol}; this class only moves immutable
- * state. With {@link TlbConfig#symmetry()} the key is the minimum over every permutation of CPU
- * numbers, so states that differ only by renaming interchangeable CPUs are explored once.
+ * state. With {@link TlbConfig#symmetry()} the key is the minimum over every permutation that
+ * exchanges CPUs with equal scripts ({@link #symmetries}), so states that differ only by renaming
+ * interchangeable CPUs are explored once.
  */
 public final class ShootdownModel implements TransitionSystem<TlbState> {
     final TlbConfig config;
@@ -59,7 +60,7 @@ public final class ShootdownModel implements TransitionSystem<TlbState> {
         for (int c = 0; c < identity.length; c++) {
             identity[c] = c;
         }
-        this.perms = config.symmetry() ? permutations(config.cpus()) : new int[][] {identity};
+        this.perms = config.symmetry() ? symmetries(config) : new int[][] {identity};
         this.invariants = TlbInvariants.all();
     }
 
@@ -363,6 +364,25 @@ public final class ShootdownModel implements TransitionSystem<TlbState> {
             sb.append(" TLB").append(cpu.tlb.render(config.pages()));
         }
         return sb.toString();
+    }
+
+    /**
+     * The symmetry group of a configuration: the permutations that only exchange CPUs running
+     * equal scripts. A CPU keeps its script for ever, so these are exactly the renamings that map
+     * reachable states to reachable states; the rest would only cost time.
+     */
+    static int[][] symmetries(TlbConfig config) {
+        List<int[]> out = new ArrayList<>();
+        for (int[] p : permutations(config.cpus())) {
+            boolean ok = true;
+            for (int c = 0; c < p.length && ok; c++) {
+                ok = config.scriptId(c) == config.scriptId(p[c]);
+            }
+            if (ok) {
+                out.add(p);
+            }
+        }
+        return out.toArray(new int[0][]);
     }
 
     static int[][] permutations(int n) {

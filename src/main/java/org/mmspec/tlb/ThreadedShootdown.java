@@ -54,7 +54,7 @@ public final class ThreadedShootdown implements ShootdownService {
     private final Slot[] cpus;
     private final AtomicInteger busy;
     private final ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<String> costs = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Long> costs = new ConcurrentLinkedQueue<>();
 
     /** One CPU's shared slot. */
     private static final class Slot {
@@ -177,7 +177,7 @@ public final class ThreadedShootdown implements ShootdownService {
                 case INVALIDATE_LOCAL -> cpus[c].tlb = protocol.invalidate(cpus[c].tlb, request);
                 case WAIT_ACKS -> {
                     waitAcks(c, op, pc, request);
-                    costs.add("cpu" + c + " " + op + ": " + config.cost().render(request));
+                    costs.add(protocol.costNanos(request));
                     checkCompleted(c, op, pages);
                 }
                 case FREE_FRAMES -> {
@@ -392,8 +392,11 @@ public final class ThreadedShootdown implements ShootdownService {
         return List.copyOf(violations);
     }
 
-    /** The modelled cost of each completed shootdown. */
-    public List<String> costs() {
+    /**
+     * The modelled cost in nanoseconds of each completed shootdown (numbers, not text: the CPU
+     * threads do no formatting, which Lincheck's instrumentation of locale classes cannot take).
+     */
+    public List<Long> costs() {
         return List.copyOf(costs);
     }
 
