@@ -38,11 +38,14 @@ import org.mmspec.tlb.hw.Tlb;
  * <p>Checks: the TLB chapter's invariants are checked at the points where they must hold on real
  * threads, and every violation is recorded in {@link #violations()} with its ID: TLB-1 and
  * TLB-3 when an operation completes, TLB-2 whenever frames are freed, TLB-5 when a wait exceeds
- * {@link #SPIN_LIMIT} rounds. No spin loop is unbounded, so a deadlock is reported, not hung.
+ * {@link #WAIT_ROUNDS} bounded waits. Waiting is blocking, never spinning: a CPU with nothing to
+ * do sleeps on its doorbell monitor, and whoever hands it work rings it.
  */
 public final class ThreadedShootdown implements ShootdownService {
-    /** Rounds a waiting CPU spins (serving IPIs) before it reports no progress. */
-    public static final int SPIN_LIMIT = 2_000;
+    /** Bounded waits a CPU makes without progress before it reports TLB-5 (with a wait timeout). */
+    public static final int WAIT_ROUNDS = 100;
+    /** Default doorbell wait timeout for plain threads: {@value} ms, so a deadlock is reported in ~2 s. */
+    public static final long DEFAULT_WAIT_MILLIS = 20;
 
     private final TlbConfig config;
     private final ShootdownProtocol protocol;
@@ -53,6 +56,7 @@ public final class ThreadedShootdown implements ShootdownService {
     private int lockedPages;
     private final Slot[] cpus;
     private final AtomicInteger busy;
+    private final long waitMillis;
     private final ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Long> costs = new ConcurrentLinkedQueue<>();
 
@@ -63,6 +67,7 @@ public final class ThreadedShootdown implements ShootdownService {
         volatile int localGen;
         final AtomicIntegerArray mailbox;
         final AtomicIntegerArray acks;
+        final Object doorbell = new Object();
 
         Slot(Tlb tlb, int cpus) {
             this.tlb = tlb;
@@ -71,8 +76,17 @@ public final class ThreadedShootdown implements ShootdownService {
         }
     }
 
-    /** A machine for {@code config}, every TLB warmed with every page (the hardware had time to fill). */
+    /** A machine for {@code config} whose waits time out after {@link #DEFAULT_WAIT_MILLIS}. */
     public ThreadedShootdown(TlbConfig config) {
+        this(config, DEFAULT_WAIT_MILLIS);
+    }
+
+    /**
+     * A machine for {@code config}, every TLB warmed with every page (the hardware had time to
+     * fill). With {@code waitMillis == 0} waits never time out, so a deadlock is a real one: what
+     * Lincheck and Java PathFinder should see, since both detect it themselves.
+     */
+    public ThreadedShootdown(TlbConfig config, long waitMillis) {
         this.config = config;
         this.protocol = new ShootdownProtocol(config);
         this.pt = config.initialPageTable();
@@ -86,6 +100,7 @@ public final class ThreadedShootdown implements ShootdownService {
             cpus[c] = new Slot(t, cpus.length);
         }
         this.busy = new AtomicInteger(cpus.length);
+        this.waitMillis = waitMillis;
     }
 
     public ShootdownProtocol protocol() {
@@ -138,16 +153,23 @@ public final class ThreadedShootdown implements ShootdownService {
             violations.add(e.getMessage());
         } finally {
             busy.decrementAndGet();
+            ringAll();
         }
-        int rounds = 0;
-        while (busy.get() > 0 || pendingFor(c) || deferredLeft()) {
-            serve(c);
-            catchUpAndRelease(c);
-            if (++rounds > SPIN_LIMIT) {
-                violations.add("TLB-5: cpu" + c + " still has work after " + SPIN_LIMIT + " rounds");
-                return;
+        try {
+            for (int round = 0;; round++) {
+                serve(c);
+                catchUpAndRelease(c);
+                synchronized (cpus[c].doorbell) {
+                    if (busy.get() == 0 && !pendingFor(c) && !deferredLeft()) {
+                        return;
+                    }
+                    if (!pendingFor(c) && !behind(c)) {
+                        sleep(c, round, "idle CPU still has work");
+                    }
+                }
             }
-            Thread.yield();
+        } catch (NoProgress e) {
+            violations.add(e.getMessage());
         }
     }
 
@@ -156,6 +178,40 @@ public final class ThreadedShootdown implements ShootdownService {
 
         NoProgress(String message) {
             super(message, null, false, false);
+        }
+    }
+
+    /**
+     * Waits on CPU {@code c}'s doorbell; the caller holds it and has just checked, under it, that
+     * there is nothing to do. Anyone who gives {@code c} something to do (an IPI, an
+     * acknowledgement, a released page lock, a new generation) rings the doorbell after making the
+     * change visible, so no wake-up is lost. With a bounded wait, too many rounds is TLB-5.
+     */
+    private void sleep(int c, int round, String what) {
+        if (waitMillis > 0 && round > WAIT_ROUNDS) {
+            throw new NoProgress("TLB-5: cpu" + c + " made no progress in " + WAIT_ROUNDS + " waits: " + what);
+        }
+        try {
+            if (waitMillis > 0) {
+                cpus[c].doorbell.wait(waitMillis);
+            } else {
+                cpus[c].doorbell.wait();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NoProgress("TLB-5: cpu" + c + " interrupted while waiting: " + what);
+        }
+    }
+
+    private void ring(int c) {
+        synchronized (cpus[c].doorbell) {
+            cpus[c].doorbell.notifyAll();
+        }
+    }
+
+    private void ringAll() {
+        for (int c = 0; c < cpus.length; c++) {
+            ring(c);
         }
     }
 
@@ -194,6 +250,7 @@ public final class ThreadedShootdown implements ShootdownService {
                     synchronized (ptLock) {
                         lockedPages &= ~pages;
                     }
+                    ringAll();
                 }
                 default -> throw new IllegalStateException(step.toString());
             }
@@ -201,7 +258,7 @@ public final class ThreadedShootdown implements ShootdownService {
     }
 
     private ShootdownProtocol.Plan writePtes(int c, KernelOp op, int pages) {
-        for (int round = 0; round <= SPIN_LIMIT; round++) {
+        for (int round = 0;; round++) {
             synchronized (ptLock) {
                 if ((lockedPages & pages) == 0) {
                     ShootdownProtocol.Plan plan = protocol.plan(c, op, pt, frames);
@@ -214,9 +271,16 @@ public final class ThreadedShootdown implements ShootdownService {
                 }
             }
             serve(c);
-            Thread.yield();
+            synchronized (cpus[c].doorbell) {
+                boolean free;
+                synchronized (ptLock) {
+                    free = (lockedPages & pages) == 0 && frames.lowestFree() >= 0;
+                }
+                if (!free && !pendingFor(c)) {
+                    sleep(c, round, op + " waits for its page lock or a free frame");
+                }
+            }
         }
-        throw new NoProgress("TLB-5: cpu" + c + " " + op + " never got its page lock or a free frame");
     }
 
     private void sendIpis(int c, TlbShootdown request) {
@@ -228,22 +292,26 @@ public final class ThreadedShootdown implements ShootdownService {
         for (int t = 0; t < cpus.length; t++) {
             if (request.cpuMask().contains(t)) {
                 cpus[t].mailbox.set(c, 1);
+                ring(t);
             }
         }
     }
 
     private void waitAcks(int c, KernelOp op, int pc, TlbShootdown request) {
-        for (int round = 0; round <= SPIN_LIMIT; round++) {
-            if (allAcked(c, request)) {
-                return;
-            }
-            if (protocol.interruptible(op, pc)) {
+        boolean irqs = protocol.interruptible(op, pc);
+        for (int round = 0;; round++) {
+            if (irqs) {
                 serve(c);
             }
-            Thread.yield();
+            synchronized (cpus[c].doorbell) {
+                if (allAcked(c, request)) {
+                    return;
+                }
+                if (!irqs || !pendingFor(c)) {
+                    sleep(c, round, "waiting for acknowledgements from " + request.cpuMask());
+                }
+            }
         }
-        throw new NoProgress("TLB-5: cpu" + c + " " + op + " waited " + SPIN_LIMIT + " rounds for acknowledgements from "
-                + request.cpuMask());
     }
 
     private boolean allAcked(int c, TlbShootdown request) {
@@ -270,6 +338,7 @@ public final class ThreadedShootdown implements ShootdownService {
                     me.tlb = protocol.invalidate(me.tlb, request);
                 } else {
                     cpus[i].acks.set(c, 1);
+                    ring(i);
                 }
             }
         }
@@ -287,6 +356,15 @@ public final class ThreadedShootdown implements ShootdownService {
             }
         }
         return false;
+    }
+
+    private boolean behind(int c) {
+        if (!config.lazy()) {
+            return false;
+        }
+        synchronized (ptLock) {
+            return cpus[c].localGen < gen;
+        }
     }
 
     private boolean deferredLeft() {
@@ -327,7 +405,10 @@ public final class ThreadedShootdown implements ShootdownService {
             }
             frames = frames.release(released);
         }
-        checkFreed(released);
+        if (released != 0) {
+            checkFreed(released);
+            ringAll();
+        }
     }
 
     @Override
@@ -336,6 +417,7 @@ public final class ThreadedShootdown implements ShootdownService {
         sendIpis(initiator, request);
         cpus[initiator].tlb = protocol.invalidate(cpus[initiator].tlb, request);
         waitAcks(initiator, null, -1, request);
+        checkCompleted(initiator, new KernelOp(KernelOp.Kind.MUNMAP, request.pages()), request.pages());
         return new Receipt(request, protocol.costNanos(request));
     }
 
@@ -348,6 +430,7 @@ public final class ThreadedShootdown implements ShootdownService {
         }
         Slot me = cpus[initiator];
         me.localGen = protocol.localGenAfterDefer(me.localGen, g);
+        ringAll();
     }
 
     /** TLB-1 and TLB-3 at an operation's completion, against every CPU's TLB. */
@@ -385,6 +468,11 @@ public final class ThreadedShootdown implements ShootdownService {
                 }
             }
         }
+    }
+
+    /** The first violation recorded, or null; for callers that avoid collection copies (JPF). */
+    public String firstViolation() {
+        return violations.peek();
     }
 
     /** Every violation recorded so far, each starting with its invariant ID. */
