@@ -176,7 +176,9 @@ public final class ShootdownProtocol {
 
     /**
      * Step 1: the PTE change of {@code op} by CPU {@code self}. Returns null when the operation
-     * cannot proceed yet (a copy-on-write break with no free frame waits for one).
+     * cannot proceed yet (a copy-on-write break with no free frame waits for one). Operations on
+     * pages that are already gone change nothing (a copy-on-write break of an unmapped page, a
+     * second reclaim) but still shoot down, which is harmless.
      */
     public Plan plan(int self, KernelOp op, PageTable pt, FrameTable frames) {
         int pages = pagesOf(op);
@@ -191,7 +193,7 @@ public final class ShootdownProtocol {
                         next = next.with(p, Pte.NONE);
                     }
                 }
-                if (op.kind() == KernelOp.Kind.RECLAIM) {
+                if (op.kind() == KernelOp.Kind.RECLAIM && pt.tablePresent()) {
                     next = next.unlinkTable();
                     toFree |= 1 << pt.tableFrame();
                 }
@@ -206,15 +208,16 @@ public final class ShootdownProtocol {
             case COW_BREAK -> {
                 int page = Integer.numberOfTrailingZeros(pages);
                 int old = pt.pte(page);
+                if (!Pte.present(old)) {
+                    break; // unmapped meanwhile: nothing left to break; the shootdown is harmless
+                }
                 int fresh = frames.lowestFree();
                 if (fresh < 0) {
                     return null;
                 }
                 fr = fr.allocate(fresh);
                 next = next.with(page, Pte.of(fresh, true, Pte.global(old)));
-                if (Pte.present(old)) {
-                    toFree |= 1 << Pte.frame(old);
-                }
+                toFree |= 1 << Pte.frame(old);
             }
             default -> throw new IllegalStateException(op.kind().toString());
         }
