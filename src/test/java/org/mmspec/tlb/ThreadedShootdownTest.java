@@ -17,7 +17,7 @@ import org.mmspec.check.Bounds;
  */
 class ThreadedShootdownTest {
     /** Interleavings per passing Lincheck run: small, since the defaults take minutes on 2 cores. */
-    private static final int INVOCATIONS = 20;
+    private static final int INVOCATIONS = 50;
     /** Interleavings allowed to find a seeded bug; the search stops at the first failure. */
     private static final int BUG_INVOCATIONS = 300;
 
