@@ -272,11 +272,13 @@ public final class ThreadedShootdown implements ShootdownService {
             }
             serve(c);
             synchronized (cpus[c].doorbell) {
-                boolean free;
+                boolean ready;
                 synchronized (ptLock) {
-                    free = (lockedPages & pages) == 0 && frames.lowestFree() >= 0;
+                    // The protocol decides whether the operation can start (plan() is null while a
+                    // copy-on-write break has no free frame); the executor must not guess.
+                    ready = (lockedPages & pages) == 0 && protocol.plan(c, op, pt, frames) != null;
                 }
-                if (!free && !pendingFor(c)) {
+                if (!ready && !pendingFor(c)) {
                     sleep(c, round, op + " waits for its page lock or a free frame");
                 }
             }
