@@ -43,7 +43,10 @@ public final class KernelOp {
         }
     }
 
-    private static final Pattern SYNTAX = Pattern.compile("(munmap|mprotect|cow|reclaim)(?:\\((\\d+)(?:-(\\d+))?\\))?");
+    /** Holder, so that code which never parses (the JPF entry points) never compiles the regex. */
+    private static final class Syntax {
+        static final Pattern PATTERN = Pattern.compile("(munmap|mprotect|cow|reclaim)(?:\\((\\d+)(?:-(\\d+))?\\))?");
+    }
 
     private final Kind kind;
     private final int pages;
@@ -61,7 +64,7 @@ public final class KernelOp {
 
     /** Parses {@code munmap(0-1)}, {@code mprotect(1)}, {@code cow(0)}, {@code reclaim}. */
     public static KernelOp parse(String text) {
-        Matcher m = SYNTAX.matcher(text.trim());
+        Matcher m = Syntax.PATTERN.matcher(text.trim());
         if (!m.matches()) {
             throw new IllegalArgumentException("not an operation: '" + text + "' (try munmap(0-1), mprotect(1), cow(0), reclaim)");
         }
