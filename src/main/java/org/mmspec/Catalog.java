@@ -24,6 +24,7 @@ public final class Catalog {
         all.addAll(org.mmspec.paging.PagingSuites.all());
         all.addAll(org.mmspec.zones.ZoneSuites.all());
         all.addAll(org.mmspec.numa.NumaSuites.all());
+        all.addAll(org.mmspec.tlb.TlbSuites.all());
         return all;
     }
 
@@ -33,6 +34,7 @@ public final class Catalog {
         all.addAll(org.mmspec.paging.PagingModels.all());
         all.add(new org.mmspec.zones.ZoneModel());
         all.add(new org.mmspec.numa.NumaModel());
+        all.addAll(org.mmspec.tlb.TlbModels.all());
         return all;
     }
 

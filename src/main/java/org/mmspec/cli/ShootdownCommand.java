@@ -1,0 +1,124 @@
+package org.mmspec.cli;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import org.mmspec.check.Bounds;
+import org.mmspec.check.ExplorationResult;
+import org.mmspec.check.ExploreBounds;
+import org.mmspec.check.Explorer;
+import org.mmspec.check.Manifest;
+import org.mmspec.check.Progress;
+import org.mmspec.tlb.KernelOp;
+import org.mmspec.tlb.ShootdownModel;
+import org.mmspec.tlb.ShootdownProtocol;
+import org.mmspec.tlb.ThreadedShootdown;
+import org.mmspec.tlb.TlbConfig;
+import org.mmspec.tlb.TlbModels;
+import org.mmspec.tlb.TlbShootdown;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code mmspec shootdown}: explores the TLB shootdown protocol at the bounds given on the command
+ * line (or a manifest configuration), printing progress, state counts, the modelled cost of each
+ * shootdown, and the counterexample timeline if an invariant breaks.
+ */
+@Command(name = "shootdown", mixinStandardHelpOptions = true,
+        description = "Model-check the TLB shootdown protocol exhaustively (spec/tlb.md): every interleaving of"
+                + " kernel steps, IPIs, acknowledgements and hardware fills/evictions within the bounds.")
+final class ShootdownCommand implements Callable<Integer> {
+
+    @Option(names = "--cpus", description = "CPUs (default: ${DEFAULT-VALUE}).")
+    int cpus = 3;
+
+    @Option(names = "--pages", description = "Pages of the abstract page table (default: ${DEFAULT-VALUE}).")
+    int pages = 2;
+
+    @Option(names = "--tlb", description = "Entries per TLB (default: one per page).")
+    Integer tlb;
+
+    @Option(names = "--mode", description = "single, range, global, full or lazy (default: ${DEFAULT-VALUE}).")
+    String mode = "single";
+
+    @Option(names = "--threshold", description = "Range-to-full-flush threshold in pages (Linux 33, VeridianOS 16; default: ${DEFAULT-VALUE}).")
+    int threshold = TlbConfig.LINUX_THRESHOLD;
+
+    @Option(names = "--global", description = "Global (kernel) pages, e.g. 1 or 0-1.")
+    String global = "";
+
+    @Option(names = "--ops", description = "Operations per CPU: cpu0:munmap(0);cpu1:mprotect(1);cpu2:cow(0);cpu0:reclaim"
+            + " (default: cpu0 munmaps page 0 and, with 2+ CPUs and pages, cpu1 mprotects page 1).")
+    String ops;
+
+    @Option(names = "--bug", description = "Seeded bug: none, ack-before-invalidate, free-before-acks, missing-cpu,"
+            + " lazy-reuse-early, range-off-by-one, global-skips-global, wait-irqs-off (default: ${DEFAULT-VALUE}).")
+    String bug = "none";
+
+    @Option(names = "--no-symmetry", description = "Explore without CPU symmetry reduction.")
+    boolean noSymmetry;
+
+    @Option(names = "--cost", description = "Cost model: seed (4.2 us per target), base+target, or <baseNs>+<perTargetNs> (default: ${DEFAULT-VALUE}).")
+    String cost = "seed";
+
+    @Option(names = "--config", description = "Use the bounds of this configuration of models/tlb-shootdown instead.")
+    String config;
+
+    @Option(names = "--depth", description = "Maximum BFS depth (default: unbounded).")
+    Integer depth;
+
+    @Option(names = "--max-states", description = "Stop after this many distinct states (default: ${DEFAULT-VALUE}).")
+    long maxStates = ExploreBounds.DEFAULT_MAX_STATES;
+
+    @Option(names = "--threads", description = "Also run the threaded implementation this many times on real threads.")
+    int threads;
+
+    @Override
+    public Integer call() {
+        Bounds bounds;
+        if (config != null) {
+            bounds = Manifest.load(TlbModels.SHOOTDOWN).bounds(config);
+        } else {
+            String o = ops != null ? ops : cpus >= 2 && pages >= 2 ? "cpu0:munmap(0);cpu1:mprotect(1)" : "cpu0:munmap(0)";
+            bounds = Bounds.parse(String.format(Locale.ROOT, "cpus=%d,pages=%d,tlb=%d,mode=%s,threshold=%d,ops=%s,bug=%s,symmetry=%s,cost=%s%s",
+                    cpus, pages, tlb == null ? pages : tlb, mode, threshold, o, bug, noSymmetry ? "off" : "on", cost,
+                    global.isBlank() ? "" : ",global=" + global));
+        }
+        TlbConfig cfg = TlbConfig.fromBounds(bounds);
+        ShootdownModel model = new ShootdownModel(cfg);
+        System.out.println("shootdown model: " + cfg);
+        System.out.println("cost model: " + cfg.cost());
+        ShootdownProtocol protocol = model.protocol();
+        for (int c = 0; c < cfg.cpus(); c++) {
+            for (KernelOp op : cfg.script(c)) {
+                ShootdownProtocol.Plan plan = protocol.plan(c, op, cfg.initialPageTable(), cfg.initialFrames());
+                if (plan == null) {
+                    continue;
+                }
+                TlbShootdown req = plan.request();
+                System.out.printf("  cpu%d %s: %s, steps %s, modelled cost %s%n", c, op, req, protocol.initiatorSteps(op),
+                        cfg.cost().render(req));
+            }
+        }
+        ExploreBounds eb = new ExploreBounds(depth == null ? Integer.MAX_VALUE : depth, maxStates);
+        ExplorationResult r = Explorer.explore(model, eb, Progress.every(Duration.ofSeconds(2), System.out));
+        System.out.println(r.summary());
+        r.counterexample().ifPresent(c -> System.out.println(c.render()));
+        boolean threadsOk = true;
+        for (int i = 0; i < threads; i++) {
+            ThreadedShootdown machine = new ThreadedShootdown(cfg);
+            machine.runAll();
+            if (!machine.violations().isEmpty()) {
+                System.out.println("threaded run " + (i + 1) + ": " + String.join("; ", machine.violations()));
+                threadsOk = false;
+                break;
+            }
+        }
+        if (threads > 0 && threadsOk) {
+            System.out.println("threaded implementation: " + threads + " runs on real threads, no violation");
+        }
+        return r.passed() && threadsOk ? 0 : 1;
+    }
+}

@@ -1,0 +1,50 @@
+package org.mmspec.tlb;
+
+/**
+ * Deliberate protocol bugs, each of which the exhaustive model and the threaded checks must catch.
+ * The catalogue, with the invariant each breaks and its counterexample length, is in
+ * {@code spec/tlb.md}. Only the kernel logic ({@link ShootdownProtocol}) reads these flags; the
+ * hardware model is never seeded.
+ */
+public enum SeededBug {
+    /** The correct protocol. */
+    NONE("none"),
+    /** A target acknowledges before it invalidates. */
+    ACK_BEFORE_INVALIDATE("ack-before-invalidate"),
+    /** The initiator frees the frames before every acknowledgement is in. */
+    FREE_BEFORE_ACKS("free-before-acks"),
+    /** The mask leaves out the lowest-numbered other CPU (breaks CPU symmetry). */
+    MISSING_CPU("missing-cpu"),
+    /** Lazy mode releases a deferred frame once any one CPU has flushed past its generation. */
+    LAZY_REUSE_EARLY("lazy-reuse-early"),
+    /** A range invalidation covers one page too few. */
+    RANGE_OFF_BY_ONE("range-off-by-one"),
+    /** A flush-everything over a global page uses the non-global flush (CR3 reload). */
+    GLOBAL_SKIPS_GLOBAL("global-skips-global"),
+    /** The initiator waits for acknowledgements with interrupts off, so it never serves IPIs. */
+    WAIT_WITH_IRQS_OFF("wait-irqs-off");
+
+    private final String word;
+
+    SeededBug(String word) {
+        this.word = word;
+    }
+
+    public String word() {
+        return word;
+    }
+
+    public static SeededBug parse(String w) {
+        for (SeededBug b : values()) {
+            if (b.word.equals(w) || b.name().equalsIgnoreCase(w)) {
+                return b;
+            }
+        }
+        throw new IllegalArgumentException("unknown bug '" + w + "'");
+    }
+
+    /** Whether the bug refers to CPU numbers, so that CPUs are no longer interchangeable. */
+    public boolean breaksSymmetry() {
+        return this == MISSING_CPU;
+    }
+}
