@@ -56,7 +56,9 @@ public final class BuddyAllocator implements FrameAllocator, FrameAccounting {
         /** An exact allocation forgets to free the rounding tail. */
         LEAK_TAIL,
         /** Allocation rounds the order down instead of up for non-powers of two. */
-        ROUND_DOWN
+        ROUND_DOWN,
+        /** The initial carving aligns blocks to the region start instead of the base. */
+        CARVE_FROM_REGION_START
     }
 
     private final FrameRange region;
@@ -286,7 +288,8 @@ public final class BuddyAllocator implements FrameAllocator, FrameAccounting {
     /** Frees {@code [s, e)} as maximal aligned blocks, each coalesced with free buddies. */
     private void release(long s, long e) {
         while (s < e) {
-            int k = Math.min(maxOrder, Long.numberOfTrailingZeros(s - base == 0 ? 1L << maxOrder : s - base));
+            long origin = bug == Bug.CARVE_FROM_REGION_START ? region.start().number() : base;
+            int k = Math.min(maxOrder, Long.numberOfTrailingZeros(s - origin == 0 ? 1L << maxOrder : s - origin));
             while ((1L << k) > e - s) {
                 k--;
             }
@@ -416,9 +419,15 @@ public final class BuddyAllocator implements FrameAllocator, FrameAccounting {
     public String key() {
         StringBuilder sb = new StringBuilder(64);
         for (int k = 0; k <= maxOrder; k++) {
-            sb.append(freeLists[k]).append('|');
+            for (long s : freeLists[k]) {
+                sb.append(s).append(',');
+            }
+            sb.append('|');
         }
-        return sb.append(live).append('|').append(freeCount).toString();
+        for (Map.Entry<Long, Long> e : live.entrySet()) {
+            sb.append(e.getKey()).append('+').append(e.getValue()).append(',');
+        }
+        return sb.append('|').append(freeCount).toString();
     }
 
     // ---- corruption hooks for the negative tests ----
