@@ -61,6 +61,8 @@ public final class BitmapAllocator implements FrameAllocator, FrameAccounting {
     private final long[] hasFree;
     private final long[] allFree;
     private long freeCount;
+    /** Bitmap and summary words read by the last search; observes cost, not part of the state. */
+    private long probes;
     private final AllocationStats stats;
     private final Bug bug;
 
@@ -230,6 +232,7 @@ public final class BitmapAllocator implements FrameAllocator, FrameAccounting {
 
     /** Index of the first frame of the lowest run of {@code count} free frames, or -1. */
     private long findRun(int count) {
+        probes = 0;
         int p = nextFree(0);
         while (p >= 0 && p + count <= n) {
             int q = nextNotFree(p + 1, p + count);
@@ -247,6 +250,7 @@ public final class BitmapAllocator implements FrameAllocator, FrameAccounting {
             return -1;
         }
         int w = from >>> WORD_SHIFT;
+        probes++;
         long bits = free[w] & (-1L << (from & (WORD - 1)));
         if (bits != 0) {
             return (w << WORD_SHIFT) + Long.numberOfTrailingZeros(bits);
@@ -261,6 +265,7 @@ public final class BitmapAllocator implements FrameAllocator, FrameAccounting {
             return -1;
         }
         int w = from >>> WORD_SHIFT;
+        probes++;
         long bits = ~free[w] & (-1L << (from & (WORD - 1)));
         int found;
         if (bits != 0) {
@@ -279,15 +284,18 @@ public final class BitmapAllocator implements FrameAllocator, FrameAccounting {
             return -1;
         }
         int s = fromWord >>> WORD_SHIFT;
+        probes++;
         long bits = (inverted ? ~summary[s] : summary[s]) & (-1L << (fromWord & (WORD - 1)));
         while (true) {
             if (bits != 0) {
                 int w = (s << WORD_SHIFT) + Long.numberOfTrailingZeros(bits);
+                probes++; // the bitmap word the caller reads next
                 return w < words ? w : -1;
             }
             if (++s >= summary.length) {
                 return -1;
             }
+            probes++;
             bits = inverted ? ~summary[s] : summary[s];
         }
     }
@@ -328,6 +336,11 @@ public final class BitmapAllocator implements FrameAllocator, FrameAccounting {
     }
 
     // ---- views for the invariants and the checks ----
+
+    /** Words (bitmap and summary) the last allocation's search read. */
+    long lastSearchProbes() {
+        return probes;
+    }
 
     int frameCount() {
         return n;

@@ -318,7 +318,7 @@ public final class FrameInvariants {
     }
 
     public static final InvariantSet<HybridAllocator> HYBRID = InvariantSet.of("frames/hybrid", List.of(
-            reserved1(), reserved2(), HYBRID_1, HYBRID_2, HYBRID_3, HYBRID_4,
+            reserved1(), HYBRID_1, reserved2(), HYBRID_2, HYBRID_3, HYBRID_4,
             onHalf(BITMAP_1, "bitmap", HybridAllocator::bitmap), onHalf(BITMAP_2, "bitmap", HybridAllocator::bitmap),
             onHalf(BITMAP_3, "bitmap", HybridAllocator::bitmap), onHalf(BITMAP_4, "bitmap", HybridAllocator::bitmap),
             onHalf(BUDDY_1, "buddy", HybridAllocator::buddy), onHalf(BUDDY_2, "buddy", HybridAllocator::buddy),

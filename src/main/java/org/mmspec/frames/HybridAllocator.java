@@ -114,6 +114,22 @@ public final class HybridAllocator implements FrameAllocator, FrameAccounting {
         stats = o.stats.copy();
     }
 
+    /** Test hook: the same hybrid with other halves, as a bug that mis-built them would leave it. */
+    static HybridAllocator corruptWithHalves(HybridAllocator h, BitmapAllocator bitmap, BuddyAllocator buddy) {
+        return new HybridAllocator(h, bitmap, buddy);
+    }
+
+    private HybridAllocator(HybridAllocator o, BitmapAllocator bitmap, BuddyAllocator buddy) {
+        managed = o.managed;
+        reservedRegions = o.reservedRegions;
+        threshold = o.threshold;
+        split = o.split;
+        bug = o.bug;
+        this.bitmap = bitmap;
+        this.buddy = buddy;
+        stats = o.stats.copy();
+    }
+
     public HybridAllocator copy() {
         return new HybridAllocator(this);
     }
