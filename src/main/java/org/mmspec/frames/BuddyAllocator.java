@@ -139,7 +139,12 @@ public final class BuddyAllocator implements FrameAllocator, FrameAccounting {
      */
     static BuddyAllocator fromState(FrameRange region, List<ReservedRegion> reserved, int maxOrder,
             Map<Long, Integer> freeBlocks, Map<Long, Long> liveRuns) {
-        BuddyAllocator b = new BuddyAllocator(region, reserved, maxOrder, Bug.NONE, false);
+        return fromState(region, reserved, maxOrder, freeBlocks, liveRuns, Bug.NONE);
+    }
+
+    static BuddyAllocator fromState(FrameRange region, List<ReservedRegion> reserved, int maxOrder,
+            Map<Long, Integer> freeBlocks, Map<Long, Long> liveRuns, Bug bug) {
+        BuddyAllocator b = new BuddyAllocator(region, reserved, maxOrder, bug, false);
         for (Map.Entry<Long, Integer> e : freeBlocks.entrySet()) {
             b.freeLists[e.getValue()].add(e.getKey());
             b.freeCount += 1L << e.getValue();

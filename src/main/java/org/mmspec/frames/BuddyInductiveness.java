@@ -94,7 +94,12 @@ public final class BuddyInductiveness {
 
     /** Every tiling of the scope, as buddy states built with {@link BuddyAllocator#fromState}. */
     public static Iterable<BuddyAllocator> states(Scope scope) {
-        return () -> new Tilings(scope);
+        return states(scope, BuddyAllocator.Bug.NONE);
+    }
+
+    /** The tilings as states of an allocator with a seeded bug, to show the check can fail. */
+    static Iterable<BuddyAllocator> states(Scope scope, BuddyAllocator.Bug bug) {
+        return () -> new Tilings(scope, bug);
     }
 
     /** Depth-first enumeration of tilings with an explicit stack, so no scope is held in memory. */
@@ -112,14 +117,16 @@ public final class BuddyInductiveness {
         }
 
         private final Scope scope;
+        private final BuddyAllocator.Bug bug;
         private final long base;
         private final long end;
         private final List<Level> stack = new ArrayList<>();
         private BuddyAllocator next;
         private boolean started;
 
-        Tilings(Scope scope) {
+        Tilings(Scope scope, BuddyAllocator.Bug bug) {
             this.scope = scope;
+            this.bug = bug;
             this.base = scope.region().start().number() & -(1L << scope.maxOrder());
             this.end = scope.region().endNumber();
         }
@@ -229,7 +236,7 @@ public final class BuddyInductiveness {
                     live.put(s[0], s[1]);
                 }
             }
-            return BuddyAllocator.fromState(scope.region(), scope.reserved(), scope.maxOrder(), free, live);
+            return BuddyAllocator.fromState(scope.region(), scope.reserved(), scope.maxOrder(), free, live, bug);
         }
     }
 }

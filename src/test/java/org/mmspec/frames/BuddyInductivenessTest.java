@@ -39,4 +39,13 @@ class BuddyInductivenessTest {
         }
         assertThat(n).isEqualTo(2693);
     }
+
+    @Test
+    void inductiveCheckCatchesSeededNoCoalesce() {
+        BuddyInductiveness.Scope scope = new BuddyInductiveness.Scope(FrameRange.of(0, 8), List.of(), 3, BuddyInductiveness.Runs.ANY);
+        InductivenessCheck.Result r = InductivenessCheck.check("no-coalesce", BuddyInductiveness.states(scope, BuddyAllocator.Bug.NO_COALESCE),
+                BuddyInductiveness.system(scope));
+        assertThat(r.counterexample()).isPresent();
+        assertThat(r.counterexample().get().invariantId()).isEqualTo("BUDDY-3");
+    }
 }
