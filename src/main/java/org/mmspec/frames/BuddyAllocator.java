@@ -90,7 +90,7 @@ public final class BuddyAllocator implements FrameAllocator, FrameAccounting {
         this(region, reserved, maxOrder, bug, true);
     }
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     private BuddyAllocator(FrameRange region, List<ReservedRegion> reserved, int maxOrder, Bug bug, boolean carve) {
         this.region = Objects.requireNonNull(region, "region");
         if (maxOrder < 0 || maxOrder > MAX_SUPPORTED_ORDER) {
@@ -116,7 +116,7 @@ public final class BuddyAllocator implements FrameAllocator, FrameAccounting {
         }
     }
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     private BuddyAllocator(BuddyAllocator o) {
         region = o.region;
         maxOrder = o.maxOrder;
