@@ -21,9 +21,10 @@ public final class Catalog {
     /** The random, exhaustive and inductive suites of every component, in the order of the spec. */
     public static List<CheckSuite> suites() {
         List<CheckSuite> all = new ArrayList<>();
-        all.addAll(org.mmspec.paging.PagingSuites.all());
+        all.addAll(org.mmspec.frames.FrameSuites.all());
         all.addAll(org.mmspec.zones.ZoneSuites.all());
         all.addAll(org.mmspec.numa.NumaSuites.all());
+        all.addAll(org.mmspec.paging.PagingSuites.all());
         all.addAll(org.mmspec.tlb.TlbSuites.all());
         return all;
     }
@@ -31,9 +32,10 @@ public final class Catalog {
     /** The models under {@code models/}, each with a manifest. */
     public static List<ExhaustiveModel> models() {
         List<ExhaustiveModel> all = new ArrayList<>();
-        all.addAll(org.mmspec.paging.PagingModels.all());
+        all.addAll(org.mmspec.frames.FrameModels.all());
         all.add(new org.mmspec.zones.ZoneModel());
         all.add(new org.mmspec.numa.NumaModel());
+        all.addAll(org.mmspec.paging.PagingModels.all());
         all.addAll(org.mmspec.tlb.TlbModels.all());
         return all;
     }

@@ -54,27 +54,39 @@ public final class ReferenceFrameAllocator implements FrameAllocator {
         if (count > managed.count()) {
             throw FrameError.of(FrameError.Kind.IMPOSSIBLE_SIZE, "allocate(%d): larger than managed %s", count, managed);
         }
-        for (long start : free) {
-            if (start % align != 0) {
-                continue;
-            }
-            if (isFree(start, count)) {
-                FrameRange run = FrameRange.of(start, count);
-                take(run);
-                return run;
-            }
+        long start = lowestRun(count, align);
+        if (start >= 0) {
+            FrameRange run = FrameRange.of(start, count);
+            take(run);
+            return run;
         }
         throw FrameError.of(FrameError.Kind.OUT_OF_MEMORY, "allocate(%d): no free run", count);
     }
 
     /** Whether some run of {@code count} free frames starts at a multiple of {@code align}. */
     public boolean hasRun(long count, long align) {
-        for (long start : free) {
-            if (start % align == 0 && isFree(start, count)) {
-                return true;
+        return lowestRun(count, align) >= 0;
+    }
+
+    /**
+     * The lowest aligned start of a run of {@code count} free frames, or -1: one pass over the
+     * free set, keeping the lowest aligned frame of the current run of consecutive free frames.
+     * The first window found to be complete ends lowest, so it also starts lowest.
+     */
+    private long lowestRun(long count, long align) {
+        long runStart = -1;
+        long prev = -2;
+        for (long f : free) {
+            if (f != prev + 1) {
+                runStart = f;
+            }
+            prev = f;
+            long candidate = Math.floorDiv(runStart + align - 1, align) * align;
+            if (f - candidate + 1 >= count) {
+                return candidate;
             }
         }
-        return false;
+        return -1;
     }
 
     /** Marks exactly {@code run} allocated; every frame in it must be free. */
