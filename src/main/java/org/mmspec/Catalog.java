@@ -71,8 +71,9 @@ public final class Catalog {
 
             @Override
             public String name() {
-                return "models/" + model.name() + " [" + config + "] " + manifest.bounds(config)
-                        + (manifest.expect(config).equals("pass") ? "" : " expect " + manifest.expect(config));
+                String expect = manifest.expect(config);
+                return "models/" + model.name() + " [" + config + "] "
+                        + (expect.equals("pass") ? "" : "seeded bug, expect " + expect + " ") + manifest.bounds(config);
             }
 
             @Override

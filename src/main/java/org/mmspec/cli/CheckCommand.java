@@ -64,7 +64,7 @@ final class CheckCommand implements Callable<Integer> {
         }
 
         static int runAndPrint(List<CheckSuite> suites, PrintStream out, boolean verbose) {
-            String fmt = "%-10s %-58s %-34s %16s %9s  %s%n";
+            String fmt = "%-10s %-60s %-40s %16s %9s  %s%n";
             out.printf(fmt, "COMPONENT", "SUITE", "INVARIANTS", "STATES/CASES", "TIME", "RESULT");
             int failed = 0;
             List<String> reports = new ArrayList<>();
@@ -76,8 +76,8 @@ final class CheckCommand implements Callable<Integer> {
                 } catch (RuntimeException | AssertionError e) {
                     r = new CheckSuite.Result(0, java.time.Duration.ZERO, false, "suite crashed: " + e);
                 }
-                String ids = String.join(" ", s.invariantIds());
-                out.printf(fmt, s.component(), abbreviate(s.name(), 58), abbreviate(ids, 34),
+                String ids = compressIds(s.invariantIds());
+                out.printf(fmt, s.component(), abbreviate(s.name(), 60), abbreviate(ids, 40),
                         String.format(Locale.ROOT, "%,d %s", r.count(), s.kind().unit()),
                         String.format(Locale.ROOT, "%.2fs", r.elapsed().toNanos() / 1e9), r.passed() ? "PASS" : "FAIL");
                 out.flush();
@@ -95,6 +95,46 @@ final class CheckCommand implements Callable<Integer> {
                 }
             }
             return failed == 0 ? 0 : 1;
+        }
+
+        /** {@code BUDDY-1 BUDDY-2 BUDDY-3 FRAME-1} becomes {@code BUDDY-1..3 FRAME-1}. */
+        static String compressIds(List<String> ids) {
+            java.util.Map<String, java.util.TreeSet<Integer>> byPrefix = new java.util.LinkedHashMap<>();
+            List<String> other = new ArrayList<>();
+            for (String id : ids) {
+                int dash = id.lastIndexOf('-');
+                try {
+                    byPrefix.computeIfAbsent(id.substring(0, dash), k -> new java.util.TreeSet<>())
+                            .add(Integer.parseInt(id.substring(dash + 1)));
+                } catch (RuntimeException e) {
+                    other.add(id);
+                }
+            }
+            List<String> parts = new ArrayList<>();
+            for (var e : byPrefix.entrySet()) {
+                Integer runStart = null;
+                Integer prev = null;
+                for (int n : e.getValue()) {
+                    if (prev != null && n == prev + 1) {
+                        prev = n;
+                        continue;
+                    }
+                    if (runStart != null) {
+                        parts.add(run(e.getKey(), runStart, prev));
+                    }
+                    runStart = n;
+                    prev = n;
+                }
+                if (runStart != null) {
+                    parts.add(run(e.getKey(), runStart, prev));
+                }
+            }
+            parts.addAll(other);
+            return String.join(" ", parts);
+        }
+
+        private static String run(String prefix, int from, int to) {
+            return prefix + "-" + from + (to > from ? ".." + to : "");
         }
 
         private static String abbreviate(String s, int width) {

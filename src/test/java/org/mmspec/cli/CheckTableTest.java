@@ -49,7 +49,7 @@ class CheckTableTest {
         String out = buf.toString(StandardCharsets.UTF_8);
         assertThat(code).isEqualTo(1);
         assertThat(out).contains("COMPONENT", "INVARIANTS", "STATES/CASES", "TIME", "RESULT");
-        assertThat(out).containsPattern("frames\\s+frames suite\\s+DEMO-1 DEMO-2\\s+1,234 states\\s+1.50s\\s+PASS");
+        assertThat(out).containsPattern("frames\\s+frames suite\\s+DEMO-1..2\\s+1,234 states\\s+1.50s\\s+PASS");
         assertThat(out).containsPattern("zones .*FAIL");
         assertThat(out).contains("2 suites, 1 passed, 1 failed", "DEMO-2 violated: details");
     }
@@ -60,5 +60,11 @@ class CheckTableTest {
         int code = CheckCommand.CheckTable.runAndPrint(List.of(fake("frames", true)),
                 new PrintStream(buf, true, StandardCharsets.UTF_8), true);
         assertThat(code).isZero();
+    }
+
+    @Test
+    void idsAreCompressedIntoRuns() {
+        assertThat(CheckCommand.CheckTable.compressIds(List.of("BUDDY-1", "BUDDY-2", "BUDDY-3", "FRAME-1", "BUDDY-5", "TLB-LAZY-2")))
+                .isEqualTo("BUDDY-1..3 BUDDY-5 FRAME-1 TLB-LAZY-2");
     }
 }
