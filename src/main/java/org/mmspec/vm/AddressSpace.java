@@ -155,6 +155,32 @@ public final class AddressSpace {
         return UserAddr.ofPage(start);
     }
 
+    /**
+     * What {@link #mmap} without MAP_FIXED would choose for {@code length} bytes at {@code hint},
+     * without mapping anything; empty if nothing fits.
+     */
+    public Optional<UserAddr> probePlacement(UserAddr hint, long length) {
+        try {
+            return Optional.of(UserAddr.ofPage(place(hint, pagesOf(length))));
+        } catch (VmError e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * A mapping the kernel makes itself at exec time (ELF segments, {@code [stack]},
+     * {@code [vdso]}, {@code [vvar]}): placed as given over free pages, no W^X check, no merge.
+     * The replay harness seeds these, since strace does not show them.
+     *
+     * @throws VmError EXISTS if any page is already mapped
+     */
+    public void execMapping(long startPage, long endPage, Prot prot, VmFlags flags, String file, long pgoff) {
+        if (overlapsAny(startPage, endPage)) {
+            throw VmError.of(VmError.Kind.EXISTS, "EEXIST", "exec mapping [%d, %d) overlaps", startPage, endPage);
+        }
+        put(new Vma(startPage, endPage, prot, flags, file, file == null ? startPage : pgoff, 0));
+    }
+
     /** The seed's {@code mmap(None, size, prot, MAP_PRIVATE | MAP_ANON)}. */
     public UserAddr mmapAnonymous(long length, Prot prot) {
         return mmap(null, length, prot, MapFlags.PRIVATE_ANON, null, 0);
