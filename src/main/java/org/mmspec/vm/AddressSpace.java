@@ -299,7 +299,7 @@ public final class AddressSpace {
             VmFlags f = v.flags().withAccounted(v.flags().accounted() || v.flags().accountable(prot));
             put(v.withProt(prot, f));
         }
-        for (Map.Entry<Long, Pte> e : new ArrayList<>(translations.subMap(start, end).entrySet())) {
+        for (Map.Entry<Long, Pte> e : new TreeMap<>(translations.subMap(start, end)).entrySet()) {
             Pte old = e.getValue();
             Pte next = Pte.of(old.frame(), prot, exclusive(e.getKey(), old));
             if (bug() == VmSystem.Bug.MPROTECT_KEEPS_PTE_WRITABLE) {
@@ -353,7 +353,7 @@ public final class AddressSpace {
         for (Vma v : overlapping(start, end)) {
             areas.remove(v.start());
         }
-        for (Map.Entry<Long, Pte> e : new ArrayList<>(translations.subMap(start, end).entrySet())) {
+        for (Map.Entry<Long, Pte> e : new TreeMap<>(translations.subMap(start, end)).entrySet()) {
             translations.remove(e.getKey());
             if (bug() != VmSystem.Bug.MUNMAP_LEAKS_FRAMES) {
                 frames.release(e.getValue().frame());

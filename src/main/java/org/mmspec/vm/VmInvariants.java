@@ -51,11 +51,12 @@ public final class VmInvariants {
             }));
 
     public static final Invariant<VmSystem> VMA_3 = Invariant.of("VMA-3",
-            "no two adjacent areas could be merged (mmap, mprotect and brk merge as Linux's vma_merge)",
+            "no two adjacent areas could be merged, except two stack pieces (mmap, mprotect and brk merge as"
+                    + " Linux's vma_merge; stack growth, like expand_downwards, does not)",
             s -> eachSpace(s, (i, as) -> {
                 Vma prev = null;
                 for (Vma v : as.areas().values()) {
-                    if (prev != null && prev.mergeableWith(v)) {
+                    if (prev != null && prev.mergeableWith(v) && !(prev.flags().growsDown() && v.flags().growsDown())) {
                         return broken("P%d: %s and %s are mergeable but separate", i, prev, v);
                     }
                     prev = v;
