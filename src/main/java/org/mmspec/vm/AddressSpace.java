@@ -355,9 +355,7 @@ public final class AddressSpace {
         }
         for (Map.Entry<Long, Pte> e : new TreeMap<>(translations.subMap(start, end)).entrySet()) {
             translations.remove(e.getKey());
-            if (bug() != VmSystem.Bug.MUNMAP_LEAKS_FRAMES) {
-                frames.release(e.getValue().frame());
-            }
+            frames.release(e.getValue().frame());
         }
         ghost.subMap(start, end).clear();
     }

@@ -90,7 +90,9 @@ public final class FrameTable {
         int n = refs.get(f.number());
         if (n == 1) {
             refs.remove(f.number());
-            allocator.free(f);
+            if (bug != VmSystem.Bug.MUNMAP_LEAKS_FRAMES) {
+                allocator.free(f);
+            }
         } else {
             refs.put(f.number(), n - 1);
         }
@@ -120,6 +122,16 @@ public final class FrameTable {
     /** Test hook: sets a reference count directly, to show COW-1 catches a wrong count. */
     void corruptRefCount(PhysFrame f, int n) {
         refs.put(f.number(), n);
+    }
+
+    /** Test hook: the allocator takes a frame back although it stays mapped. */
+    void corruptFreeInAllocator(PhysFrame f) {
+        allocator.free(f);
+    }
+
+    /** Test hook: a frame leaves the allocator without anyone owning it. */
+    PhysFrame corruptLeak() {
+        return allocator.allocate();
     }
 
     /** Test hook: writes physical memory directly, as a stale previous owner would have. */

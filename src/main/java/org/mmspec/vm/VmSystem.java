@@ -22,7 +22,7 @@ public final class VmSystem {
         SKIP_ZEROING,
         /** fork leaves private pages writable in both spaces (breaks COW-2). */
         FORK_KEEPS_WRITABLE,
-        /** munmap drops translations without releasing frames (breaks XLAYER-2). */
+        /** The last unmapping of a frame forgets to return it to the allocator (breaks XLAYER-2). */
         MUNMAP_LEAKS_FRAMES,
         /** mprotect splits but never merges (breaks VMA-3). */
         MPROTECT_NO_MERGE,
