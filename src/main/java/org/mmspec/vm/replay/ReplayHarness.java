@@ -162,19 +162,32 @@ public final class ReplayHarness {
                 after++;
             }
         }
-        long startBrk = calls.stream().filter(e -> e.call().equals("brk") && e.succeeded()).findFirst()
-                .map(TraceEvent::result).orElse(Layout.linuxX86_64().startBrkPage() << Vma.PAGE_SHIFT);
+        Optional<TraceEvent> firstBrk = calls.stream().filter(e -> e.call().equals("brk") && e.succeeded()).findFirst();
+        long startBrk = firstBrk.map(TraceEvent::result).orElse(Layout.linuxX86_64().startBrkPage() << Vma.PAGE_SHIFT);
         Layout base = Layout.linuxX86_64();
-        Layout layout = new Layout(base.minPage(), base.topPage(), base.mmapBase(), base.legacyBase(), base.stackTop(),
-                base.stackInitialPages(), base.stackLimitPages(), base.guardGapPages(), startBrk >>> Vma.PAGE_SHIFT,
-                REPLAY_BRK_LIMIT_PAGES);
+        Layout layout;
+        try {
+            layout = new Layout(base.minPage(), base.topPage(), base.mmapBase(), base.legacyBase(), base.stackTop(),
+                    base.stackInitialPages(), base.stackLimitPages(), base.guardGapPages(), startBrk >>> Vma.PAGE_SHIFT,
+                    REPLAY_BRK_LIMIT_PAGES);
+        } catch (IllegalArgumentException e) {
+            throw new ReplayError(ReplayError.Kind.BAD_ARGUMENT, firstBrk.map(TraceEvent::line).orElse(1),
+                    String.format("the first brk returned 0x%x, which cannot be the start of a Linux x86_64 heap", startBrk));
+        }
         as = AddressSpace.empty(layout, AddressSpace.WxPolicy.PERMIT,
                 new VmSystem(layout, AddressSpace.WxPolicy.PERMIT, REPLAY_FRAMES, VmSystem.Bug.NONE).frames());
         seedExecMappings(calls, startBrk);
         int replayed = 0;
         for (TraceEvent e : calls) {
             replayed++;
-            if (!replayOne(e)) {
+            boolean go;
+            try {
+                go = replayOne(e);
+            } catch (IllegalArgumentException outside) {
+                // An address or length the model's types cannot hold (past user space): Linux would have failed it.
+                go = diverge(e, "arguments outside the model's user space: " + outside.getMessage());
+            }
+            if (!go) {
                 break;
             }
         }
@@ -208,7 +221,11 @@ public final class ReplayHarness {
                 VmFlags f = new VmFlags(m.shared(), stack, !m.shared() && m.prot().write(), false, special);
                 String file = m.path().isEmpty() || stack ? null : m.path();
                 long pgoff = (m.offset() >>> Vma.PAGE_SHIFT) + (piece[0] - m.startPage());
-                as.execMapping(piece[0], piece[1], m.prot(), f, file, pgoff);
+                try {
+                    as.execMapping(piece[0], piece[1], m.prot(), f, file, pgoff);
+                } catch (VmError | IllegalArgumentException e) {
+                    throw new ReplayError(ReplayError.Kind.MALFORMED_MAPS, m.line(), "cannot seed this exec mapping: " + e.getMessage());
+                }
                 add(seeded, piece[0], piece[1]);
             }
         }
