@@ -1,0 +1,187 @@
+package org.mmspec.paging;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import org.mmspec.check.Invariant;
+import org.mmspec.check.InvariantSet;
+import org.mmspec.frames.PhysAddr;
+import org.mmspec.frames.PhysFrame;
+
+/**
+ * The page-table invariants of {@code spec/paging.md}, each a named predicate over a
+ * {@link PageMapper} that reads the real bits in simulated memory (through {@link TreeScan} and
+ * the format's descriptor), never the mapper's idea of what it wrote. Only the owned-table set
+ * is bookkeeping, and PT-1/PT-3/PT-5 check it against the bits and the frame allocator.
+ */
+public final class PagingInvariants {
+    private PagingInvariants() {
+    }
+
+    /** W^X on effective permissions. */
+    public static final Invariant<PageMapper> WX_1 = Invariant.of("WX-1",
+            "no present leaf is both writable and executable in its effective permissions, combined over every level of the walk",
+            m -> first(m, out -> new TreeScan.Visitor() {
+                @Override
+                public void leaf(int depth, long va, PhysAddr at, long raw, Entry e, Permissions eff) {
+                    if (eff.writableAndExecutable()) {
+                        out.add(String.format("%s leaf for 0x%016x @%s = 0x%016x is writable and executable (effective %s)",
+                                m.format().levelName(depth), va, at, raw, eff));
+                    }
+                }
+            }));
+
+    /** Table entries point only at owned tables. */
+    public static final Invariant<PageMapper> PT_1 = Invariant.of("PT-1",
+            "every table entry points at a table frame the mapper owns, aligned to the table size",
+            m -> first(m, out -> new TreeScan.Visitor() {
+                @Override
+                public void table(int depth, long va, PhysAddr at, long raw, Entry e) {
+                    long frame = e.address().value() >>> PhysFrame.SHIFT;
+                    if (!m.tableFrames().contains(PhysFrame.of(frame)) || frame % m.format().tableFrames() != 0) {
+                        out.add(String.format("%s entry @%s points at %s, which is not a table the mapper owns",
+                                m.format().levelName(depth), at, e.address()));
+                    }
+                }
+            }));
+
+    /** A tree: no table reached twice. */
+    public static final Invariant<PageMapper> PT_2 = Invariant.of("PT-2",
+            "the tables form a tree: no table (root included) is reachable twice, so none is shared by accident",
+            m -> {
+                Set<Long> roots = new HashSet<>();
+                for (PhysFrame r : m.roots()) {
+                    roots.add(r.start().value());
+                }
+                return first(m, out -> new TreeScan.Visitor() {
+                    @Override
+                    public void table(int depth, long va, PhysAddr at, long raw, Entry e) {
+                        if (roots.contains(e.address().value())) {
+                            out.add(String.format("%s entry @%s points back at a root %s", m.format().levelName(depth), at,
+                                    e.address()));
+                        }
+                    }
+
+                    @Override
+                    public void revisit(int depth, long va, PhysAddr at, PhysAddr target) {
+                        out.add(String.format("table %s is reached again from @%s", target, at));
+                    }
+                });
+            });
+
+    /** No leaked tables. */
+    public static final Invariant<PageMapper> PT_3 = Invariant.of("PT-3",
+            "every table frame the mapper owns is reachable from a root (no leaked table frames)",
+            m -> {
+                Set<Long> reached = new HashSet<>();
+                TreeScan.scan(m, new TreeScan.Visitor() {
+                    @Override
+                    public void enterTable(int depth, long va, PhysAddr table) {
+                        reached.add(table.value() >>> PhysFrame.SHIFT);
+                    }
+                });
+                for (PhysFrame t : m.tableFrames()) {
+                    if (!reached.contains(t.number())) {
+                        return Invariant.broken("owned table %s is not reachable from the roots %s", t, m.roots());
+                    }
+                }
+                return Invariant.holds();
+            });
+
+    /** Reclaim: no empty intermediate table. */
+    public static final Invariant<PageMapper> PT_4 = Invariant.of("PT-4",
+            "every non-root table holds at least one valid entry (tables left empty are reclaimed)",
+            m -> first(m, out -> new TreeScan.Visitor() {
+                @Override
+                public void enterTable(int depth, long va, PhysAddr table) {
+                    if (depth > 0 && m.isEmptyTable(table)) {
+                        out.add(String.format("%s table %s (for 0x%016x) is empty", m.format().levelName(depth), table, va));
+                    }
+                }
+            }));
+
+    /** Cross-layer: tables are allocated frames. */
+    public static final Invariant<PageMapper> PT_5 = Invariant.of("PT-5",
+            "every frame of every owned table is allocated in the frame allocator, never free",
+            m -> {
+                for (PhysFrame t : m.tableFrames()) {
+                    for (int i = 0; i < m.format().tableFrames(); i++) {
+                        PhysFrame f = t.plus(i);
+                        if (m.allocatorSaysFree(f).orElse(false)) {
+                            return Invariant.broken("table frame %s is free in the allocator", f);
+                        }
+                    }
+                }
+                return Invariant.holds();
+            });
+
+    /** No reserved encodings. */
+    public static final Invariant<PageMapper> PTE_1 = Invariant.of("PTE-1",
+            "every valid entry reachable from a root is one the hardware accepts at its level (no reserved encoding)",
+            m -> problems(m, "PTE-1"));
+
+    /** No huge bit at the last level. */
+    public static final Invariant<PageMapper> PTE_2 = Invariant.of("PTE-2",
+            "no last-level entry carries a huge-page or table marker (x86 PS/PAT bit 7, AArch64 block type, RISC-V pointer)",
+            m -> problems(m, "PTE-2"));
+
+    /** Encode/decode round trip on every entry. */
+    public static final Invariant<PageMapper> PTE_3 = Invariant.of("PTE-3",
+            "every well-formed entry re-encodes from its decoding to exactly the same 64 bits",
+            m -> first(m, out -> new TreeScan.Visitor() {
+                @Override
+                public void table(int depth, long va, PhysAddr at, long raw, Entry e) {
+                    check(depth, at, raw, m.format().encodeTable(e.address(), e.flags(), depth));
+                }
+
+                @Override
+                public void leaf(int depth, long va, PhysAddr at, long raw, Entry e, Permissions eff) {
+                    check(depth, at, raw, m.format().encodeLeaf(e.address(), e.flags(), depth));
+                }
+
+                private void check(int depth, PhysAddr at, long raw, long again) {
+                    if (m.format().problem(raw, depth).isEmpty() && again != raw) {
+                        out.add(String.format("%s entry @%s = 0x%016x re-encodes to 0x%016x", m.format().levelName(depth),
+                                at, raw, again));
+                    }
+                }
+            }));
+
+    /** Every page-table invariant, in the order of the spec. */
+    public static final InvariantSet<PageMapper> ALL = InvariantSet.of("paging",
+            List.of(WX_1, PT_1, PT_2, PT_3, PT_4, PT_5, PTE_1, PTE_2, PTE_3), PageMapper::dumpTree);
+
+    private static Optional<String> problems(PageMapper m, String id) {
+        return first(m, out -> new TreeScan.Visitor() {
+            @Override
+            public void table(int depth, long va, PhysAddr at, long raw, Entry e) {
+                check(depth, at, raw);
+            }
+
+            @Override
+            public void leaf(int depth, long va, PhysAddr at, long raw, Entry e, Permissions eff) {
+                check(depth, at, raw);
+            }
+
+            @Override
+            public void reserved(int depth, long va, PhysAddr at, long raw, Entry e) {
+                check(depth, at, raw);
+            }
+
+            private void check(int depth, PhysAddr at, long raw) {
+                m.format().problem(raw, depth).filter(p -> p.invariantId().equals(id)).ifPresent(p -> out.add(String
+                        .format("%s entry @%s = 0x%016x: %s", m.format().levelName(depth), at, raw, p.reason())));
+            }
+        });
+    }
+
+    /** Scans the tree with the visitor {@code make} builds and reports the first complaint it collected. */
+    private static Optional<String> first(PageMapper m, java.util.function.Function<List<String>, TreeScan.Visitor> make) {
+        List<String> out = new ArrayList<>();
+        TreeScan.scan(m, make.apply(out));
+        return out.isEmpty() ? Invariant.holds() : Invariant.broken("%s", out.get(0));
+    }
+}

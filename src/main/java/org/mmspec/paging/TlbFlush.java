@@ -1,0 +1,31 @@
+package org.mmspec.paging;
+
+/**
+ * One TLB invalidation the PageMapper asks for after changing an entry, in the seed's
+ * {@code TlbShootdown} terms: the pages whose cached translations may now be stale.
+ *
+ * @param start first byte of the affected range
+ * @param bytes length of the range (a page, a huge page, or the span a freed table covered)
+ * @param reason why the cached translation is stale
+ */
+public record TlbFlush(VirtAddr start, long bytes, Reason reason) {
+    /** What changed. */
+    public enum Reason {
+        /** A leaf was cleared: the page no longer translates. */
+        UNMAP,
+        /** A leaf's permissions changed (mprotect, copy-on-write). */
+        PROTECT,
+        /** A huge leaf was replaced by a table of smaller leaves with the same translation. */
+        SPLIT,
+        /**
+         * An intermediate table was unlinked and is about to go back to the frame allocator;
+         * paging-structure caches that still point at it must be dropped first.
+         */
+        TABLE_FREED
+    }
+
+    @Override
+    public String toString() {
+        return reason + " " + start + "+0x" + Long.toHexString(bytes);
+    }
+}

@@ -1,0 +1,73 @@
+package org.mmspec.paging;
+
+/**
+ * A virtual byte address in canonical form.
+ *
+ * <p>Canonical (4-level paging, 48-bit virtual addresses): bits 63..47 are all copies of bit 47,
+ * so the address lies in the lower half {@code [0, 2^47)} or the upper half
+ * {@code [2^64 - 2^47, 2^64)}. x86_64 raises #GP on a non-canonical address and RISC-V Sv48
+ * raises a page fault; a 3-level format (Sv39) narrows this further, which
+ * {@link PteFormat#isCanonical} checks. The constructor rejects a non-canonical value with
+ * {@link PagingError.Kind#NON_CANONICAL}, so no API ever holds one.
+ *
+ * @param value the address as an unsigned 64-bit quantity
+ */
+public record VirtAddr(long value) implements Comparable<VirtAddr> {
+    /** Virtual-address bits of 4-level paging (x86_64 4-level, AArch64 48-bit, Sv48). */
+    public static final int VA_BITS_4_LEVEL = 48;
+    /** The lowest address of the upper (kernel) half: 0xFFFF_8000_0000_0000. */
+    public static final long UPPER_HALF_START = 0xFFFF_8000_0000_0000L;
+    /** One past the highest address of the lower (user) half: 2^47. */
+    public static final long LOWER_HALF_END = 0x0000_8000_0000_0000L;
+
+    public VirtAddr {
+        if (!isCanonical(value, VA_BITS_4_LEVEL)) {
+            throw PagingError.of(PagingError.Kind.NON_CANONICAL,
+                    "0x%016x is not canonical: bits 63..47 must all equal bit 47", value);
+        }
+    }
+
+    public static VirtAddr of(long value) {
+        return new VirtAddr(value);
+    }
+
+    /** Whether {@code value} sign-extends from bit {@code bits - 1} (canonical for a {@code bits}-bit space). */
+    public static boolean isCanonical(long value, int bits) {
+        return (value << (64 - bits)) >> (64 - bits) == value;
+    }
+
+    /** Whether this address lies in the upper (kernel) half. */
+    public boolean isUpperHalf() {
+        return value < 0;
+    }
+
+    /** Bits {@code [shift, shift + bits)}, e.g. a table index. */
+    public int bits(int shift, int bits) {
+        return (int) ((value >>> shift) & ((1L << bits) - 1));
+    }
+
+    /** Whether this address is a multiple of {@code size} (a power of two). */
+    public boolean isAligned(long size) {
+        return (value & (size - 1)) == 0;
+    }
+
+    /** The address rounded down to a multiple of {@code size} (a power of two). */
+    public VirtAddr alignDown(long size) {
+        return new VirtAddr(value & -size);
+    }
+
+    /** This address plus {@code bytes}; fails if the result is not canonical. */
+    public VirtAddr plus(long bytes) {
+        return new VirtAddr(value + bytes);
+    }
+
+    @Override
+    public int compareTo(VirtAddr o) {
+        return Long.compareUnsigned(value, o.value);
+    }
+
+    @Override
+    public String toString() {
+        return String.format("0x%016x", value);
+    }
+}
