@@ -60,10 +60,11 @@ public final class PageFaultHandler {
         if (pte.isEmpty()) {
             requireFreeFrame(as, addr);
             if (stack != null) {
-                as.expandStack(stack, page);
+                as.growStackAndFault(stack, page);
+                return FaultType.STACK_GROWTH;
             }
             as.installZeroPage(page);
-            return stack != null ? FaultType.STACK_GROWTH : FaultType.DEMAND_PAGE;
+            return FaultType.DEMAND_PAGE;
         }
         Pte p = pte.get();
         if (allows(p, error.access())) {
@@ -82,14 +83,16 @@ public final class PageFaultHandler {
                 + " that area " + vma + " allows (AS-2 guarantees it cannot)");
     }
 
-    /** A user access: faults only if the translation does not already permit it. */
+    /**
+     * A user access: the software MMU walks the real page-table bits, and only if the hardware
+     * would fault is the handler called (with the error code the walk implies).
+     */
     public static Optional<FaultType> access(AddressSpace as, FaultAddr addr, Access access) {
         if (addr.isUser()) {
-            Optional<Pte> p = as.translation(addr.page());
-            if (p.isPresent() && allows(p.get(), access)) {
+            if (as.hardwareAllows(addr.page(), hardware(access))) {
                 return Optional.empty();
             }
-            return Optional.of(handle(as, addr, PageFaultError.user(p.isPresent(), access)));
+            return Optional.of(handle(as, addr, PageFaultError.user(as.translation(addr.page()).isPresent(), access)));
         }
         return Optional.of(handle(as, addr, PageFaultError.user(false, access)));
     }
@@ -113,6 +116,14 @@ public final class PageFaultHandler {
                     as.layout().guardGapPages(), below.get());
         }
         return stack;
+    }
+
+    private static org.mmspec.paging.Access hardware(Access a) {
+        return switch (a) {
+            case READ -> org.mmspec.paging.Access.userRead();
+            case WRITE -> org.mmspec.paging.Access.userWrite();
+            case EXECUTE -> org.mmspec.paging.Access.userExecute();
+        };
     }
 
     private static void requireFreeFrame(AddressSpace as, FaultAddr addr) {

@@ -10,6 +10,14 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 import org.mmspec.frames.PhysFrame;
+import org.mmspec.paging.Page;
+import org.mmspec.paging.PageFlags;
+import org.mmspec.paging.PageMapper;
+import org.mmspec.paging.PagingError;
+import org.mmspec.paging.TlbFlushSink;
+import org.mmspec.paging.Translation;
+import org.mmspec.paging.VirtAddr;
+import org.mmspec.paging.x86_64.X86_64Pte;
 
 /**
  * A process's address space, as the seed's {@code AddressSpace}: the virtual memory areas in an
@@ -17,8 +25,12 @@ import org.mmspec.frames.PhysFrame;
  * top, and the present translations of its pages.
  *
  * <p>Encoding: {@code areas} maps each area's first page to the area. {@code translations} maps
- * each present page to its {@link Pte} (frame and effective rights); it stands in for the
- * hardware page table, which {@code org.mmspec.paging}'s {@code PageMapper} encodes bit for bit.
+ * each present page to its {@link Pte} (frame and effective rights): the address space's own
+ * record, as Linux's rmap and page flags are. The hardware page table is a real x86_64
+ * {@link PageMapper} over the shared physical memory, whose table frames come from the same frame
+ * allocator; every change to {@code translations} is written to it in the same operation, and
+ * XLAYER-3 checks that walking the real bits gives exactly {@code translations}. User accesses
+ * ({@link #load}, {@link #store}, and whether an access faults) go through the hardware walk.
  * {@code ghost} is verification-only state: the word a correct kernel must show on each page,
  * that is the last word this process stored there, absent meaning zero; it drives SEC-1. Frames
  * and their reference counts live in the shared {@link FrameTable}, because fork shares frames.
@@ -48,6 +60,7 @@ public final class AddressSpace {
     private final Layout layout;
     private final WxPolicy wx;
     private final FrameTable frames;
+    private final PageMapper mapper;
     private final TreeMap<Long, Vma> areas = new TreeMap<>();
     private final TreeMap<Long, Pte> translations = new TreeMap<>();
     private final TreeMap<Long, Long> ghost = new TreeMap<>();
@@ -59,6 +72,7 @@ public final class AddressSpace {
         this.layout = Objects.requireNonNull(layout);
         this.wx = Objects.requireNonNull(wx);
         this.frames = Objects.requireNonNull(frames);
+        this.mapper = newMapper(frames);
         this.brk = layout.startBrkPage() << Vma.PAGE_SHIFT;
         long stackStart = layout.stackTop() - layout.stackInitialPages();
         put(Vma.anonymous(stackStart, layout.stackTop(), Prot.RW, new VmFlags(false, true, true, false, false)));
@@ -71,10 +85,19 @@ public final class AddressSpace {
         return as;
     }
 
-    private AddressSpace(AddressSpace o, FrameTable frames) {
+    private static PageMapper newMapper(FrameTable frames) {
+        try {
+            return new PageMapper(X86_64Pte.FORMAT, frames.memory(), frames.allocator(), TlbFlushSink.NONE);
+        } catch (PagingError e) {
+            throw VmError.of(VmError.Kind.OUT_OF_MEMORY, "ENOMEM", "no frame for a root page table: %s", e.getMessage());
+        }
+    }
+
+    private AddressSpace(AddressSpace o, FrameTable frames, PageMapper mapper) {
         this.layout = o.layout;
         this.wx = o.wx;
         this.frames = frames;
+        this.mapper = mapper;
         this.areas.putAll(o.areas);
         this.translations.putAll(o.translations);
         this.ghost.putAll(o.ghost);
@@ -84,7 +107,7 @@ public final class AddressSpace {
 
     /** A copy sharing nothing mutable with this one except {@code frames} (given, already copied). */
     AddressSpace copyWith(FrameTable copiedFrames) {
-        return new AddressSpace(this, copiedFrames);
+        return new AddressSpace(this, copiedFrames, mapper.copy(copiedFrames.memory(), copiedFrames.allocator(), TlbFlushSink.NONE));
     }
 
     // ------------------------------------------------------------------ mmap
@@ -305,7 +328,7 @@ public final class AddressSpace {
             if (bug() == VmSystem.Bug.MPROTECT_KEEPS_PTE_WRITABLE) {
                 next = next.withWrite(next.write() || old.write());
             }
-            translations.put(e.getKey(), next);
+            reprotect(e.getKey(), next);
         }
         if (bug() != VmSystem.Bug.MPROTECT_NO_MERGE) {
             mergeAround(start, end);
@@ -354,6 +377,7 @@ public final class AddressSpace {
             areas.remove(v.start());
         }
         for (Map.Entry<Long, Pte> e : new TreeMap<>(translations.subMap(start, end)).entrySet()) {
+            mapper.unmap(page4k(e.getKey()));
             translations.remove(e.getKey());
             frames.release(e.getValue().frame());
         }
@@ -363,6 +387,7 @@ public final class AddressSpace {
     /** Unmaps everything (process exit); every frame this space held loses a reference. */
     public void exit() {
         unmapRange(0, layout.topPage());
+        mapper.release();
     }
 
     // ------------------------------------------------------------------ brk
@@ -413,15 +438,26 @@ public final class AddressSpace {
      * write on either side faults and copies (or, as the last reference, just regains write).
      */
     public AddressSpace fork() {
-        AddressSpace child = new AddressSpace(this, frames);
+        AddressSpace child = new AddressSpace(this, frames, newMapper(frames));
+        TreeMap<Long, Pte> shared = new TreeMap<>();
         for (Map.Entry<Long, Pte> e : translations.entrySet()) {
-            frames.share(e.getValue().frame());
             Vma v = areaAt(e.getKey()).orElseThrow();
-            if (!v.flags().shared() && bug() != VmSystem.Bug.FORK_KEEPS_WRITABLE) {
-                Pte ro = e.getValue().withWrite(false);
-                e.setValue(ro);
-                child.translations.put(e.getKey(), ro);
+            boolean cow = !v.flags().shared() && bug() != VmSystem.Bug.FORK_KEEPS_WRITABLE;
+            shared.put(e.getKey(), cow ? e.getValue().withWrite(false) : e.getValue());
+        }
+        try {
+            for (Map.Entry<Long, Pte> e : shared.entrySet()) {
+                child.mapper.map(page4k(e.getKey()), e.getValue().frame(), hwFlags(e.getValue()));
             }
+        } catch (PagingError e) {
+            child.mapper.release();
+            throw VmError.of(VmError.Kind.OUT_OF_MEMORY, "ENOMEM", "fork: no frame for the child's page tables: %s", e.getMessage());
+        }
+        child.translations.clear();
+        child.translations.putAll(shared);
+        for (Map.Entry<Long, Pte> e : shared.entrySet()) {
+            frames.share(e.getValue().frame());
+            reprotect(e.getKey(), e.getValue());
         }
         return child;
     }
@@ -461,8 +497,16 @@ public final class AddressSpace {
         if (translations.containsKey(page)) {
             throw new IllegalStateException("page " + page + " is already present");
         }
-        PhysFrame f = frames.allocateZeroed();
-        translations.put(page, Pte.of(f, v.prot(), true));
+        PhysFrame f = frames.allocateFrame();
+        Pte pte = Pte.of(f, v.prot(), true);
+        try {
+            mapper.map(page4k(page), f, hwFlags(pte));
+        } catch (PagingError e) {
+            frames.release(f);
+            throw VmError.of(VmError.Kind.OUT_OF_MEMORY, "ENOMEM", "no frame for a page table: %s", e.getMessage());
+        }
+        frames.zero(f);
+        translations.put(page, pte);
         if (v.anonVma() == 0 && !v.flags().shared()) {
             put(v.withAnonVma(nextAnonVma++));
         }
@@ -470,19 +514,22 @@ public final class AddressSpace {
 
     /** Copy-on-write, last reference: the frame stays, the translation regains write. */
     public void reuseForWrite(long page) {
-        Pte p = translations.get(page);
-        translations.put(page, p.withWrite(true));
+        reprotect(page, translations.get(page).withWrite(true));
     }
 
     /** Copy-on-write: copies the shared frame into a fresh one, maps it writable, drops the old reference. */
     public void copyOnWrite(long page) {
         Pte p = translations.get(page);
-        PhysFrame fresh = frames.allocateZeroed();
-        frames.write(fresh, frames.read(p.frame()));
+        PhysFrame fresh = frames.allocateFrame();
+        frames.memory().copyFrame(p.frame(), fresh);
+        // Unmapping frees exactly the tables that mapping the page again needs, so the map cannot run out.
+        mapper.unmap(page4k(page));
+        Pte next = p.withWrite(true).withFrame(fresh);
+        mapper.map(page4k(page), fresh, hwFlags(next));
+        translations.put(page, next);
         if (bug() != VmSystem.Bug.COW_NO_RELEASE) {
             frames.release(p.frame());
         }
-        translations.put(page, p.withWrite(true).withFrame(fresh));
     }
 
     /**
@@ -494,22 +541,44 @@ public final class AddressSpace {
         put(stack.withStart(page));
     }
 
+    /**
+     * Stack growth and demand paging of {@code page} as one step: if no frame is left for the page
+     * or its tables, the stack is restored and nothing changes.
+     */
+    public void growStackAndFault(Vma stack, long page) {
+        expandStack(stack, page);
+        try {
+            installZeroPage(page);
+        } catch (VmError e) {
+            areas.remove(page);
+            put(stack);
+            throw e;
+        }
+    }
+
+    /** Whether the hardware walk of {@code page}'s real page-table bits allows a user {@code access}. */
+    public boolean hardwareAllows(long page, org.mmspec.paging.Access access) {
+        return mapper.access(VirtAddr.of(page << Vma.PAGE_SHIFT), access).isEmpty();
+    }
+
     /** A user load from a present readable page. */
     public long load(long page) {
-        Pte p = translations.get(page);
-        if (p == null || !p.read()) {
+        if (!hardwareAllows(page, org.mmspec.paging.Access.userRead())) {
             throw new IllegalStateException("load from page " + page + " without a readable translation");
         }
-        return frames.read(p.frame());
+        return frames.memory().read64(hardwareTranslation(page).pa());
+    }
+
+    private Translation hardwareTranslation(long page) {
+        return mapper.translate(VirtAddr.of(page << Vma.PAGE_SHIFT)).orElseThrow();
     }
 
     /** A user store to a present writable page; the ghost remembers what the page must show. */
     public void store(long page, long value) {
-        Pte p = translations.get(page);
-        if (p == null || !p.write()) {
+        if (!hardwareAllows(page, org.mmspec.paging.Access.userWrite())) {
             throw new IllegalStateException("store to page " + page + " without a writable translation");
         }
-        frames.write(p.frame(), value);
+        frames.memory().write64(hardwareTranslation(page).pa(), value);
         if (value == 0) {
             ghost.remove(page);
         } else {
@@ -531,6 +600,26 @@ public final class AddressSpace {
         return frames;
     }
 
+    /** The hardware page table of this space. */
+    public PageMapper mapper() {
+        return mapper;
+    }
+
+    /** The x86_64 leaf flags that encode {@code p} for a user page (PROT_NONE: present, supervisor-only, NX). */
+    public static PageFlags hwFlags(Pte p) {
+        PageFlags f = PageFlags.PRESENT;
+        if (p.read()) {
+            f = f.with(PageFlags.USER);
+        }
+        if (p.write()) {
+            f = f.with(PageFlags.WRITABLE);
+        }
+        if (!p.exec()) {
+            f = f.with(PageFlags.NO_EXECUTE);
+        }
+        return f;
+    }
+
     /** First page to area, in address order. */
     public NavigableMap<Long, Vma> areas() {
         return Collections.unmodifiableNavigableMap(areas);
@@ -549,7 +638,7 @@ public final class AddressSpace {
     /** Canonical value of this space (frames excluded; {@link VmSystem} adds them). */
     public Object key() {
         return List.of(new ArrayList<>(areas.values()).toString(), translations.toString(), ghost.toString(), brk,
-                nextAnonVma);
+                nextAnonVma, mapper.stateKey());
     }
 
     @Override
@@ -569,6 +658,15 @@ public final class AddressSpace {
         translations.put(page, p);
     }
 
+    /** Test hook: installs a translation in the record and the hardware table alike, without any check. */
+    void corruptPutPteEverywhere(long page, Pte p) {
+        if (mapper.translate(VirtAddr.of(page << Vma.PAGE_SHIFT)).isPresent()) {
+            mapper.unmap(page4k(page));
+        }
+        mapper.map(page4k(page), p.frame(), hwFlags(p));
+        translations.put(page, p);
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private VmSystem.Bug bug() {
@@ -577,6 +675,16 @@ public final class AddressSpace {
 
     private void put(Vma v) {
         areas.put(v.start(), v);
+    }
+
+    private static Page page4k(long page) {
+        return Page.of4k(page << Vma.PAGE_SHIFT);
+    }
+
+    /** New rights for a present page (same frame), in the record and the hardware table. */
+    private void reprotect(long page, Pte next) {
+        mapper.updateFlags(page4k(page), hwFlags(next));
+        translations.put(page, next);
     }
 
     private static long pagesOf(long bytes) {

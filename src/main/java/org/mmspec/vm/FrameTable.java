@@ -10,18 +10,21 @@ import org.mmspec.frames.FrameError;
 import org.mmspec.frames.FrameRange;
 import org.mmspec.frames.PhysFrame;
 import org.mmspec.frames.ReferenceFrameAllocator;
+import org.mmspec.paging.PhysicalMemory;
 
 /**
  * The per-frame state that address spaces share (Linux's {@code struct page} array): a
- * reference count for every frame some user page maps, and the simulated contents of physical
- * memory, one word per frame.
+ * reference count for every frame some user page maps, the frame allocator, and the simulated
+ * {@link PhysicalMemory} that holds both the page tables ({@code org.mmspec.paging.PageMapper})
+ * and the user pages' data (a user page's word is the first word of its frame).
  *
  * <p>Encoding: {@code refs} maps a frame number to the number of present translations, across
  * every address space of the {@link VmSystem}, that point at it; a frame is in {@code refs}
- * exactly while it is allocated from the {@link FrameAllocator} for user memory. {@code memory}
- * maps a frame number to its contents and keeps stale contents after the frame is freed, as real
- * RAM does; this is what makes zeroing observable: a frame handed out again still holds its old
- * word until {@link #allocateZeroed} clears it.
+ * exactly while it is allocated from the {@link FrameAllocator} for user memory (page-table
+ * frames are allocated from the same allocator by each space's PageMapper, which owns them).
+ * {@code memory} keeps stale contents after a frame is freed, as real RAM does; this is what
+ * makes zeroing observable: a frame handed out again still holds its old data until
+ * {@link #allocateZeroed} clears it.
  *
  * <p>Invariants (see {@link VmInvariants}): COW-1 (each count equals the mappings), XLAYER-1
  * (no counted frame is free in the allocator), XLAYER-2 (counted frames plus free frames are all
@@ -31,25 +34,36 @@ public final class FrameTable {
     private final FrameRange managed;
     private final ReferenceFrameAllocator allocator;
     private final TreeMap<Long, Integer> refs = new TreeMap<>();
-    private final TreeMap<Long, Long> memory = new TreeMap<>();
+    private final PhysicalMemory memory;
     final VmSystem.Bug bug;
 
     /** Frames {@code managed}, handed out by a {@link ReferenceFrameAllocator}. */
     public FrameTable(FrameRange managed, VmSystem.Bug bug) {
         this.managed = managed;
         this.allocator = new ReferenceFrameAllocator(managed);
+        this.memory = new PhysicalMemory();
         this.bug = bug;
+    }
+
+    private FrameTable(FrameTable o) {
+        this.managed = o.managed;
+        this.allocator = new ReferenceFrameAllocator(o.managed);
+        for (Map.Entry<Long, Long> live : o.allocator.live().entrySet()) {
+            allocator.take(FrameRange.of(live.getKey(), live.getValue()));
+        }
+        this.memory = o.memory.copy();
+        this.bug = o.bug;
+        this.refs.putAll(o.refs);
     }
 
     /** A deep copy, allocator included, for exhaustive exploration. */
     public FrameTable copy() {
-        FrameTable c = new FrameTable(managed, bug);
-        for (Map.Entry<Long, Long> live : allocator.live().entrySet()) {
-            c.allocator.take(FrameRange.of(live.getKey(), live.getValue()));
-        }
-        c.refs.putAll(refs);
-        c.memory.putAll(memory);
-        return c;
+        return new FrameTable(this);
+    }
+
+    /** Physical memory: page tables and user data. */
+    public PhysicalMemory memory() {
+        return memory;
     }
 
     public FrameAllocator allocator() {
@@ -67,6 +81,25 @@ public final class FrameTable {
      * @throws VmError OUT_OF_MEMORY when no frame is free; nothing changes then
      */
     public PhysFrame allocateZeroed() {
+        PhysFrame f = allocateFrame();
+        zero(f);
+        return f;
+    }
+
+    /** Clears {@code f} (unless the SKIP_ZEROING bug is seeded). */
+    public void zero(PhysFrame f) {
+        if (bug != VmSystem.Bug.SKIP_ZEROING) {
+            memory.zero(new FrameRange(f, 1));
+        }
+    }
+
+    /**
+     * A fresh frame with reference count 1, not yet cleared: the caller clears it (or copies over
+     * it) once the operation can no longer fail, so a failed operation leaves memory as it was.
+     *
+     * @throws VmError OUT_OF_MEMORY when no frame is free; nothing changes then
+     */
+    public PhysFrame allocateFrame() {
         PhysFrame f;
         try {
             f = allocator.allocate();
@@ -74,9 +107,6 @@ public final class FrameTable {
             throw VmError.of(VmError.Kind.OUT_OF_MEMORY, "ENOMEM", "no free frame: %s", e.getMessage());
         }
         refs.put(f.number(), 1);
-        if (bug != VmSystem.Bug.SKIP_ZEROING) {
-            memory.put(f.number(), 0L);
-        }
         return f;
     }
 
@@ -102,12 +132,13 @@ public final class FrameTable {
         return refs.getOrDefault(f.number(), 0);
     }
 
+    /** The word a user page backed by {@code f} shows (the frame's first word). */
     public long read(PhysFrame f) {
-        return memory.getOrDefault(f.number(), 0L);
+        return memory.read64(f.start());
     }
 
     public void write(PhysFrame f, long value) {
-        memory.put(f.number(), value);
+        memory.write64(f.start(), value);
     }
 
     /** Frame number to reference count, for every frame in use. */
@@ -136,7 +167,7 @@ public final class FrameTable {
 
     /** Test hook: writes physical memory directly, as a stale previous owner would have. */
     void corruptMemory(PhysFrame f, long value) {
-        memory.put(f.number(), value);
+        memory.write64(f.start(), value);
     }
 
     /**
@@ -144,7 +175,7 @@ public final class FrameTable {
      * included, since they decide what a missing zeroing would expose later.
      */
     Object key() {
-        return java.util.List.of(new TreeMap<>(refs), allocator.live().toString(), new TreeMap<>(memory));
+        return java.util.List.of(new TreeMap<>(refs), allocator.live().toString(), memory.snapshot());
     }
 
     @Override

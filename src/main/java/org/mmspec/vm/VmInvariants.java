@@ -7,11 +7,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.BiFunction;
 
 import org.mmspec.check.Invariant;
 import org.mmspec.check.InvariantSet;
 import org.mmspec.frames.PhysFrame;
+import org.mmspec.paging.Mapping;
+import org.mmspec.paging.PageMapper;
+import org.mmspec.paging.PagingInvariants;
 
 /**
  * The invariants of address spaces, copy-on-write, cross-layer frame ownership and zeroing,
@@ -156,26 +161,48 @@ public final class VmInvariants {
             }));
 
     public static final Invariant<VmSystem> XLAYER_1 = Invariant.of("XLAYER-1",
-            "no frame is both free in the frame allocator and mapped",
-            s -> eachSpace(s, (i, as) -> {
-                for (Map.Entry<Long, Pte> e : as.translations().entrySet()) {
-                    if (s.frames().isFree(e.getValue().frame())) {
-                        return broken("P%d: page %d maps %s, which the allocator holds free", i, e.getKey(),
-                                e.getValue().frame());
+            "no frame is both free in the frame allocator and mapped, and no mapped frame is also a page table",
+            s -> {
+                Set<Long> tables = tableFrames(s);
+                return eachSpace(s, (i, as) -> {
+                    for (Map.Entry<Long, Pte> e : as.translations().entrySet()) {
+                        if (s.frames().isFree(e.getValue().frame())) {
+                            return broken("P%d: page %d maps %s, which the allocator holds free", i, e.getKey(),
+                                    e.getValue().frame());
+                        }
+                        if (tables.contains(e.getValue().frame().number())) {
+                            return broken("P%d: page %d maps %s, which is a page table", i, e.getKey(), e.getValue().frame());
+                        }
                     }
-                }
-                return holds();
-            }));
+                    return holds();
+                });
+            });
 
     public static final Invariant<VmSystem> XLAYER_2 = Invariant.of("XLAYER-2",
-            "frames owned by address spaces plus free frames account for every frame (no leaks)",
+            "frames mapped by address spaces plus their page-table frames plus free frames account for every frame (no leaks)",
             s -> {
-                long owned = mappings(s).size();
+                long mapped = mappings(s).size();
+                long tables = tableFrames(s).size();
                 long free = s.frames().allocator().freeFrames();
                 long all = s.frames().allocator().managedFrames();
-                return owned + free == all ? holds()
-                        : broken("%d mapped + %d free != %d managed: %d frame(s) leaked", owned, free, all, all - owned - free);
+                return mapped + tables + free == all ? holds()
+                        : broken("%d mapped + %d table + %d free != %d managed: %d frame(s) leaked", mapped, tables, free,
+                                all, all - mapped - tables - free);
             });
+
+    public static final Invariant<VmSystem> XLAYER_3 = Invariant.of("XLAYER-3",
+            "walking each space's real page-table bits gives exactly its recorded translations, frame and rights",
+            s -> eachSpace(s, (i, as) -> {
+                Map<Long, String> hw = new TreeMap<>();
+                for (Mapping m : as.mapper().mappings().values()) {
+                    hw.put(m.page().start().value() >>> Vma.PAGE_SHIFT, m.frame().number() + " " + m.flags());
+                }
+                Map<Long, String> rec = new TreeMap<>();
+                for (Map.Entry<Long, Pte> e : as.translations().entrySet()) {
+                    rec.put(e.getKey(), e.getValue().frame().number() + " " + AddressSpace.hwFlags(e.getValue()));
+                }
+                return hw.equals(rec) ? holds() : broken("P%d: page table holds %s but the space records %s", i, hw, rec);
+            }));
 
     public static final Invariant<VmSystem> SEC_1 = Invariant.of("SEC-1",
             "no mapping exposes old data: every present private page shows what this process last stored there, or zero",
@@ -194,10 +221,32 @@ public final class VmInvariants {
                 return holds();
             }));
 
-    /** Every invariant, in spec order. */
-    public static final InvariantSet<VmSystem> ALL = InvariantSet.of("vm",
-            List.of(VMA_1, VMA_2, VMA_3, AS_1, AS_2, AS_3, AS_4, AS_5, COW_1, COW_2, XLAYER_1, XLAYER_2, SEC_1),
-            VmSystem::toString);
+    /**
+     * Every invariant, in spec order, followed by the paging invariants (WX-1, PT-n, PTE-n, defined
+     * in {@code spec/paging.md}) of every space's page table.
+     */
+    public static final InvariantSet<VmSystem> ALL = InvariantSet.of("vm", all(), VmSystem::toString);
+
+    private static List<Invariant<VmSystem>> all() {
+        List<Invariant<VmSystem>> out = new java.util.ArrayList<>(
+                List.of(VMA_1, VMA_2, VMA_3, AS_1, AS_2, AS_3, AS_4, AS_5, COW_1, COW_2, XLAYER_1, XLAYER_2, XLAYER_3, SEC_1));
+        for (Invariant<PageMapper> pt : PagingInvariants.ALL.invariants()) {
+            out.add(Invariant.of(pt.id(), pt.statement(), s -> eachSpace(s,
+                    (i, as) -> pt.evaluate(as.mapper()).map(v -> "P" + i + ": " + v.detail()))));
+        }
+        return out;
+    }
+
+    /** First frames of every page table of every space. */
+    static Set<Long> tableFrames(VmSystem s) {
+        Set<Long> out = new java.util.HashSet<>();
+        for (AddressSpace as : s.spaces()) {
+            for (PhysFrame f : as.mapper().tableFrames()) {
+                out.add(f.number());
+            }
+        }
+        return out;
+    }
 
     /** Frame number to the number of translations mapping it, over all spaces. */
     static Map<Long, Integer> mappings(VmSystem s) {

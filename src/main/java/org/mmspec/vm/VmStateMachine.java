@@ -31,8 +31,11 @@ import org.mmspec.fault.PageFaultHandler;
 public final class VmStateMachine implements StateMachine<VmStateMachine.State> {
     /** Pages in the machine's address space. */
     static final int PAGES = 16;
-    /** Physical frames: few enough that faults run out of memory now and then. */
-    static final int FRAMES = 8;
+    /**
+     * Physical frames: each process needs four x86_64 page-table frames (PML4, PDPT, PD, PT), and
+     * few data frames are left over, so faults and forks run out of memory now and then.
+     */
+    static final int FRAMES = 18;
     /** Most processes alive at once. */
     static final int MAX_PROCESSES = 3;
     /** Longest range an operation draws, in pages. */

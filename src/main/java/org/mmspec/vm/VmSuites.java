@@ -24,7 +24,7 @@ public final class VmSuites {
         return List.of(
                 CheckSuite.stateful("vm", new VmStateMachine(), STEPS),
                 CheckSuite.exhaustive("vm", "address space, 8 pages, one process, depth " + QUICK_DEPTH,
-                        () -> new VmModel().build(Bounds.parse("pages=8,frames=3,maxLen=2,processes=1")),
+                        () -> new VmModel().build(Bounds.parse("pages=8,frames=7,maxLen=2,processes=1")),
                         ExploreBounds.depth(QUICK_DEPTH)));
     }
 }

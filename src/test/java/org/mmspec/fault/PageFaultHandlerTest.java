@@ -24,7 +24,7 @@ class PageFaultHandlerTest {
 
     @BeforeEach
     void fresh() {
-        sys = VmSystem.of(Layout.small(32), 4);
+        sys = VmSystem.of(Layout.small(32), 12); // 4 page-table frames per process, the rest for data
         as = sys.space(0);
         l = as.layout();
     }
@@ -110,13 +110,16 @@ class PageFaultHandlerTest {
 
     @Test
     void outOfMemoryFailsTheFaultAndChangesNothing() {
-        fixed(10, 8, Prot.RW);
-        for (long p = 10; p < 14; p++) {
-            fault(p, Access.READ);
+        fixed(2, 16, Prot.RW);
+        long p = 2;
+        while (sys.frames().allocator().freeFrames() > 0) {
+            fault(p++, Access.READ);
         }
+        long next = p;
         Object before = sys.key();
-        assertThatThrownBy(() -> fault(14, Access.READ)).isInstanceOfSatisfying(VmError.class,
+        assertThatThrownBy(() -> fault(next, Access.READ)).isInstanceOfSatisfying(VmError.class,
                 e -> assertThat(e.errorKind()).isEqualTo(VmError.Kind.OUT_OF_MEMORY));
+        assertThatThrownBy(() -> sys.fork(0)).isInstanceOf(VmError.class);
         long below = l.stackTop() - l.stackInitialPages() - 1;
         assertThatThrownBy(() -> fault(below, Access.READ)).isInstanceOf(VmError.class);
         assertThat(sys.key()).isEqualTo(before);

@@ -22,7 +22,7 @@ class VmInvariantsTest {
 
     @BeforeEach
     void fresh() {
-        sys = VmSystem.of(Layout.small(16), 8);
+        sys = VmSystem.of(Layout.small(16), 16);
         as = sys.space(0);
     }
 
@@ -67,14 +67,14 @@ class VmInvariantsTest {
     @Test
     void AS_1_catchesTranslationOutsideEveryArea() {
         PhysFrame f = sys.frames().allocateZeroed();
-        as.corruptPutPte(5, new Pte(f, true, false, false));
+        as.corruptPutPteEverywhere(5, new Pte(f, true, false, false));
         assertThat(broken()).containsExactly("AS-1");
     }
 
     @Test
     void AS_2_catchesTranslationGrantingMoreThanItsArea() {
         Pte p = present(5, Prot.R);
-        as.corruptPutPte(5, p.withWrite(true));
+        as.corruptPutPteEverywhere(5, p.withWrite(true));
         assertThat(broken()).containsExactly("AS-2");
     }
 
@@ -84,12 +84,16 @@ class VmInvariantsTest {
         assertThat(broken()).containsExactly("AS-3");
     }
 
-    /** AS-2 and AS-3 imply AS-4, so a W+X translation in a W^X-clean space breaks AS-2 as well. */
+    /**
+     * AS-2 and AS-3 imply AS-4, so a W+X record in a W^X-clean space breaks AS-2 as well; and the
+     * PageMapper refuses to encode W+X (its WX-1), so only the record can be corrupted, which
+     * XLAYER-3 sees too.
+     */
     @Test
     void AS_4_catchesWritableExecutableTranslation() {
         Pte p = present(5, Prot.RX);
         as.corruptPutPte(5, new Pte(p.frame(), true, true, true));
-        assertThat(broken()).containsExactlyInAnyOrder("AS-2", "AS-4");
+        assertThat(broken()).containsExactlyInAnyOrder("AS-2", "AS-4", "XLAYER-3");
     }
 
     @Test
@@ -109,7 +113,7 @@ class VmInvariantsTest {
     void COW_2_catchesWritableSharedFrame() {
         Pte p = present(5, Prot.RW);
         int child = sys.fork(0);
-        sys.space(child).corruptPutPte(5, p.withWrite(true));
+        sys.space(child).corruptPutPteEverywhere(5, p.withWrite(true));
         assertThat(broken()).containsExactly("COW-2");
     }
 
@@ -126,6 +130,22 @@ class VmInvariantsTest {
         present(5, Prot.RW);
         sys.frames().corruptLeak();
         assertThat(broken()).containsExactly("XLAYER-2");
+    }
+
+    @Test
+    void XLAYER_3_catchesRecordThatDisagreesWithThePageTableBits() {
+        Pte p = present(5, Prot.RW);
+        as.corruptPutPte(5, p.withWrite(false));
+        assertThat(broken()).containsExactly("XLAYER-3");
+    }
+
+    @Test
+    void XLAYER_1_catchesPageTableFrameMappedAsData() {
+        present(5, Prot.R);
+        PhysFrame table = as.mapper().tableFrames().last();
+        sys.frames().corruptRefCount(table, 1);
+        as.corruptPutPteEverywhere(6, new Pte(table, true, false, false));
+        assertThat(broken()).contains("XLAYER-1");
     }
 
     @Test

@@ -31,7 +31,7 @@ class VmModelTest {
             "MPROTECT_KEEPS_PTE_WRITABLE:AS-2", "COW_NO_RELEASE:COW-1"})
     void seededBugYieldsCounterexampleNamingItsInvariant(String bugAndId) {
         String[] parts = bugAndId.split(":");
-        Bounds b = Bounds.parse("pages=8,frames=4,maxLen=2,processes=2,bug=" + parts[0]);
+        Bounds b = Bounds.parse("pages=8,frames=12,maxLen=2,processes=2,bug=" + parts[0]);
         ExplorationResult r = Explorer.explore(new VmModel().build(b), ExploreBounds.depth(4));
         assertThat(r.counterexample()).as(parts[0]).isPresent();
         System.out.println(parts[0] + ": " + r.counterexample().get().render());

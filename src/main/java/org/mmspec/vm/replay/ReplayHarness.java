@@ -50,8 +50,8 @@ import org.mmspec.vm.VmSystem;
  * </ul>
  */
 public final class ReplayHarness {
-    /** Frames for the replay's frame table; no page is ever faulted in, so any number works. */
-    private static final long REPLAY_FRAMES = 1;
+    /** Frames for the replay's frame table: page-table roots only, since no page is ever faulted in. */
+    private static final long REPLAY_FRAMES = 4;
     /** The heap limit for replay: RLIMIT_DATA is unlimited on the capture machine. */
     private static final long REPLAY_BRK_LIMIT_PAGES = 1L << 32;
 
