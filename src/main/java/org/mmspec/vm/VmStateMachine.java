@@ -14,6 +14,7 @@ import org.mmspec.check.StateMachine;
 import org.mmspec.check.Step;
 import org.mmspec.fault.Access;
 import org.mmspec.fault.FaultAddr;
+import org.mmspec.fault.FaultInvariants;
 import org.mmspec.fault.FaultType;
 import org.mmspec.fault.PageFaultHandler;
 
@@ -295,8 +296,10 @@ public final class VmStateMachine implements StateMachine<VmStateMachine.State> 
         long word = s.nextWord;
         step.call("P%d.%s(page %d%s)", p, a, page, a == Access.WRITE ? ", 0x" + Long.toHexString(word) : "");
         Optional<Vma> stackBefore = as.areaAbove(page).filter(v -> v.flags().growsDown());
+        Map<Long, Pte> before = FaultInvariants.FaultStep.snapshot(as);
         Outcome<Long> out = step.perform(() -> {
             Optional<FaultType> f = PageFaultHandler.access(as, FaultAddr.ofPage(page), a);
+            FaultInvariants.ALL.assertHolds(new FaultInvariants.FaultStep(before, as, page, a));
             if (a == Access.WRITE) {
                 as.store(page, word);
                 return word;
