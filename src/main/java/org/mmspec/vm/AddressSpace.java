@@ -326,7 +326,8 @@ public final class AddressSpace {
             Pte old = e.getValue();
             Pte next = Pte.of(old.frame(), prot, exclusive(e.getKey(), old));
             if (bug() == VmSystem.Bug.MPROTECT_KEEPS_PTE_WRITABLE) {
-                next = next.withWrite(next.write() || old.write());
+                // (Only where it stays W^X: the PageMapper would refuse W+X bits outright.)
+                next = next.withWrite(next.write() || (old.write() && !prot.exec()));
             }
             reprotect(e.getKey(), next);
         }

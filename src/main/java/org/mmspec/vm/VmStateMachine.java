@@ -345,9 +345,14 @@ public final class VmStateMachine implements StateMachine<VmStateMachine.State> 
     private static void fork(State s, Step<State> step) {
         int p = process(s, step);
         step.call("P%d.fork()", p);
-        int child = step.perform(() -> s.sys.fork(p)).value();
-        s.model.add(new TreeMap<>(s.model.get(p)));
-        step.agree("child index", child, s.model.size() - 1);
+        Outcome<Integer> out = step.perform(() -> s.sys.fork(p));
+        if (out.isRejected()) {
+            // Each child needs its own page-table frames; with none left, fork fails and changes nothing.
+            step.agree("fork outcome", out.kind(), "OUT_OF_MEMORY");
+        } else {
+            s.model.add(new TreeMap<>(s.model.get(p)));
+            step.agree("child index", out.value(), s.model.size() - 1);
+        }
         compare(s, step);
     }
 

@@ -27,11 +27,11 @@ class VmModelTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"MUNMAP_LEAKS_FRAMES:XLAYER-2", "MPROTECT_NO_MERGE:VMA-3", "WX_UNCHECKED:AS-3",
-            "MPROTECT_KEEPS_PTE_WRITABLE:AS-2", "COW_NO_RELEASE:COW-1"})
-    void seededBugYieldsCounterexampleNamingItsInvariant(String bugAndId) {
-        String[] parts = bugAndId.split(":");
-        Bounds b = Bounds.parse("pages=8,frames=12,maxLen=2,processes=2,bug=" + parts[0]);
+    @ValueSource(strings = {"MUNMAP_LEAKS_FRAMES:XLAYER-2:1", "MPROTECT_NO_MERGE:VMA-3:1", "WX_UNCHECKED:AS-3:1",
+            "MPROTECT_KEEPS_PTE_WRITABLE:AS-2:1", "COW_NO_RELEASE:COW-1:2"})
+    void seededBugYieldsCounterexampleNamingItsInvariant(String bugIdProcesses) {
+        String[] parts = bugIdProcesses.split(":");
+        Bounds b = Bounds.parse("pages=7,frames=12,maxLen=2,processes=" + parts[2] + ",bug=" + parts[0]);
         ExplorationResult r = Explorer.explore(new VmModel().build(b), ExploreBounds.depth(4));
         assertThat(r.counterexample()).as(parts[0]).isPresent();
         System.out.println(parts[0] + ": " + r.counterexample().get().render());
