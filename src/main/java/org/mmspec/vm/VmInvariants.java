@@ -268,9 +268,4 @@ public final class VmInvariants {
         }
         return holds();
     }
-
-    /** For tests: a frame number as a frame. */
-    static PhysFrame frame(long n) {
-        return PhysFrame.of(n);
-    }
 }

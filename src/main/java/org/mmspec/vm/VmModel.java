@@ -9,12 +9,14 @@ import org.mmspec.check.ExhaustiveModel;
 import org.mmspec.check.TransitionSystem;
 import org.mmspec.fault.Access;
 import org.mmspec.fault.FaultAddr;
+import org.mmspec.fault.FaultInvariants;
 import org.mmspec.fault.PageFaultHandler;
 
 /**
  * {@code models/vm-address-space}: every sequence of mmap, mprotect, munmap, brk, user accesses
  * (with their page faults), fork and exit, to a bounded depth, on a {@link Layout#small} address
- * space. Every reachable state must satisfy {@link VmInvariants#ALL}; every rejected action
+ * space. Every reachable state must satisfy {@link VmInvariants#ALL}, every access the fault
+ * postconditions FAULT-1/FAULT-2 ({@link FaultInvariants}); every rejected action
  * (zero lengths, W+X, ranges past user space, holes, invalid and protected accesses, out of
  * memory) must change nothing.
  *
@@ -92,7 +94,9 @@ public final class VmModel implements ExhaustiveModel {
                 for (Access acc : Access.values()) {
                     out.add(new ActionSystem.Action<>(who + acc + "(" + q + ")", x -> {
                         AddressSpace as = x.space(proc);
+                        java.util.Map<Long, Pte> before = FaultInvariants.FaultStep.snapshot(as);
                         PageFaultHandler.access(as, FaultAddr.ofPage(page), acc);
+                        FaultInvariants.ALL.assertHolds(new FaultInvariants.FaultStep(before, as, page, acc));
                         if (acc == Access.WRITE) {
                             as.store(page, STORED_WORD);
                         }

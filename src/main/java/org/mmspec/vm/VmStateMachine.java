@@ -381,9 +381,4 @@ public final class VmStateMachine implements StateMachine<VmStateMachine.State> 
             }
         }
     }
-
-    /** Pages the model maps in process {@code i}; for tests. */
-    static Map<Long, ModelPage> modelOf(State s, int i) {
-        return s.model.get(i);
-    }
 }
