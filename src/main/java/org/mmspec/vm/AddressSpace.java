@@ -649,6 +649,11 @@ public final class AddressSpace {
 
     // ------------------------------------------------------------------ test hooks
 
+    /** Test hook: removes every area (the inductiveness scope builds arbitrary arrangements). */
+    void corruptClearAreas() {
+        areas.clear();
+    }
+
     /** Test hook: inserts an area without any check. */
     void corruptPutArea(Vma v) {
         areas.put(v.start(), v);

@@ -25,6 +25,8 @@ public final class VmSuites {
                 CheckSuite.stateful("vm", new VmStateMachine(), STEPS),
                 CheckSuite.exhaustive("vm", "address space, 8 pages, one process, depth " + QUICK_DEPTH,
                         () -> new VmModel().build(Bounds.parse("pages=8,frames=7,maxLen=2,processes=1")),
-                        ExploreBounds.depth(QUICK_DEPTH)));
+                        ExploreBounds.depth(QUICK_DEPTH)),
+                CheckSuite.inductive("vm", "mmap/mprotect/munmap preserve the area invariants from any state, "
+                        + VmInductive.PAGES + " pages", VmInductive::scope, VmInductive::system));
     }
 }
