@@ -21,6 +21,7 @@ public final class Catalog {
     /** The random, exhaustive and inductive suites of every component, in the order of the spec. */
     public static List<CheckSuite> suites() {
         List<CheckSuite> all = new ArrayList<>();
+        all.addAll(org.mmspec.paging.PagingSuites.all());
         all.addAll(org.mmspec.vm.VmSuites.all());
         return all;
     }
@@ -28,6 +29,7 @@ public final class Catalog {
     /** The models under {@code models/}, each with a manifest. */
     public static List<ExhaustiveModel> models() {
         List<ExhaustiveModel> all = new ArrayList<>();
+        all.addAll(org.mmspec.paging.PagingModels.all());
         all.add(new org.mmspec.vm.VmModel());
         return all;
     }

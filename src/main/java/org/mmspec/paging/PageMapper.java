@@ -314,7 +314,7 @@ public final class PageMapper {
      */
     public List<Mapping> release() {
         List<Mapping> leaves = new ArrayList<>(mappings().values());
-        tlb.flush(new TlbFlush(VirtAddr.of(0), -1L, TlbFlush.Reason.TABLE_FREED));
+        tlb.flush(new TlbFlush(VirtAddr.of(0), TlbFlush.EVERYTHING, TlbFlush.Reason.TABLE_FREED));
         for (long f : tables) {
             FrameRange run = FrameRange.of(f, format.tableFrames());
             memory.zero(run);
@@ -505,8 +505,8 @@ public final class PageMapper {
     }
 
     boolean isEmptyTable(PhysAddr t) {
-        for (int j = 0; j < format.entriesPerTable(); j++) {
-            if (memory.read64(t.plus((long) j * PhysicalMemory.WORD_BYTES)) != 0) {
+        for (int i = 0; i < format.tableFrames(); i++) {
+            if (!memory.isZero(PhysFrame.containing(t).plus(i))) {
                 return false;
             }
         }

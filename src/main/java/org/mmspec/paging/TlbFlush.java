@@ -9,6 +9,14 @@ package org.mmspec.paging;
  * @param reason why the cached translation is stale
  */
 public record TlbFlush(VirtAddr start, long bytes, Reason reason) {
+    /** {@link #bytes()} of a full flush: the whole address space (2^64 - 1 read as unsigned). */
+    public static final long EVERYTHING = -1L;
+
+    /** Whether this flush covers the whole address space (the seed's "Full" shootdown mode). */
+    public boolean full() {
+        return bytes == EVERYTHING;
+    }
+
     /** What changed. */
     public enum Reason {
         /** A leaf was cleared: the page no longer translates. */
@@ -26,6 +34,6 @@ public record TlbFlush(VirtAddr start, long bytes, Reason reason) {
 
     @Override
     public String toString() {
-        return reason + " " + start + "+0x" + Long.toHexString(bytes);
+        return full() ? reason + " (full flush)" : reason + " " + start + "+0x" + Long.toHexString(bytes);
     }
 }

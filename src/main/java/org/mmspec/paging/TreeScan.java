@@ -4,6 +4,7 @@ import java.util.HashSet;
 import java.util.Set;
 
 import org.mmspec.frames.PhysAddr;
+import org.mmspec.frames.PhysFrame;
 
 /**
  * A depth-first traversal of every valid entry reachable from a mapper's roots, reading the real
@@ -58,6 +59,11 @@ final class TreeScan {
         int n = 1 << f.indexBits(depth);
         for (int i = 0; i < n; i++) {
             PhysAddr at = table.plus((long) i * PhysicalMemory.WORD_BYTES);
+            if (i % PhysicalMemory.WORDS_PER_FRAME == 0 && m.memory().isZero(PhysFrame.containing(at))) {
+                // A granule-sized table is mostly zero frames: skip each in one step.
+                i += PhysicalMemory.WORDS_PER_FRAME - 1;
+                continue;
+            }
             long raw = m.memory().read64(at);
             if (raw == 0) {
                 continue;

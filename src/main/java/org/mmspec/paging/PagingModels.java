@@ -1,0 +1,121 @@
+package org.mmspec.paging;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.mmspec.check.ActionSystem;
+import org.mmspec.check.Bounds;
+import org.mmspec.check.ExhaustiveModel;
+import org.mmspec.check.TransitionSystem;
+import org.mmspec.frames.FrameRange;
+import org.mmspec.frames.PhysFrame;
+import org.mmspec.frames.ReferenceFrameAllocator;
+
+/**
+ * The exhaustive models of the page tables, one per architecture ({@code models/paging-x86_64},
+ * {@code models/paging-aarch64}, {@code models/paging-riscv}), each configuration naming a
+ * format. Every reachable state of a tiny PageMapper is explored: a few base pages and one huge
+ * page over them (so maps collide, huge pages split, tables are created and reclaimed), each
+ * mapped, unmapped and re-protected with read-only, read-write, read-execute and the W+X request
+ * that must be refused, and a table allocator small enough to run out. Every state must satisfy
+ * every {@link PagingInvariants}, and every rejected action must leave the state unchanged.
+ *
+ * <p>Bounds: {@code format} ({@link PteFormat#name()}), {@code pages} (base pages at the start
+ * of the window), {@code huge} (1 to add the huge page covering them), {@code kernel} (1 to add a
+ * base page in the upper half), {@code tables} (table frames the allocator holds, in tables,
+ * roots included), {@code bug} (a seeded {@link PageMapper.Bug}, default NONE).
+ */
+public final class PagingModels {
+    private PagingModels() {
+    }
+
+    /** The three models, by architecture. */
+    public static List<ExhaustiveModel> all() {
+        return List.of(model("paging-x86_64"), model("paging-aarch64"), model("paging-riscv"));
+    }
+
+    private static ExhaustiveModel model(String name) {
+        return new ExhaustiveModel() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public String component() {
+                return "paging";
+            }
+
+            @Override
+            public TransitionSystem<?> build(Bounds bounds) {
+                return system(bounds);
+            }
+        };
+    }
+
+    /** The pages the model acts on for these bounds. */
+    public static List<Page> pages(PteFormat f, Bounds b) {
+        List<Page> out = new ArrayList<>();
+        PageSize base = f.pageSizes().get(0);
+        for (int k = 0; k < b.getInt("pages", 2); k++) {
+            out.add(Page.of(PagingScope.WINDOW + k * base.bytes(), base));
+        }
+        if (b.getInt("huge", 1) == 1) {
+            out.add(Page.of(PagingScope.WINDOW, f.pageSizes().get(1)));
+        }
+        if (b.getInt("kernel", 0) == 1) {
+            out.add(Page.of(-(1L << 47), base));
+        }
+        return out;
+    }
+
+    /** The flag requests every page is mapped and re-protected with. */
+    public static List<PageFlags> requests(PteFormat f) {
+        return List.of(PagingScope.R, PagingScope.fit(f, PagingScope.RW), PagingScope.RX, PagingScope.fit(f, PagingScope.RWX));
+    }
+
+    /** The frame page {@code p} maps to: window pages map the window's frames in order, so a huge page and its pieces agree. */
+    static PhysFrame frameFor(Page p) {
+        long offset = p.start().value() - PagingScope.WINDOW;
+        return offset >= 0 && offset < PagingScope.WINDOW ? PagingScope.frame(PageSize.KIB_4, 0).plus(offset >>> PhysFrame.SHIFT)
+                : PagingScope.frame(PageSize.GIB_1, 1);
+    }
+
+    /** The transition system for {@code b}. */
+    public static ActionSystem<PageMapper> system(Bounds b) {
+        PteFormat f = PagingFormats.byName(b.get("format"));
+        PageMapper.Bug bug = PageMapper.Bug.valueOf(b.get("bug", "NONE"));
+        FrameRange managed = PagingScope.tableFrames(f, b.getInt("tables", f.roots() + 4));
+        List<Page> pages = pages(f, b);
+        List<PageFlags> requests = requests(f);
+        return ActionSystem.of("paging " + b, () -> {
+            PageMapper m = new PageMapper(f, new PhysicalMemory(), new ReferenceFrameAllocator(managed), TlbFlushSink.NONE);
+            m.bug = bug;
+            return List.of(m);
+        }, m -> copy(m, managed), PageMapper::stateKey, m -> actions(pages, requests), PagingInvariants.ALL);
+    }
+
+    static List<ActionSystem.Action<PageMapper>> actions(List<Page> pages, List<PageFlags> requests) {
+        List<ActionSystem.Action<PageMapper>> out = new ArrayList<>();
+        for (Page p : pages) {
+            for (PageFlags fl : requests) {
+                out.add(new ActionSystem.Action<>("map(" + p + ", " + fl + ")", m -> m.map(p, frameFor(p), fl)));
+            }
+            out.add(new ActionSystem.Action<>("unmap(" + p + ")", m -> m.unmap(p)));
+            for (PageFlags fl : requests) {
+                out.add(new ActionSystem.Action<>("updateFlags(" + p + ", " + fl + ")", m -> m.updateFlags(p, fl)));
+            }
+        }
+        return out;
+    }
+
+    /** A deep copy: memory, a reference allocator with the same live runs, and the mapper's bookkeeping. */
+    static PageMapper copy(PageMapper m, FrameRange managed) {
+        ReferenceFrameAllocator a = new ReferenceFrameAllocator(managed);
+        for (Map.Entry<Long, Long> run : ((ReferenceFrameAllocator) m.allocator()).live().entrySet()) {
+            a.take(FrameRange.of(run.getKey(), run.getValue()));
+        }
+        return m.copy(m.memory().copy(), a, TlbFlushSink.NONE);
+    }
+}
