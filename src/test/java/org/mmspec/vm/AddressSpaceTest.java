@@ -227,6 +227,33 @@ class AddressSpaceTest {
     }
 
     @Test
+    void sharedAnonymousMemoryStaysSharedAcrossForkAndNeverMerges() {
+        MapFlags shared = new MapFlags(true, true, true, false, false);
+        as.mmap(UserAddr.ofPage(10), 2 * P, Prot.RW, shared, null, 0);
+        as.mmap(UserAddr.ofPage(12), 2 * P, Prot.RW, shared, null, 0);
+        assertThat(areas(0, 40)).as("each shared anonymous mapping is its own shmem object").hasSize(2);
+        fault(10, Access.WRITE);
+        as.store(10, 7);
+        int child = sys.fork(0);
+        AddressSpace c = sys.space(child);
+        assertThat(c.translation(10).orElseThrow().write()).as("shared pages stay writable after fork").isTrue();
+        c.store(10, 8);
+        assertThat(as.load(10)).as("the parent sees the child's store").isEqualTo(8);
+        assertThat(VmInvariants.ALL.violations(sys)).isEmpty();
+    }
+
+    @Test
+    void fileMappingsMergeOnlyAtContiguousOffsetsOfTheSameFile() {
+        MapFlags priv = new MapFlags(false, false, true, false, false);
+        as.mmap(UserAddr.ofPage(10), 2 * P, Prot.R, priv, "/lib/a.so", 0);
+        as.mmap(UserAddr.ofPage(12), 2 * P, Prot.R, priv, "/lib/a.so", 2 * P);
+        assertThat(areas(0, 40)).containsExactly("10-14 r--");
+        as.mmap(UserAddr.ofPage(14), 2 * P, Prot.R, priv, "/lib/a.so", 8 * P);
+        as.mmap(UserAddr.ofPage(16), 2 * P, Prot.R, priv, "/lib/b.so", 10 * P);
+        assertThat(areas(0, 40)).containsExactly("10-14 r--", "14-16 r--", "16-18 r--");
+    }
+
+    @Test
     void aslrIsSeededReproducibleAndWithinTheStatedEntropy() {
         Layout base = Layout.linuxX86_64();
         Layout a = Aslr.randomize(base, 1);
