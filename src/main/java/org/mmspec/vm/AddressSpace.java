@@ -168,12 +168,15 @@ public final class AddressSpace {
             area = new Vma(start, start + pages, prot, vf, file, offset >>> Vma.PAGE_SHIFT, 0);
         } else if (flags.shared()) {
             // Shared anonymous memory is a fresh shmem object: its own file, offset 0, never merged.
-            area = new Vma(start, start + pages, prot, vf, "/dev/zero (deleted)@" + start, 0, 0);
+            area = new Vma(start, start + pages, prot, vf, frames.newShmemName(), 0, 0);
         } else {
             area = Vma.anonymous(start, start + pages, prot, vf);
         }
         unmapRange(start, start + pages);
         put(area);
+        if (area.flags().shared()) {
+            frames.objectPages(area.file(), pages);
+        }
         mergeAround(start, start + pages);
         return UserAddr.ofPage(start);
     }
@@ -202,6 +205,9 @@ public final class AddressSpace {
             throw VmError.of(VmError.Kind.EXISTS, "EEXIST", "exec mapping [%d, %d) overlaps", startPage, endPage);
         }
         put(new Vma(startPage, endPage, prot, flags, file, file == null ? startPage : pgoff, 0));
+        if (flags.shared()) {
+            frames.objectPages(file, endPage - startPage);
+        }
     }
 
     /** The seed's {@code mmap(None, size, prot, MAP_PRIVATE | MAP_ANON)}. */
@@ -374,13 +380,19 @@ public final class AddressSpace {
     private void unmapRange(long start, long end) {
         splitAt(start);
         splitAt(end);
-        for (Vma v : overlapping(start, end)) {
+        List<Vma> gone = overlapping(start, end);
+        for (Vma v : gone) {
             areas.remove(v.start());
         }
         for (Map.Entry<Long, Pte> e : new TreeMap<>(translations.subMap(start, end)).entrySet()) {
             mapper.unmap(page4k(e.getKey()));
             translations.remove(e.getKey());
             frames.release(e.getValue().frame());
+        }
+        for (Vma v : gone) {
+            if (v.flags().shared()) {
+                frames.objectPages(v.file(), -v.pages());
+            }
         }
         ghost.subMap(start, end).clear();
     }
@@ -456,6 +468,11 @@ public final class AddressSpace {
         }
         child.translations.clear();
         child.translations.putAll(shared);
+        for (Vma v : areas.values()) {
+            if (v.flags().shared()) {
+                frames.objectPages(v.file(), v.pages());
+            }
+        }
         for (Map.Entry<Long, Pte> e : shared.entrySet()) {
             frames.share(e.getValue().frame());
             reprotect(e.getKey(), e.getValue());
@@ -498,15 +515,27 @@ public final class AddressSpace {
         if (translations.containsKey(page)) {
             throw new IllegalStateException("page " + page + " is already present");
         }
-        PhysFrame f = frames.allocateFrame();
+        long pgoff = v.pgoff() + (page - v.start());
+        Optional<PhysFrame> cached = v.flags().shared() ? frames.cached(v.file(), pgoff) : Optional.empty();
+        PhysFrame f = cached.isPresent() ? cached.get() : frames.allocateFrame();
         Pte pte = Pte.of(f, v.prot(), true);
         try {
             mapper.map(page4k(page), f, hwFlags(pte));
         } catch (PagingError e) {
-            frames.release(f);
+            if (cached.isEmpty()) {
+                frames.release(f);
+            }
             throw VmError.of(VmError.Kind.OUT_OF_MEMORY, "ENOMEM", "no frame for a page table: %s", e.getMessage());
         }
-        frames.zero(f);
+        if (cached.isPresent()) {
+            // A shared object's page is found in the page cache, already holding its data.
+            frames.share(f);
+        } else {
+            frames.zero(f);
+            if (v.flags().shared()) {
+                frames.insertCached(v.file(), pgoff, f);
+            }
+        }
         translations.put(page, pte);
         if (v.anonVma() == 0 && !v.flags().shared()) {
             put(v.withAnonVma(nextAnonVma++));

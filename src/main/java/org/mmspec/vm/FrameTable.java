@@ -35,6 +35,11 @@ public final class FrameTable {
     private final ReferenceFrameAllocator allocator;
     private final TreeMap<Long, Integer> refs = new TreeMap<>();
     private final PhysicalMemory memory;
+    /** The page cache of shared objects: "object#pageOffset" to frame; each entry holds one reference. */
+    private final TreeMap<String, Long> cache = new TreeMap<>();
+    /** Pages of areas, over all spaces, backed by each live shared object. */
+    private final TreeMap<String, Long> objectPages = new TreeMap<>();
+    private long nextObject = 1;
     final VmSystem.Bug bug;
 
     /** Frames {@code managed}, handed out by a {@link ReferenceFrameAllocator}. */
@@ -54,6 +59,9 @@ public final class FrameTable {
         this.memory = o.memory.copy();
         this.bug = o.bug;
         this.refs.putAll(o.refs);
+        this.cache.putAll(o.cache);
+        this.objectPages.putAll(o.objectPages);
+        this.nextObject = o.nextObject;
     }
 
     /** A deep copy, allocator included, for exhaustive exploration. */
@@ -150,6 +158,45 @@ public final class FrameTable {
         return allocator.isFree(f);
     }
 
+    // ---- shared objects (shmem for MAP_SHARED|MAP_ANONYMOUS, files for MAP_SHARED): the page cache
+
+    /** A name for a fresh shared anonymous object, unique for this system's lifetime. */
+    String newShmemName() {
+        return "/dev/zero (deleted)#" + nextObject++;
+    }
+
+    /** The cached frame holding page {@code pgoff} of {@code object}, if any. */
+    public java.util.Optional<PhysFrame> cached(String object, long pgoff) {
+        Long f = cache.get(object + "#" + pgoff);
+        return f == null ? java.util.Optional.empty() : java.util.Optional.of(PhysFrame.of(f));
+    }
+
+    /** Puts {@code f} into the page cache; the cache takes a reference of its own. */
+    void insertCached(String object, long pgoff, PhysFrame f) {
+        cache.put(object + "#" + pgoff, f.number());
+        share(f);
+    }
+
+    /** {@code delta} more (or fewer) area pages back {@code object}; at zero the object dies with its cached pages. */
+    void objectPages(String object, long delta) {
+        long n = objectPages.getOrDefault(object, 0L) + delta;
+        if (n > 0) {
+            objectPages.put(object, n);
+            return;
+        }
+        objectPages.remove(object);
+        String prefix = object + "#";
+        for (java.util.Map.Entry<String, Long> e : new TreeMap<>(cache.subMap(prefix, prefix + Character.MAX_VALUE)).entrySet()) {
+            cache.remove(e.getKey());
+            release(PhysFrame.of(e.getValue()));
+        }
+    }
+
+    /** Frame numbers the page cache holds. */
+    public java.util.Set<Long> cachedFrames() {
+        return new java.util.TreeSet<>(cache.values());
+    }
+
     /** Test hook: sets a reference count directly, to show COW-1 catches a wrong count. */
     void corruptRefCount(PhysFrame f, int n) {
         refs.put(f.number(), n);
@@ -175,7 +222,8 @@ public final class FrameTable {
      * included, since they decide what a missing zeroing would expose later.
      */
     Object key() {
-        return java.util.List.of(new TreeMap<>(refs), allocator.live().toString(), memory.snapshot());
+        return java.util.List.of(new TreeMap<>(refs), allocator.live().toString(), memory.snapshot(),
+                new TreeMap<>(cache), new TreeMap<>(objectPages), nextObject);
     }
 
     @Override

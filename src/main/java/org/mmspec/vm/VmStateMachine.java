@@ -42,8 +42,42 @@ public final class VmStateMachine implements StateMachine<VmStateMachine.State> 
     /** Longest range an operation draws, in pages. */
     static final int MAX_LEN = 4;
 
+    /**
+     * The word a page holds. Private pages each have their own cell (fork copies it); the pages of
+     * a MAP_SHARED mapping keep one cell per page across fork, so a store through one process
+     * shows in the other.
+     */
+    static final class Cell {
+        long word;
+
+        Cell(long word) {
+            this.word = word;
+        }
+
+        @Override
+        public String toString() {
+            return Long.toString(word);
+        }
+    }
+
     /** One page as a program sees it. */
-    record ModelPage(Prot prot, long word) {
+    record ModelPage(Prot prot, boolean shared, Cell cell) {
+        static ModelPage fresh(Prot prot, boolean shared) {
+            return new ModelPage(prot, shared, new Cell(0));
+        }
+
+        long word() {
+            return cell.word;
+        }
+
+        ModelPage withProt(Prot p) {
+            return new ModelPage(p, shared, cell);
+        }
+
+        /** This page as the child of a fork sees it. */
+        ModelPage forked() {
+            return shared ? this : new ModelPage(prot, false, new Cell(cell.word));
+        }
     }
 
     /** The implementation and the model, side by side. */
@@ -88,7 +122,7 @@ public final class VmStateMachine implements StateMachine<VmStateMachine.State> 
         TreeMap<Long, ModelPage> m = new TreeMap<>();
         Layout l = s.layout();
         for (long p = l.stackTop() - l.stackInitialPages(); p < l.stackTop(); p++) {
-            m.put(p, new ModelPage(Prot.RW, 0));
+            m.put(p, ModelPage.fresh(Prot.RW, false));
         }
         s.model.add(m);
         return s;
@@ -133,16 +167,17 @@ public final class VmStateMachine implements StateMachine<VmStateMachine.State> 
     private static void mmap(State s, Step<State> step) {
         int p = process(s, step);
         boolean fixed = step.bool();
+        boolean shared = step.oneIn(4);
         long page = step.between(0, PAGES);
         long len = step.between(0, MAX_LEN);
         Prot prot = prot(step);
         AddressSpace as = s.sys.space(p);
         Layout l = as.layout();
         UserAddr addr = UserAddr.ofPage(page);
-        step.call("P%d.mmap(%s, %d pages, %s, %s)", p, fixed ? addr : page == 0 ? "NULL" : "hint " + addr, len, prot,
-                fixed ? "FIXED" : "");
+        MapFlags flags = new MapFlags(shared, true, fixed, false, false);
+        step.call("P%d.mmap(%s, %d pages, %s, %s)", p, fixed ? addr : page == 0 ? "NULL" : "hint " + addr, len, prot, flags);
         Outcome<UserAddr> out = step.perform(() -> as.mmap(fixed || page != 0 ? addr : null, len * Vma.PAGE_SIZE, prot,
-                fixed ? MapFlags.PRIVATE_ANON_FIXED : MapFlags.PRIVATE_ANON, null, 0));
+                flags, null, 0));
         TreeMap<Long, ModelPage> m = s.model.get(p);
         String expected;
         if (len == 0) {
@@ -168,7 +203,7 @@ public final class VmStateMachine implements StateMachine<VmStateMachine.State> 
                 }
             }
             for (long q = start; q < start + len; q++) {
-                m.put(q, new ModelPage(prot, 0));
+                m.put(q, ModelPage.fresh(prot, shared));
             }
         }
         compare(s, step);
@@ -224,7 +259,7 @@ public final class VmStateMachine implements StateMachine<VmStateMachine.State> 
         step.agree("mprotect outcome", out.kind(), expected);
         if (out.isOk()) {
             for (long q = page; q < page + len; q++) {
-                m.put(q, new ModelPage(prot, m.get(q).word()));
+                m.put(q, m.get(q).withProt(prot));
             }
         }
         compare(s, step);
@@ -279,7 +314,7 @@ public final class VmStateMachine implements StateMachine<VmStateMachine.State> 
         if (newEnd > oldEnd) {
             for (long q = oldEnd; q < newEnd; q++) {
                 step.check(!m.containsKey(q), "brk grew over mapped page %d", q);
-                m.put(q, new ModelPage(Prot.RW, 0));
+                m.put(q, ModelPage.fresh(Prot.RW, false));
             }
         } else {
             m.subMap(newEnd, oldEnd).clear();
@@ -320,7 +355,7 @@ public final class VmStateMachine implements StateMachine<VmStateMachine.State> 
                 if (a == Access.READ) {
                     step.agree("word read from page " + page, out.value(), mp.word());
                 } else if (a == Access.WRITE) {
-                    m.put(page, new ModelPage(mp.prot(), word));
+                    mp.cell().word = word;
                     s.nextWord++;
                 }
             }
@@ -329,10 +364,10 @@ public final class VmStateMachine implements StateMachine<VmStateMachine.State> 
             step.check(stackBefore.isPresent(), "access to unmapped page %d succeeded without stack growth", page);
             Prot grown = stackBefore.get().prot();
             for (long q = page; q < stackBefore.get().start(); q++) {
-                m.put(q, new ModelPage(grown, 0));
+                m.put(q, ModelPage.fresh(grown, false));
             }
             if (a == Access.WRITE) {
-                m.put(page, new ModelPage(grown, word));
+                m.get(page).cell().word = word;
                 s.nextWord++;
             }
         } else {
@@ -350,7 +385,9 @@ public final class VmStateMachine implements StateMachine<VmStateMachine.State> 
             // Each child needs its own page-table frames; with none left, fork fails and changes nothing.
             step.agree("fork outcome", out.kind(), "OUT_OF_MEMORY");
         } else {
-            s.model.add(new TreeMap<>(s.model.get(p)));
+            TreeMap<Long, ModelPage> child = new TreeMap<>();
+            s.model.get(p).forEach((q, mp) -> child.put(q, mp.forked()));
+            s.model.add(child);
             step.agree("child index", out.value(), s.model.size() - 1);
         }
         compare(s, step);

@@ -239,6 +239,15 @@ class AddressSpaceTest {
         assertThat(c.translation(10).orElseThrow().write()).as("shared pages stay writable after fork").isTrue();
         c.store(10, 8);
         assertThat(as.load(10)).as("the parent sees the child's store").isEqualTo(8);
+        // A page first touched after the fork is found in the page cache by the second process.
+        PageFaultHandler.access(c, FaultAddr.ofPage(11), Access.WRITE);
+        c.store(11, 9);
+        fault(11, Access.READ);
+        assertThat(as.load(11)).isEqualTo(9);
+        assertThat(VmInvariants.ALL.violations(sys)).isEmpty();
+        sys.exit(child);
+        as.munmap(UserAddr.ofPage(10), 4 * P);
+        assertThat(sys.frames().cachedFrames()).as("the object died with its last mapping").isEmpty();
         assertThat(VmInvariants.ALL.violations(sys)).isEmpty();
     }
 
