@@ -22,6 +22,7 @@ import org.mmspec.fault.PageFaultHandler;
  *
  * <p>Bounds: {@code pages} (address-space size), {@code frames} (physical frames),
  * {@code maxLen} (longest range, in pages), {@code processes} (most live address spaces),
+ * {@code shared} (1: also MAP_SHARED|MAP_ANONYMOUS rw- mappings, anywhere and at every page),
  * {@code bug} (a {@link VmSystem.Bug} to seed).
  */
 public final class VmModel implements ExhaustiveModel {
@@ -48,15 +49,17 @@ public final class VmModel implements ExhaustiveModel {
         int frames = b.getInt("frames", 4);
         int maxLen = b.getInt("maxLen", 2);
         int processes = b.getInt("processes", 2);
+        boolean shared = b.getInt("shared", 0) == 1;
         VmSystem.Bug bug = VmSystem.Bug.valueOf(b.get("bug", "NONE"));
         Layout layout = Layout.small(pages);
         return ActionSystem.of("vm-address-space " + b,
                 () -> List.of(new VmSystem(layout, AddressSpace.WxPolicy.ENFORCE, frames, bug)),
                 VmSystem::copy, VmSystem::key,
-                s -> actions(s, layout, maxLen, processes), VmInvariants.ALL);
+                s -> actions(s, layout, maxLen, processes, shared), VmInvariants.ALL);
     }
 
-    private static List<ActionSystem.Action<VmSystem>> actions(VmSystem s, Layout l, int maxLen, int processes) {
+    private static List<ActionSystem.Action<VmSystem>> actions(VmSystem s, Layout l, int maxLen, int processes,
+            boolean shared) {
         List<ActionSystem.Action<VmSystem>> out = new ArrayList<>();
         int n = s.spaces().size();
         for (int p = 0; p < n; p++) {
@@ -86,6 +89,20 @@ public final class VmModel implements ExhaustiveModel {
                     for (Prot prot : MPROTECT_PROTS) {
                         out.add(new ActionSystem.Action<>(who + "mprotect(" + a + ", " + len + ", " + prot + ")",
                                 x -> x.space(proc).mprotect(at, bytes, prot)));
+                    }
+                }
+            }
+            if (shared) {
+                MapFlags anywhere = new MapFlags(true, true, false, false, false);
+                MapFlags fixed = new MapFlags(true, true, true, false, false);
+                for (long len = 1; len <= maxLen; len++) {
+                    long bytes = len * Vma.PAGE_SIZE;
+                    out.add(new ActionSystem.Action<>(who + "mmap(NULL, " + len + ", rw-, SHARED)",
+                            x -> x.space(proc).mmap(null, bytes, Prot.RW, anywhere, null, 0)));
+                    for (long a = l.minPage(); a + len <= l.topPage(); a++) {
+                        UserAddr at = UserAddr.ofPage(a);
+                        out.add(new ActionSystem.Action<>(who + "mmap(" + a + ", " + len + ", rw-, SHARED|FIXED)",
+                                x -> x.space(proc).mmap(at, bytes, Prot.RW, fixed, null, 0)));
                     }
                 }
             }

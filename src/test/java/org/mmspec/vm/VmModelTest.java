@@ -16,7 +16,7 @@ import org.mmspec.check.Progress;
 class VmModelTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"small", "small-bug-zeroing", "small-bug-cow"})
+    @ValueSource(strings = {"small", "small-shared", "small-bug-zeroing", "small-bug-cow"})
     void ciConfigurationMatchesManifest(String config) {
         Manifest m = Manifest.load("vm-address-space");
         ExplorationResult r = ModelRun.explore(new VmModel(), m, config, Progress.NONE);
