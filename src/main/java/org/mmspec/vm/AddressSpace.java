@@ -159,7 +159,7 @@ public final class AddressSpace {
                 throw VmError.of(VmError.Kind.EXISTS, "EEXIST", "mmap: MAP_FIXED_NOREPLACE %s overlaps a mapping", addr);
             }
         } else {
-            start = place(addr, pages);
+            start = placeAligned(addr, pages, file, offset, flags);
         }
         VmFlags vf = new VmFlags(flags.shared(), false, false, flags.noReserve(), false);
         vf = vf.withAccounted(vf.accountable(prot));
@@ -185,9 +185,9 @@ public final class AddressSpace {
      * What {@link #mmap} without MAP_FIXED would choose for {@code length} bytes at {@code hint},
      * without mapping anything; empty if nothing fits.
      */
-    public Optional<UserAddr> probePlacement(UserAddr hint, long length) {
+    public Optional<UserAddr> probePlacement(UserAddr hint, long length, String file, long offset, MapFlags flags) {
         try {
-            return Optional.of(UserAddr.ofPage(place(hint, pagesOf(length))));
+            return Optional.of(UserAddr.ofPage(placeAligned(hint, pagesOf(length), file, offset, flags)));
         } catch (VmError e) {
             return Optional.empty();
         }
@@ -213,6 +213,44 @@ public final class AddressSpace {
     /** The seed's {@code mmap(None, size, prot, MAP_PRIVATE | MAP_ANON)}. */
     public UserAddr mmapAnonymous(long length, Prot prot) {
         return mmap(null, length, prot, MapFlags.PRIVATE_ANON, null, 0);
+    }
+
+    /**
+     * Linux 6.x's {@code __get_unmapped_area} with transparent-huge-page alignment: a file
+     * mapping whose range holds a whole 2 MiB-aligned chunk of the file (ext4's
+     * {@code thp_get_unmapped_area}), and an anonymous private mapping without a hint whose length
+     * is a multiple of 2 MiB, search for {@code length + 2 MiB} and then move up to the next
+     * address congruent to the file offset modulo 2 MiB (a full 2 MiB up if already aligned, when
+     * searching top-down), as {@code __thp_get_unmapped_area} does. Everything else is
+     * {@link #place}. (Shared anonymous memory is shmem, not aligned while shmem THP is off, the
+     * default.)
+     */
+    private long placeAligned(UserAddr hint, long pages, String file, long offset, MapFlags flags) {
+        boolean anonEligible = file == null && !flags.shared() && (hint == null || hint.value() == 0)
+                && pages % PMD_PAGES == 0;
+        long offPages = file == null ? 0 : offset >>> Vma.PAGE_SHIFT;
+        boolean fileEligible = file != null && Math.floorDiv(offPages + pages, PMD_PAGES) * PMD_PAGES
+                - ceilDiv(offPages, PMD_PAGES) * PMD_PAGES >= PMD_PAGES;
+        if (anonEligible || fileEligible) {
+            try {
+                long ret = place(hint, pages + PMD_PAGES);
+                if (hint != null && hint.value() != 0 && ret == Math.max(hint.page(), layout.minPage())) {
+                    return ret;
+                }
+                long offSub = Math.floorMod(offPages - ret, PMD_PAGES);
+                return offSub == 0 ? ret + PMD_PAGES : ret + offSub;
+            } catch (VmError e) {
+                // __thp_get_unmapped_area gives up; the plain search follows.
+            }
+        }
+        return place(hint, pages);
+    }
+
+    /** Pages in a 2 MiB huge page (PMD_SIZE / PAGE_SIZE on x86_64). */
+    public static final long PMD_PAGES = 512;
+
+    private static long ceilDiv(long a, long b) {
+        return -Math.floorDiv(-a, b);
     }
 
     private long place(UserAddr hint, long pages) {

@@ -83,9 +83,11 @@ public final class ReplayHarness {
      *     model has an area boundary (information: Linux's anon_vma rules depend on faults the
      *     trace does not show)
      * @param divergences every divergence, intended ones included, in trace order
+     * @param placementMisses the non-fixed mmaps where the model's search chose another address
      */
     public record Report(String name, int callsReplayed, int callsAfterSnapshot, long touchedPages, long seededPages,
-            int placementAgreed, int placementTotal, int boundaryMismatches, List<Divergence> divergences) {
+            int placementAgreed, int placementTotal, int boundaryMismatches, List<Divergence> divergences,
+            List<String> placementMisses) {
 
         /** The first divergence that is not intended, if any. */
         public Optional<Divergence> firstUnintended() {
@@ -105,6 +107,9 @@ public final class ReplayHarness {
             for (Divergence d : divergences) {
                 sb.append("  ").append(d).append('\n');
             }
+            for (String miss : placementMisses) {
+                sb.append("  placement (information): ").append(miss).append('\n');
+            }
             return sb.toString();
         }
     }
@@ -117,6 +122,7 @@ public final class ReplayHarness {
     private final TreeMap<Long, Long> seeded = new TreeMap<>();
     private AddressSpace as;
     private int placementAgreed;
+    private final List<String> placementMisses = new ArrayList<>();
     private int placementTotal;
 
     private ReplayHarness(String name, List<TraceEvent> events, List<MapsEntry> maps) {
@@ -165,9 +171,10 @@ public final class ReplayHarness {
         Optional<TraceEvent> firstBrk = calls.stream().filter(e -> e.call().equals("brk") && e.succeeded()).findFirst();
         long startBrk = firstBrk.map(TraceEvent::result).orElse(Layout.linuxX86_64().startBrkPage() << Vma.PAGE_SHIFT);
         Layout base = Layout.linuxX86_64();
+        long mmapBase = inferMmapBase(coverage(calls, startBrk)).orElse(base.mmapBase());
         Layout layout;
         try {
-            layout = new Layout(base.minPage(), base.topPage(), base.mmapBase(), base.legacyBase(), base.stackTop(),
+            layout = new Layout(base.minPage(), base.topPage(), mmapBase, base.legacyBase(), base.stackTop(),
                     base.stackInitialPages(), base.stackLimitPages(), base.guardGapPages(), startBrk >>> Vma.PAGE_SHIFT,
                     REPLAY_BRK_LIMIT_PAGES);
         } catch (IllegalArgumentException e) {
@@ -195,11 +202,29 @@ public final class ReplayHarness {
             comparePages();
         }
         return new Report(name, replayed, after, size(touched), size(intersect(touched, seeded)), placementAgreed,
-                placementTotal, boundaryMismatches(), List.copyOf(divergences));
+                placementTotal, boundaryMismatches(), List.copyOf(divergences), List.copyOf(placementMisses));
     }
 
-    /** Seeds every final-maps page that no traced mmap made and the heap does not hold. */
-    private void seedExecMappings(List<TraceEvent> calls, long startBrk) {
+    /**
+     * Linux's {@code mmap_base}, as far as the fixture shows it: the kernel placed the dynamic
+     * loader with the same top-down search at exec, so the end of the highest file mapping that no
+     * traced mmap made is where the search starts.
+     */
+    private Optional<Long> inferMmapBase(TreeMap<Long, Long> made) {
+        long best = -1;
+        for (MapsEntry m : maps) {
+            if (m.path().isEmpty() || m.path().startsWith("[")) {
+                continue;
+            }
+            for (long[] piece : subtract(m.startPage(), m.endPage(), made)) {
+                best = Math.max(best, piece[1]);
+            }
+        }
+        return best > 0 ? Optional.of(best) : Optional.empty();
+    }
+
+    /** Pages some traced mmap produced, and the heap's range. */
+    private TreeMap<Long, Long> coverage(List<TraceEvent> calls, long startBrk) {
         TreeMap<Long, Long> made = new TreeMap<>();
         long maxBrk = startBrk;
         for (TraceEvent e : calls) {
@@ -214,6 +239,12 @@ public final class ReplayHarness {
             }
         }
         add(made, startBrk >>> Vma.PAGE_SHIFT, pagesEnd(maxBrk, 0));
+        return made;
+    }
+
+    /** Seeds every final-maps page that no traced mmap made and the heap does not hold. */
+    private void seedExecMappings(List<TraceEvent> calls, long startBrk) {
+        TreeMap<Long, Long> made = coverage(calls, startBrk);
         for (MapsEntry m : maps) {
             for (long[] piece : subtract(m.startPage(), m.endPage(), made)) {
                 boolean stack = m.path().equals("[stack]");
@@ -276,9 +307,13 @@ public final class ReplayHarness {
         MapFlags f = a.flags();
         if (!f.fixed()) {
             placementTotal++;
-            Optional<UserAddr> ours = as.probePlacement(a.addr() == 0 ? null : UserAddr.of(a.addr()), a.length());
+            Optional<UserAddr> ours = as.probePlacement(a.addr() == 0 ? null : UserAddr.of(a.addr()), a.length(), a.file(),
+                    a.offset(), f);
             if (ours.isPresent() && ours.get().value() == e.result()) {
                 placementAgreed++;
+            } else {
+                placementMisses.add(String.format("line %d: Linux placed %d pages at 0x%x, the model's search 0x%x", e.line(),
+                        (a.length() + Vma.PAGE_SIZE - 1) >>> Vma.PAGE_SHIFT, e.result(), ours.map(UserAddr::value).orElse(-1L)));
             }
             f = new MapFlags(f.shared(), f.anonymous(), false, true, f.noReserve());
         }

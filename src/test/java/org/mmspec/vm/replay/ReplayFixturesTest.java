@@ -13,7 +13,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Replays the committed fixtures (real Python, Node.js and Java programs on Linux, captured with
  * {@code src/test/resources/replay/capture.sh}) and requires agreement with Linux on every
- * touched page, apart from the divergences the spec intends (W^X, atomic mprotect).
+ * touched page, apart from the divergences the spec intends (W^X, atomic mprotect), and the same
+ * placement as Linux for every mmap without MAP_FIXED.
  */
 class ReplayFixturesTest {
 
@@ -35,5 +36,7 @@ class ReplayFixturesTest {
         System.out.print(r.render());
         assertThat(r.firstUnintended()).as(r.render()).isEmpty();
         assertThat(r.touchedPages()).isGreaterThan(r.seededPages());
+        assertThat(r.placementAgreed()).as("the model's own top-down search picks Linux's address for every non-fixed mmap")
+                .isEqualTo(r.placementTotal());
     }
 }
