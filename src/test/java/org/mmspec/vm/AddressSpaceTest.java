@@ -263,6 +263,21 @@ class AddressSpaceTest {
     }
 
     @Test
+    void largeMappingsAreHugePageAlignedAsInLinux6() {
+        AddressSpace big = new AddressSpace(Layout.linuxX86_64(), AddressSpace.WxPolicy.ENFORCE, sys.frames());
+        long pmd = AddressSpace.PMD_PAGES;
+        UserAddr small = big.mmapAnonymous(3 * P, Prot.RW);
+        assertThat(small.page() + 3).as("small mappings go right below the mmap base").isEqualTo(Layout.linuxX86_64().mmapBase());
+        UserAddr huge = big.mmapAnonymous(2 * pmd * P, Prot.RW);
+        assertThat(huge.page() % pmd).as("a multiple of 2 MiB, no hint: 2 MiB-aligned").isZero();
+        UserAddr odd = big.mmapAnonymous((pmd + 1) * P, Prot.RW);
+        assertThat(odd.page() + pmd + 1).as("not a multiple of 2 MiB: plain top-down").isEqualTo(huge.page());
+        UserAddr file = big.mmap(null, 3 * pmd * P, Prot.R, new MapFlags(false, false, false, false, false), "/lib/big.so",
+                pmd * P + 5 * P);
+        assertThat(Math.floorMod(file.page() - (pmd + 5), pmd)).as("file pages congruent to their offset mod 2 MiB").isZero();
+    }
+
+    @Test
     void aslrIsSeededReproducibleAndWithinTheStatedEntropy() {
         Layout base = Layout.linuxX86_64();
         Layout a = Aslr.randomize(base, 1);
