@@ -14,10 +14,10 @@ import org.mmspec.paging.Page;
 import org.mmspec.paging.PageFlags;
 import org.mmspec.paging.PageMapper;
 import org.mmspec.paging.PagingError;
+import org.mmspec.paging.PhysicalMemory;
 import org.mmspec.paging.TlbFlushSink;
 import org.mmspec.paging.Translation;
 import org.mmspec.paging.VirtAddr;
-import org.mmspec.paging.x86_64.X86_64Pte;
 
 /**
  * A process's address space, as the seed's {@code AddressSpace}: the virtual memory areas in an
@@ -87,7 +87,7 @@ public final class AddressSpace {
 
     private static PageMapper newMapper(FrameTable frames) {
         try {
-            return new PageMapper(X86_64Pte.FORMAT, frames.memory(), frames.allocator(), TlbFlushSink.NONE);
+            return new PageMapper(frames.format(), frames.memory(), frames.allocator(), TlbFlushSink.NONE);
         } catch (PagingError e) {
             throw VmError.of(VmError.Kind.OUT_OF_MEMORY, "ENOMEM", "no frame for a root page table: %s", e.getMessage());
         }
@@ -489,6 +489,9 @@ public final class AddressSpace {
      * write on either side faults and copies (or, as the last reference, just regains write).
      */
     public AddressSpace fork() {
+        // The child's new tables are zeroed as they are allocated; a failed fork puts back what those
+        // frames held while free, so that it changes nothing at all (stale contents included).
+        PhysicalMemory saved = frames.memory().copy();
         AddressSpace child = new AddressSpace(this, frames, newMapper(frames));
         TreeMap<Long, Pte> shared = new TreeMap<>();
         for (Map.Entry<Long, Pte> e : translations.entrySet()) {
@@ -501,7 +504,13 @@ public final class AddressSpace {
                 child.mapper.map(page4k(e.getKey()), e.getValue().frame(), hwFlags(e.getValue()));
             }
         } catch (PagingError e) {
+            List<PhysFrame> tables = new ArrayList<>(child.mapper.tableFrames());
             child.mapper.release();
+            for (PhysFrame t : tables) {
+                for (long w = 0; w < frames.format().tableFrames() * PhysFrame.SIZE; w += PhysicalMemory.WORD_BYTES) {
+                    frames.memory().write64(t.start().plus(w), saved.read64(t.start().plus(w)));
+                }
+            }
             throw VmError.of(VmError.Kind.OUT_OF_MEMORY, "ENOMEM", "fork: no frame for the child's page tables: %s", e.getMessage());
         }
         child.translations.clear();
@@ -673,9 +682,22 @@ public final class AddressSpace {
         return mapper;
     }
 
-    /** The x86_64 leaf flags that encode {@code p} for a user page (PROT_NONE: present, supervisor-only, NX). */
-    public static PageFlags hwFlags(Pte p) {
+    /**
+     * The leaf flags that encode {@code p} for a user page (PROT_NONE: present, supervisor-only,
+     * NX). Where the format has accessed/dirty bits they are set, as Linux's fault path does
+     * ({@code pte_mkyoung}, and {@code pte_mkdirty} for a writable page), so that formats that fault
+     * on a clear access flag (AArch64 without hardware AF management, RISC-V Svade) do not fault
+     * again on a page the handler just resolved.
+     */
+    public PageFlags hwFlags(Pte p) {
         PageFlags f = PageFlags.PRESENT;
+        PageFlags supported = frames.format().supportedFlags();
+        if (supported.contains(PageFlags.ACCESSED)) {
+            f = f.with(PageFlags.ACCESSED);
+        }
+        if (p.write() && supported.contains(PageFlags.DIRTY)) {
+            f = f.with(PageFlags.DIRTY);
+        }
         if (p.read()) {
             f = f.with(PageFlags.USER);
         }

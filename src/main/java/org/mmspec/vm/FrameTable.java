@@ -11,6 +11,8 @@ import org.mmspec.frames.FrameRange;
 import org.mmspec.frames.PhysFrame;
 import org.mmspec.frames.ReferenceFrameAllocator;
 import org.mmspec.paging.PhysicalMemory;
+import org.mmspec.paging.PteFormat;
+import org.mmspec.paging.x86_64.X86_64Pte;
 
 /**
  * The per-frame state that address spaces share (Linux's {@code struct page} array): a
@@ -40,10 +42,17 @@ public final class FrameTable {
     /** Pages of areas, over all spaces, backed by each live shared object. */
     private final TreeMap<String, Long> objectPages = new TreeMap<>();
     private long nextObject = 1;
+    private final PteFormat format;
     final VmSystem.Bug bug;
 
     /** Frames {@code managed}, handed out by a {@link ReferenceFrameAllocator}. */
     public FrameTable(FrameRange managed, VmSystem.Bug bug) {
+        this(managed, bug, X86_64Pte.FORMAT);
+    }
+
+    /** Frames {@code managed} of a machine whose page tables have {@code format}. */
+    public FrameTable(FrameRange managed, VmSystem.Bug bug, PteFormat format) {
+        this.format = format;
         this.managed = managed;
         this.allocator = new ReferenceFrameAllocator(managed);
         this.memory = new PhysicalMemory();
@@ -58,6 +67,7 @@ public final class FrameTable {
         }
         this.memory = o.memory.copy();
         this.bug = o.bug;
+        this.format = o.format;
         this.refs.putAll(o.refs);
         this.cache.putAll(o.cache);
         this.objectPages.putAll(o.objectPages);
@@ -67,6 +77,11 @@ public final class FrameTable {
     /** A deep copy, allocator included, for exhaustive exploration. */
     public FrameTable copy() {
         return new FrameTable(this);
+    }
+
+    /** The page-table format of this machine. */
+    public PteFormat format() {
+        return format;
     }
 
     /** Physical memory: page tables and user data. */

@@ -204,7 +204,7 @@ public final class VmInvariants {
                 }
                 Map<Long, String> rec = new TreeMap<>();
                 for (Map.Entry<Long, Pte> e : as.translations().entrySet()) {
-                    rec.put(e.getKey(), e.getValue().frame().number() + " " + AddressSpace.hwFlags(e.getValue()));
+                    rec.put(e.getKey(), e.getValue().frame().number() + " " + as.hwFlags(e.getValue()));
                 }
                 return hw.equals(rec) ? holds() : broken("P%d: page table holds %s but the space records %s", i, hw, rec);
             }));

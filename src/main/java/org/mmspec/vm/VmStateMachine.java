@@ -101,6 +101,7 @@ public final class VmStateMachine implements StateMachine<VmStateMachine.State> 
     }
 
     private final VmSystem.Bug bug;
+    private final org.mmspec.paging.PteFormat format;
 
     public VmStateMachine() {
         this(VmSystem.Bug.NONE);
@@ -108,17 +109,24 @@ public final class VmStateMachine implements StateMachine<VmStateMachine.State> 
 
     /** A machine whose implementation carries {@code bug}, to show the check catches it. */
     public VmStateMachine(VmSystem.Bug bug) {
+        this(bug, org.mmspec.paging.x86_64.X86_64Pte.FORMAT);
+    }
+
+    /** A machine whose page tables have {@code format} (one with 4 KiB pages). */
+    public VmStateMachine(VmSystem.Bug bug, org.mmspec.paging.PteFormat format) {
         this.bug = bug;
+        this.format = format;
     }
 
     @Override
     public String name() {
-        return "vm" + (bug == VmSystem.Bug.NONE ? "" : "[" + bug + "]");
+        return "vm" + (format == org.mmspec.paging.x86_64.X86_64Pte.FORMAT ? "" : "/" + format.name())
+                + (bug == VmSystem.Bug.NONE ? "" : "[" + bug + "]");
     }
 
     @Override
     public State init(Choices choices) {
-        State s = new State(new VmSystem(Layout.small(PAGES), AddressSpace.WxPolicy.ENFORCE, FRAMES, bug));
+        State s = new State(new VmSystem(Layout.small(PAGES), AddressSpace.WxPolicy.ENFORCE, FRAMES, bug, format));
         TreeMap<Long, ModelPage> m = new TreeMap<>();
         Layout l = s.layout();
         for (long p = l.stackTop() - l.stackInitialPages(); p < l.stackTop(); p++) {

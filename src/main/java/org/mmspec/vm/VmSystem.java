@@ -39,7 +39,12 @@ public final class VmSystem {
 
     /** One process on {@code frameCount} frames, numbered from 0. */
     public VmSystem(Layout layout, AddressSpace.WxPolicy wx, long frameCount, Bug bug) {
-        this.frames = new FrameTable(FrameRange.of(0, frameCount), bug);
+        this(layout, wx, frameCount, bug, org.mmspec.paging.x86_64.X86_64Pte.FORMAT);
+    }
+
+    /** One process on {@code frameCount} frames of a machine whose page tables have {@code format}. */
+    public VmSystem(Layout layout, AddressSpace.WxPolicy wx, long frameCount, Bug bug, org.mmspec.paging.PteFormat format) {
+        this.frames = new FrameTable(FrameRange.of(0, frameCount), bug, format);
         spaces.add(new AddressSpace(layout, wx, frames));
     }
 

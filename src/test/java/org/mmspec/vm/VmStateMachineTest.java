@@ -19,6 +19,16 @@ class VmStateMachineTest {
         System.out.println("vm stateful: " + r);
     }
 
+    /** The same check with each 4 KiB-page format's real encoding under the address space. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"aarch64-4k", "sv39", "sv48"})
+    void addressSpacesAgreeWithThePageModelOnOtherArchitectures(String format) {
+        StatefulChecker.Report r = StatefulChecker.check(
+                new VmStateMachine(VmSystem.Bug.NONE, org.mmspec.paging.PagingFormats.byName(format)),
+                CheckSettings.fromSystemProperties(60));
+        System.out.println("vm stateful " + format + ": " + r);
+    }
+
     @ParameterizedTest
     @EnumSource(value = VmSystem.Bug.class, names = "NONE", mode = EnumSource.Mode.EXCLUDE)
     void seededBugIsCaughtAndShrunk(VmSystem.Bug bug) {
