@@ -25,6 +25,7 @@ public final class Catalog {
         all.addAll(org.mmspec.zones.ZoneSuites.all());
         all.addAll(org.mmspec.numa.NumaSuites.all());
         all.addAll(org.mmspec.paging.PagingSuites.all());
+        all.addAll(org.mmspec.vm.VmSuites.all());
         all.addAll(org.mmspec.tlb.TlbSuites.all());
         return all;
     }
@@ -36,6 +37,7 @@ public final class Catalog {
         all.add(new org.mmspec.zones.ZoneModel());
         all.add(new org.mmspec.numa.NumaModel());
         all.addAll(org.mmspec.paging.PagingModels.all());
+        all.add(new org.mmspec.vm.VmModel());
         all.addAll(org.mmspec.tlb.TlbModels.all());
         return all;
     }

@@ -1,0 +1,843 @@
+package org.mmspec.vm;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import org.mmspec.frames.PhysFrame;
+import org.mmspec.paging.Page;
+import org.mmspec.paging.PageFlags;
+import org.mmspec.paging.PageMapper;
+import org.mmspec.paging.PagingError;
+import org.mmspec.paging.PhysicalMemory;
+import org.mmspec.paging.TlbFlushSink;
+import org.mmspec.paging.Translation;
+import org.mmspec.paging.VirtAddr;
+
+/**
+ * A process's address space, as the seed's {@code AddressSpace}: the virtual memory areas in an
+ * ordered map ({@code vmas: BTreeMap<VirtAddr, Vma>}), the heap end ({@code brk}) and the stack
+ * top, and the present translations of its pages.
+ *
+ * <p>Encoding: {@code areas} maps each area's first page to the area. {@code translations} maps
+ * each present page to its {@link Pte} (frame and effective rights): the address space's own
+ * record, as Linux's rmap and page flags are. The hardware page table is a real x86_64
+ * {@link PageMapper} over the shared physical memory, whose table frames come from the same frame
+ * allocator; every change to {@code translations} is written to it in the same operation, and
+ * XLAYER-3 checks that walking the real bits gives exactly {@code translations}. User accesses
+ * ({@link #load}, {@link #store}, and whether an access faults) go through the hardware walk.
+ * {@code ghost} is verification-only state: the word a correct kernel must show on each page,
+ * that is the last word this process stored there, absent meaning zero; it drives SEC-1. Frames
+ * and their reference counts live in the shared {@link FrameTable}, because fork shares frames.
+ *
+ * <p>Invariants ({@link VmInvariants}): VMA-1 areas are sorted and disjoint; VMA-2 they lie
+ * inside user space ({@code [minPage, topPage)}); VMA-3 no two adjacent areas could merge (the
+ * operations merge exactly as Linux's {@code vma_merge}); AS-1 every present translation lies in
+ * an area; AS-2 it grants no more than its area allows; AS-3 no area is writable and executable
+ * under {@link WxPolicy#ENFORCE}; AS-4 no translation is both writable and executable.
+ *
+ * <p>Semantics are Linux's (mm/mmap.c, mm/mprotect.c, mm/vma.c of 6.x) with two stated
+ * differences: W^X under {@code ENFORCE} rejects what Linux allows, and an mprotect over a range
+ * with a hole is rejected without changing anything, where Linux changes the areas before the
+ * hole and then returns ENOMEM. {@code spec/address-spaces.md} lists each operation's pre- and
+ * postconditions.
+ */
+public final class AddressSpace {
+
+    /** Whether W^X is enforced at the area level (the seed) or, for replaying Linux, only reported. */
+    public enum WxPolicy {
+        /** The seed: a request for W+X is rejected with {@link VmError.Kind#WX_VIOLATION}. */
+        ENFORCE,
+        /** Linux: W+X areas are allowed (the replay harness counts them as intended divergences). */
+        PERMIT
+    }
+
+    private final Layout layout;
+    private final WxPolicy wx;
+    private final FrameTable frames;
+    private final PageMapper mapper;
+    private final TreeMap<Long, Vma> areas = new TreeMap<>();
+    private final TreeMap<Long, Pte> translations = new TreeMap<>();
+    private final TreeMap<Long, Long> ghost = new TreeMap<>();
+    private long brk;
+    private long nextAnonVma = 1;
+
+    /** A fresh address space as exec leaves it: only the stack, and an empty heap at {@code startBrk}. */
+    public AddressSpace(Layout layout, WxPolicy wx, FrameTable frames) {
+        this.layout = Objects.requireNonNull(layout);
+        this.wx = Objects.requireNonNull(wx);
+        this.frames = Objects.requireNonNull(frames);
+        this.mapper = newMapper(frames);
+        this.brk = layout.startBrkPage() << Vma.PAGE_SHIFT;
+        long stackStart = layout.stackTop() - layout.stackInitialPages();
+        put(Vma.anonymous(stackStart, layout.stackTop(), Prot.RW, new VmFlags(false, true, true, false, false)));
+    }
+
+    /** An address space with no areas at all (the replay harness seeds it from exec's mappings). */
+    public static AddressSpace empty(Layout layout, WxPolicy wx, FrameTable frames) {
+        AddressSpace as = new AddressSpace(layout, wx, frames);
+        as.areas.clear();
+        return as;
+    }
+
+    private static PageMapper newMapper(FrameTable frames) {
+        try {
+            return new PageMapper(frames.format(), frames.memory(), frames.allocator(), TlbFlushSink.NONE);
+        } catch (PagingError e) {
+            throw VmError.of(VmError.Kind.OUT_OF_MEMORY, "ENOMEM", "no frame for a root page table: %s", e.getMessage());
+        }
+    }
+
+    private AddressSpace(AddressSpace o, FrameTable frames, PageMapper mapper) {
+        this.layout = o.layout;
+        this.wx = o.wx;
+        this.frames = frames;
+        this.mapper = mapper;
+        this.areas.putAll(o.areas);
+        this.translations.putAll(o.translations);
+        this.ghost.putAll(o.ghost);
+        this.brk = o.brk;
+        this.nextAnonVma = o.nextAnonVma;
+    }
+
+    /** A copy sharing nothing mutable with this one except {@code frames} (given, already copied). */
+    AddressSpace copyWith(FrameTable copiedFrames) {
+        return new AddressSpace(this, copiedFrames, mapper.copy(copiedFrames.memory(), copiedFrames.allocator(), TlbFlushSink.NONE));
+    }
+
+    // ------------------------------------------------------------------ mmap
+
+    /**
+     * Maps {@code length} bytes (rounded up to pages) and returns the first address.
+     *
+     * <p>Placement: MAP_FIXED uses {@code addr} exactly and first unmaps whatever lies there;
+     * MAP_FIXED_NOREPLACE uses it exactly or fails; otherwise {@code addr} is a hint, used when
+     * the range is free (stack guard gaps included), else the highest free gap below the mmap
+     * base is taken (Linux's top-down {@code vm_unmapped_area}), else the lowest above the legacy
+     * base. The new area merges with neighbours it is compatible with.
+     *
+     * @param addr the address (MAP_FIXED), a hint, or {@code null}
+     * @param file the backing object's name, {@code null} with MAP_ANONYMOUS
+     * @param offset byte offset into {@code file}; page-aligned
+     * @throws VmError ZERO_LENGTH, MISALIGNED, BAD_FLAGS, OUT_OF_RANGE, BELOW_MIN_ADDR, EXISTS,
+     *     NO_SPACE, WX_VIOLATION; nothing changes then
+     */
+    public UserAddr mmap(UserAddr addr, long length, Prot prot, MapFlags flags, String file, long offset) {
+        if (length == 0) {
+            throw VmError.of(VmError.Kind.ZERO_LENGTH, "EINVAL", "mmap: length 0");
+        }
+        if (flags.anonymous() == (file != null)) {
+            throw VmError.of(VmError.Kind.BAD_FLAGS, "EBADF", "mmap: MAP_ANONYMOUS %s a file", flags.anonymous() ? "with" : "without");
+        }
+        if (offset < 0 || (offset & (Vma.PAGE_SIZE - 1)) != 0) {
+            throw VmError.of(VmError.Kind.MISALIGNED, "EINVAL", "mmap: offset 0x%x is not page-aligned", offset);
+        }
+        if (length < 0 || length > (layout.topPage() << Vma.PAGE_SHIFT)) {
+            throw VmError.of(VmError.Kind.OUT_OF_RANGE, "ENOMEM", "mmap: length 0x%x exceeds user space", length);
+        }
+        checkWx(prot, "mmap");
+        long pages = pagesOf(length);
+        long start;
+        boolean exact = flags.fixed() || flags.fixedNoReplace();
+        if (exact) {
+            if (addr == null || !addr.isPageAligned()) {
+                throw VmError.of(VmError.Kind.MISALIGNED, "EINVAL", "mmap: MAP_FIXED address %s is not page-aligned", addr);
+            }
+            start = addr.page();
+            if (start + pages > layout.topPage()) {
+                throw VmError.of(VmError.Kind.OUT_OF_RANGE, "ENOMEM", "mmap: [%s, +0x%x) leaves user space", addr, length);
+            }
+            if (start < layout.minPage()) {
+                throw VmError.of(VmError.Kind.BELOW_MIN_ADDR, "EPERM", "mmap: MAP_FIXED %s below mmap_min_addr", addr);
+            }
+            if (flags.fixedNoReplace() && !flags.fixed() && overlapsAny(start, start + pages)) {
+                throw VmError.of(VmError.Kind.EXISTS, "EEXIST", "mmap: MAP_FIXED_NOREPLACE %s overlaps a mapping", addr);
+            }
+        } else {
+            start = placeAligned(addr, pages, file, offset, flags);
+        }
+        VmFlags vf = new VmFlags(flags.shared(), false, false, flags.noReserve(), false);
+        vf = vf.withAccounted(vf.accountable(prot));
+        Vma area;
+        if (file != null) {
+            area = new Vma(start, start + pages, prot, vf, file, offset >>> Vma.PAGE_SHIFT, 0);
+        } else if (flags.shared()) {
+            // Shared anonymous memory is a fresh shmem object: its own file, offset 0, never merged.
+            area = new Vma(start, start + pages, prot, vf, frames.newShmemName(), 0, 0);
+        } else {
+            area = Vma.anonymous(start, start + pages, prot, vf);
+        }
+        unmapRange(start, start + pages);
+        put(area);
+        if (area.flags().shared()) {
+            frames.objectPages(area.file(), pages);
+        }
+        mergeAround(start, start + pages);
+        return UserAddr.ofPage(start);
+    }
+
+    /**
+     * What {@link #mmap} without MAP_FIXED would choose for {@code length} bytes at {@code hint},
+     * without mapping anything; empty if nothing fits.
+     */
+    public Optional<UserAddr> probePlacement(UserAddr hint, long length, String file, long offset, MapFlags flags) {
+        try {
+            return Optional.of(UserAddr.ofPage(placeAligned(hint, pagesOf(length), file, offset, flags)));
+        } catch (VmError e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * A mapping the kernel makes itself at exec time (ELF segments, {@code [stack]},
+     * {@code [vdso]}, {@code [vvar]}): placed as given over free pages, no W^X check, no merge.
+     * The replay harness seeds these, since strace does not show them.
+     *
+     * @throws VmError EXISTS if any page is already mapped
+     */
+    public void execMapping(long startPage, long endPage, Prot prot, VmFlags flags, String file, long pgoff) {
+        if (overlapsAny(startPage, endPage)) {
+            throw VmError.of(VmError.Kind.EXISTS, "EEXIST", "exec mapping [%d, %d) overlaps", startPage, endPage);
+        }
+        put(new Vma(startPage, endPage, prot, flags, file, file == null ? startPage : pgoff, 0));
+        if (flags.shared()) {
+            frames.objectPages(file, endPage - startPage);
+        }
+    }
+
+    /** The seed's {@code mmap(None, size, prot, MAP_PRIVATE | MAP_ANON)}. */
+    public UserAddr mmapAnonymous(long length, Prot prot) {
+        return mmap(null, length, prot, MapFlags.PRIVATE_ANON, null, 0);
+    }
+
+    /**
+     * Linux 6.x's {@code __get_unmapped_area} with transparent-huge-page alignment: a file
+     * mapping whose range holds a whole 2 MiB-aligned chunk of the file (ext4's
+     * {@code thp_get_unmapped_area}), and an anonymous private mapping without a hint whose length
+     * is a multiple of 2 MiB, search for {@code length + 2 MiB} and then move up to the next
+     * address congruent to the file offset modulo 2 MiB (a full 2 MiB up if already aligned, when
+     * searching top-down), as {@code __thp_get_unmapped_area} does. Everything else is
+     * {@link #place}. (Shared anonymous memory is shmem, not aligned while shmem THP is off, the
+     * default.)
+     */
+    private long placeAligned(UserAddr hint, long pages, String file, long offset, MapFlags flags) {
+        boolean anonEligible = file == null && !flags.shared() && (hint == null || hint.value() == 0)
+                && pages % PMD_PAGES == 0;
+        long offPages = file == null ? 0 : offset >>> Vma.PAGE_SHIFT;
+        boolean fileEligible = file != null && Math.floorDiv(offPages + pages, PMD_PAGES) * PMD_PAGES
+                - ceilDiv(offPages, PMD_PAGES) * PMD_PAGES >= PMD_PAGES;
+        if (anonEligible || fileEligible) {
+            try {
+                long ret = place(hint, pages + PMD_PAGES);
+                if (hint != null && hint.value() != 0 && ret == Math.max(hint.page(), layout.minPage())) {
+                    return ret;
+                }
+                long offSub = Math.floorMod(offPages - ret, PMD_PAGES);
+                return offSub == 0 ? ret + PMD_PAGES : ret + offSub;
+            } catch (VmError e) {
+                // __thp_get_unmapped_area gives up; the plain search follows.
+            }
+        }
+        return place(hint, pages);
+    }
+
+    /** Pages in a 2 MiB huge page (PMD_SIZE / PAGE_SIZE on x86_64). */
+    public static final long PMD_PAGES = 512;
+
+    private static long ceilDiv(long a, long b) {
+        return -Math.floorDiv(-a, b);
+    }
+
+    private long place(UserAddr hint, long pages) {
+        if (pages > layout.topPage() - layout.minPage()) {
+            throw VmError.of(VmError.Kind.NO_SPACE, "ENOMEM", "mmap: %d pages do not fit", pages);
+        }
+        if (hint != null && hint.value() != 0) {
+            long h = Math.max(hint.page(), layout.minPage());
+            if (h + pages <= layout.topPage() && fitsWithGaps(h, h + pages)) {
+                return h;
+            }
+        }
+        // Top-down: the highest gap below the mmap base that holds the request (vm_unmapped_area).
+        List<long[]> gaps = gaps();
+        for (int i = gaps.size() - 1; i >= 0; i--) {
+            long low = Math.max(gaps.get(i)[0], layout.minPage());
+            long high = Math.min(gaps.get(i)[1], layout.mmapBase());
+            if (high - low >= pages) {
+                return high - pages;
+            }
+        }
+        // Bottom-up fallback from the legacy base, as Linux does when top-down fails.
+        for (long[] g : gaps) {
+            long low = Math.max(g[0], layout.legacyBase());
+            if (g[1] - low >= pages) {
+                return low;
+            }
+        }
+        throw VmError.of(VmError.Kind.NO_SPACE, "ENOMEM", "mmap: no free gap of %d pages", pages);
+    }
+
+    /**
+     * The free gaps {@code [low, high)} between areas in address order, each ending at the next
+     * area's {@link #startGap}.
+     */
+    private List<long[]> gaps() {
+        List<long[]> out = new ArrayList<>();
+        long low = 0;
+        for (Vma v : areas.values()) {
+            long high = startGap(v);
+            if (high > low) {
+                out.add(new long[] {low, high});
+            }
+            low = Math.max(low, v.end());
+        }
+        if (layout.topPage() > low) {
+            out.add(new long[] {low, layout.topPage()});
+        }
+        return out;
+    }
+
+    /** The first area that ends after {@code page}: the one containing it, else the next above. */
+    private Vma firstEndingAfter(long page) {
+        Map.Entry<Long, Vma> e = areas.floorEntry(page);
+        return e != null && e.getValue().end() > page ? e.getValue() : firstAtOrAbove(page);
+    }
+
+    private Vma firstAtOrAbove(long page) {
+        Map.Entry<Long, Vma> e = areas.ceilingEntry(page);
+        return e == null ? null : e.getValue();
+    }
+
+    /** Linux's {@code vm_start_gap}: a stack reserves its guard gap below its start. */
+    private long startGap(Vma v) {
+        return v.flags().growsDown() ? Math.max(0, v.start() - layout.guardGapPages()) : v.start();
+    }
+
+    private boolean fitsWithGaps(long start, long end) {
+        Map.Entry<Long, Vma> prev = areas.lowerEntry(end);
+        if (prev != null && prev.getValue().end() > start) {
+            return false;
+        }
+        Vma next = firstAtOrAbove(end);
+        return next == null || end <= startGap(next);
+    }
+
+    // ------------------------------------------------------------------ mprotect
+
+    /**
+     * Changes the protection of every page in {@code [addr, addr + length)}. Areas are split at
+     * the range's ends and re-merged with compatible neighbours; present translations lose rights
+     * at once, and gain write only where the frame is not shared copy-on-write.
+     *
+     * @throws VmError MISALIGNED, OUT_OF_RANGE, NOT_MAPPED (a page of the range has no area),
+     *     WX_VIOLATION; nothing changes then (Linux would change the areas before a hole)
+     */
+    public void mprotect(UserAddr addr, long length, Prot prot) {
+        if (!addr.isPageAligned()) {
+            throw VmError.of(VmError.Kind.MISALIGNED, "EINVAL", "mprotect: %s is not page-aligned", addr);
+        }
+        if (length == 0) {
+            return;
+        }
+        long start = addr.page();
+        if (length < 0 || start + pagesOf(length) > layout.topPage()) {
+            throw VmError.of(VmError.Kind.OUT_OF_RANGE, "ENOMEM", "mprotect: [%s, +0x%x) leaves user space", addr, length);
+        }
+        long end = start + pagesOf(length);
+        checkWx(prot, "mprotect");
+        long covered = start;
+        for (Vma v : overlapping(start, end)) {
+            if (v.start() > covered) {
+                break;
+            }
+            covered = Math.max(covered, v.end());
+        }
+        if (covered < end) {
+            throw VmError.of(VmError.Kind.NOT_MAPPED, "ENOMEM", "mprotect: page %d of [%d, %d) is not mapped", covered, start, end);
+        }
+        splitAt(start);
+        splitAt(end);
+        for (Vma v : overlapping(start, end)) {
+            VmFlags f = v.flags().withAccounted(v.flags().accounted() || v.flags().accountable(prot));
+            put(v.withProt(prot, f));
+        }
+        for (Map.Entry<Long, Pte> e : new TreeMap<>(translations.subMap(start, end)).entrySet()) {
+            Pte old = e.getValue();
+            Pte next = Pte.of(old.frame(), prot, exclusive(e.getKey(), old));
+            if (bug() == VmSystem.Bug.MPROTECT_KEEPS_PTE_WRITABLE) {
+                // (Only where it stays W^X: the PageMapper would refuse W+X bits outright.)
+                next = next.withWrite(next.write() || (old.write() && !prot.exec()));
+            }
+            reprotect(e.getKey(), next);
+        }
+        if (bug() != VmSystem.Bug.MPROTECT_NO_MERGE) {
+            mergeAround(start, end);
+        }
+    }
+
+    /** Whether a write may go straight to the frame: a shared area, or the only reference. */
+    private boolean exclusive(long page, Pte pte) {
+        Vma v = areaAt(page).orElseThrow();
+        return v.flags().shared() || frames.refCount(pte.frame()) == 1;
+    }
+
+    private void checkWx(Prot prot, String op) {
+        if (wx == WxPolicy.ENFORCE && prot.isWriteExec() && bug() != VmSystem.Bug.WX_UNCHECKED) {
+            throw VmError.of(VmError.Kind.WX_VIOLATION, "EACCES", "%s: %s is writable and executable (W^X)", op, prot);
+        }
+    }
+
+    // ------------------------------------------------------------------ munmap
+
+    /**
+     * Removes every mapping in {@code [addr, addr + length)}; pages of the range that are not
+     * mapped are skipped, so the range may cover several areas or lie partly outside them. Frames
+     * whose last mapping goes are freed. Areas are split, never merged.
+     *
+     * @throws VmError MISALIGNED, ZERO_LENGTH, OUT_OF_RANGE (all EINVAL, as Linux); nothing changes then
+     */
+    public void munmap(UserAddr addr, long length) {
+        if (!addr.isPageAligned()) {
+            throw VmError.of(VmError.Kind.MISALIGNED, "EINVAL", "munmap: %s is not page-aligned", addr);
+        }
+        if (length == 0) {
+            throw VmError.of(VmError.Kind.ZERO_LENGTH, "EINVAL", "munmap: length 0");
+        }
+        long start = addr.page();
+        if (length < 0 || start + pagesOf(length) > layout.topPage()) {
+            throw VmError.of(VmError.Kind.OUT_OF_RANGE, "EINVAL", "munmap: [%s, +0x%x) leaves user space", addr, length);
+        }
+        unmapRange(start, start + pagesOf(length));
+    }
+
+    private void unmapRange(long start, long end) {
+        splitAt(start);
+        splitAt(end);
+        List<Vma> gone = overlapping(start, end);
+        for (Vma v : gone) {
+            areas.remove(v.start());
+        }
+        for (Map.Entry<Long, Pte> e : new TreeMap<>(translations.subMap(start, end)).entrySet()) {
+            mapper.unmap(page4k(e.getKey()));
+            translations.remove(e.getKey());
+            frames.release(e.getValue().frame());
+        }
+        for (Vma v : gone) {
+            if (v.flags().shared()) {
+                frames.objectPages(v.file(), -v.pages());
+            }
+        }
+        ghost.subMap(start, end).clear();
+    }
+
+    /** Unmaps everything (process exit); every frame this space held loses a reference. */
+    public void exit() {
+        unmapRange(0, layout.topPage());
+        mapper.release();
+    }
+
+    // ------------------------------------------------------------------ brk
+
+    /**
+     * Linux's {@code brk}: moves the heap end to {@code newBrk} and returns the heap end after
+     * the call. It never fails with an error; a request it cannot grant (below the heap start,
+     * past {@code RLIMIT_DATA}, or closer than one page plus a stack's guard gap to the next
+     * area) returns the old end and changes nothing. Growth extends the heap area (or creates it
+     * and merges it as mmap does); shrinking unmaps the freed pages. {@code null} queries.
+     */
+    public UserAddr brk(UserAddr newBrk) {
+        long req = newBrk == null ? 0 : newBrk.value();
+        long startBrk = layout.startBrkPage() << Vma.PAGE_SHIFT;
+        if (req < startBrk || pagesOf(req) - layout.startBrkPage() > layout.brkLimitPages()
+                || pagesOf(req) > layout.topPage()) {
+            return UserAddr.of(brk);
+        }
+        long oldEnd = pagesOf(brk);
+        long newEnd = pagesOf(req);
+        if (newEnd == oldEnd) {
+            brk = req;
+        } else if (newEnd < oldEnd) {
+            unmapRange(newEnd, oldEnd);
+            brk = req;
+        } else {
+            Vma next = firstEndingAfter(oldEnd);
+            if (next != null && newEnd + 1 > startGap(next)) {
+                return UserAddr.of(brk);
+            }
+            put(Vma.anonymous(oldEnd, newEnd, Prot.RW, VmFlags.PRIVATE.withAccounted(true)));
+            mergeAround(oldEnd, newEnd);
+            brk = req;
+        }
+        return UserAddr.of(brk);
+    }
+
+    /** The current heap end ({@code mm->brk}); may be unaligned. */
+    public UserAddr brk() {
+        return UserAddr.of(brk);
+    }
+
+    // ------------------------------------------------------------------ fork
+
+    /**
+     * Copy-on-write fork: the child gets the same areas and the same frames. Every shared frame
+     * gains a reference; in private areas both sides lose write permission on it, so the first
+     * write on either side faults and copies (or, as the last reference, just regains write).
+     */
+    public AddressSpace fork() {
+        // The child's new tables are zeroed as they are allocated; a failed fork puts back what those
+        // frames held while free, so that it changes nothing at all (stale contents included).
+        PhysicalMemory saved = frames.memory().copy();
+        AddressSpace child = new AddressSpace(this, frames, newMapper(frames));
+        TreeMap<Long, Pte> shared = new TreeMap<>();
+        for (Map.Entry<Long, Pte> e : translations.entrySet()) {
+            Vma v = areaAt(e.getKey()).orElseThrow();
+            boolean cow = !v.flags().shared() && bug() != VmSystem.Bug.FORK_KEEPS_WRITABLE;
+            shared.put(e.getKey(), cow ? e.getValue().withWrite(false) : e.getValue());
+        }
+        try {
+            for (Map.Entry<Long, Pte> e : shared.entrySet()) {
+                child.mapper.map(page4k(e.getKey()), e.getValue().frame(), hwFlags(e.getValue()));
+            }
+        } catch (PagingError e) {
+            List<PhysFrame> tables = new ArrayList<>(child.mapper.tableFrames());
+            child.mapper.release();
+            for (PhysFrame t : tables) {
+                for (long w = 0; w < frames.format().tableFrames() * PhysFrame.SIZE; w += PhysicalMemory.WORD_BYTES) {
+                    frames.memory().write64(t.start().plus(w), saved.read64(t.start().plus(w)));
+                }
+            }
+            throw VmError.of(VmError.Kind.OUT_OF_MEMORY, "ENOMEM", "fork: no frame for the child's page tables: %s", e.getMessage());
+        }
+        child.translations.clear();
+        child.translations.putAll(shared);
+        for (Vma v : areas.values()) {
+            if (v.flags().shared()) {
+                frames.objectPages(v.file(), v.pages());
+            }
+        }
+        for (Map.Entry<Long, Pte> e : shared.entrySet()) {
+            frames.share(e.getValue().frame());
+            reprotect(e.getKey(), e.getValue());
+        }
+        return child;
+    }
+
+    // ------------------------------------------------------------------ kernel-internal API for the fault handler
+
+    /** The area containing {@code page}, if any (Linux's {@code find_vma} with a containment check). */
+    public Optional<Vma> areaAt(long page) {
+        Map.Entry<Long, Vma> e = areas.floorEntry(page);
+        return e != null && e.getValue().contains(page) ? Optional.of(e.getValue()) : Optional.empty();
+    }
+
+    /** The lowest area starting above {@code page} (Linux's {@code find_vma} when none contains it). */
+    public Optional<Vma> areaAbove(long page) {
+        return Optional.ofNullable(firstAtOrAbove(page + 1));
+    }
+
+    /** The highest area ending at or below {@code page}. */
+    public Optional<Vma> areaBelow(long page) {
+        Map.Entry<Long, Vma> e = areas.floorEntry(page);
+        while (e != null && e.getValue().end() > page) {
+            e = areas.lowerEntry(e.getKey());
+        }
+        return e == null ? Optional.empty() : Optional.of(e.getValue());
+    }
+
+    public Optional<Pte> translation(long page) {
+        return Optional.ofNullable(translations.get(page));
+    }
+
+    /**
+     * Demand paging: maps a fresh zeroed frame at {@code page} with the area's rights, attaching
+     * an anon_vma to the area on its first fault.
+     */
+    public void installZeroPage(long page) {
+        Vma v = areaAt(page).orElseThrow(() -> new IllegalStateException("no area at page " + page));
+        if (translations.containsKey(page)) {
+            throw new IllegalStateException("page " + page + " is already present");
+        }
+        long pgoff = v.pgoff() + (page - v.start());
+        Optional<PhysFrame> cached = v.flags().shared() ? frames.cached(v.file(), pgoff) : Optional.empty();
+        PhysFrame f = cached.isPresent() ? cached.get() : frames.allocateFrame();
+        Pte pte = Pte.of(f, v.prot(), true);
+        try {
+            mapper.map(page4k(page), f, hwFlags(pte));
+        } catch (PagingError e) {
+            if (cached.isEmpty()) {
+                frames.release(f);
+            }
+            throw VmError.of(VmError.Kind.OUT_OF_MEMORY, "ENOMEM", "no frame for a page table: %s", e.getMessage());
+        }
+        if (cached.isPresent()) {
+            // A shared object's page is found in the page cache, already holding its data.
+            frames.share(f);
+        } else {
+            frames.zero(f);
+            if (v.flags().shared()) {
+                frames.insertCached(v.file(), pgoff, f);
+            }
+        }
+        translations.put(page, pte);
+        if (v.anonVma() == 0 && !v.flags().shared()) {
+            put(v.withAnonVma(nextAnonVma++));
+        }
+    }
+
+    /** Copy-on-write, last reference: the frame stays, the translation regains write. */
+    public void reuseForWrite(long page) {
+        reprotect(page, translations.get(page).withWrite(true));
+    }
+
+    /** Copy-on-write: copies the shared frame into a fresh one, maps it writable, drops the old reference. */
+    public void copyOnWrite(long page) {
+        Pte p = translations.get(page);
+        PhysFrame fresh = frames.allocateFrame();
+        frames.memory().copyFrame(p.frame(), fresh);
+        // Unmapping frees exactly the tables that mapping the page again needs, so the map cannot run out.
+        mapper.unmap(page4k(page));
+        Pte next = p.withWrite(true).withFrame(fresh);
+        mapper.map(page4k(page), fresh, hwFlags(next));
+        translations.put(page, next);
+        if (bug() != VmSystem.Bug.COW_NO_RELEASE) {
+            frames.release(p.frame());
+        }
+    }
+
+    /**
+     * Stack growth: extends the grows-down area {@code stack} down to {@code page}. The caller
+     * has checked the stack limit and the guard gap.
+     */
+    public void expandStack(Vma stack, long page) {
+        areas.remove(stack.start());
+        put(stack.withStart(page));
+    }
+
+    /**
+     * Stack growth and demand paging of {@code page} as one step: if no frame is left for the page
+     * or its tables, the stack is restored and nothing changes.
+     */
+    public void growStackAndFault(Vma stack, long page) {
+        expandStack(stack, page);
+        try {
+            installZeroPage(page);
+        } catch (VmError e) {
+            areas.remove(page);
+            put(stack);
+            throw e;
+        }
+    }
+
+    /** Whether the hardware walk of {@code page}'s real page-table bits allows a user {@code access}. */
+    public boolean hardwareAllows(long page, org.mmspec.paging.Access access) {
+        return mapper.access(VirtAddr.of(page << Vma.PAGE_SHIFT), access).isEmpty();
+    }
+
+    /** A user load from a present readable page. */
+    public long load(long page) {
+        if (!hardwareAllows(page, org.mmspec.paging.Access.userRead())) {
+            throw new IllegalStateException("load from page " + page + " without a readable translation");
+        }
+        return frames.memory().read64(hardwareTranslation(page).pa());
+    }
+
+    private Translation hardwareTranslation(long page) {
+        return mapper.translate(VirtAddr.of(page << Vma.PAGE_SHIFT)).orElseThrow();
+    }
+
+    /** A user store to a present writable page; the ghost remembers what the page must show. */
+    public void store(long page, long value) {
+        if (!hardwareAllows(page, org.mmspec.paging.Access.userWrite())) {
+            throw new IllegalStateException("store to page " + page + " without a writable translation");
+        }
+        frames.memory().write64(hardwareTranslation(page).pa(), value);
+        if (value == 0) {
+            ghost.remove(page);
+        } else {
+            ghost.put(page, value);
+        }
+    }
+
+    // ------------------------------------------------------------------ views
+
+    public Layout layout() {
+        return layout;
+    }
+
+    public WxPolicy wxPolicy() {
+        return wx;
+    }
+
+    public FrameTable frames() {
+        return frames;
+    }
+
+    /** The hardware page table of this space. */
+    public PageMapper mapper() {
+        return mapper;
+    }
+
+    /**
+     * The leaf flags that encode {@code p} for a user page (PROT_NONE: present, supervisor-only,
+     * NX). Where the format has accessed/dirty bits they are set, as Linux's fault path does
+     * ({@code pte_mkyoung}, and {@code pte_mkdirty} for a writable page), so that formats that fault
+     * on a clear access flag (AArch64 without hardware AF management, RISC-V Svade) do not fault
+     * again on a page the handler just resolved.
+     */
+    public PageFlags hwFlags(Pte p) {
+        PageFlags f = PageFlags.PRESENT;
+        PageFlags supported = frames.format().supportedFlags();
+        if (supported.contains(PageFlags.ACCESSED)) {
+            f = f.with(PageFlags.ACCESSED);
+        }
+        if (p.write() && supported.contains(PageFlags.DIRTY)) {
+            f = f.with(PageFlags.DIRTY);
+        }
+        if (p.read()) {
+            f = f.with(PageFlags.USER);
+        }
+        if (p.write()) {
+            f = f.with(PageFlags.WRITABLE);
+        }
+        if (!p.exec()) {
+            f = f.with(PageFlags.NO_EXECUTE);
+        }
+        return f;
+    }
+
+    /** First page to area, in address order. */
+    public NavigableMap<Long, Vma> areas() {
+        return Collections.unmodifiableNavigableMap(areas);
+    }
+
+    /** Present pages to their translations. */
+    public NavigableMap<Long, Pte> translations() {
+        return Collections.unmodifiableNavigableMap(translations);
+    }
+
+    /** What each page must show (absent: zero). */
+    public NavigableMap<Long, Long> ghost() {
+        return Collections.unmodifiableNavigableMap(ghost);
+    }
+
+    /** Canonical value of this space (frames excluded; {@link VmSystem} adds them). */
+    public Object key() {
+        return List.of(new ArrayList<>(areas.values()).toString(), translations.toString(), ghost.toString(), brk,
+                nextAnonVma, mapper.stateKey());
+    }
+
+    @Override
+    public String toString() {
+        return "AS{areas=" + areas.values() + ", ptes=" + translations + ", brk=" + UserAddr.of(brk) + "}";
+    }
+
+    // ------------------------------------------------------------------ test hooks
+
+    /** Test hook: removes every area (the inductiveness scope builds arbitrary arrangements). */
+    void corruptClearAreas() {
+        areas.clear();
+    }
+
+    /** Test hook: inserts an area without any check. */
+    void corruptPutArea(Vma v) {
+        areas.put(v.start(), v);
+    }
+
+    /** Test hook: installs a translation without any check. */
+    void corruptPutPte(long page, Pte p) {
+        translations.put(page, p);
+    }
+
+    /** Test hook: installs a translation in the record and the hardware table alike, without any check. */
+    void corruptPutPteEverywhere(long page, Pte p) {
+        if (mapper.translate(VirtAddr.of(page << Vma.PAGE_SHIFT)).isPresent()) {
+            mapper.unmap(page4k(page));
+        }
+        mapper.map(page4k(page), p.frame(), hwFlags(p));
+        translations.put(page, p);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private VmSystem.Bug bug() {
+        return frames.bug;
+    }
+
+    private void put(Vma v) {
+        areas.put(v.start(), v);
+    }
+
+    private static Page page4k(long page) {
+        return Page.of4k(page << Vma.PAGE_SHIFT);
+    }
+
+    /** New rights for a present page (same frame), in the record and the hardware table. */
+    private void reprotect(long page, Pte next) {
+        mapper.updateFlags(page4k(page), hwFlags(next));
+        translations.put(page, next);
+    }
+
+    private static long pagesOf(long bytes) {
+        return (bytes + Vma.PAGE_SIZE - 1) >>> Vma.PAGE_SHIFT;
+    }
+
+    private boolean overlapsAny(long start, long end) {
+        return !overlapping(start, end).isEmpty();
+    }
+
+    /** The areas that share a page with {@code [start, end)}, in address order. */
+    private List<Vma> overlapping(long start, long end) {
+        Long from = areas.floorKey(start);
+        List<Vma> out = new ArrayList<>();
+        for (Vma v : areas.subMap(from == null ? start : from, true, end, false).values()) {
+            if (v.end() > start) {
+                out.add(v);
+            }
+        }
+        return out;
+    }
+
+    /** Splits the area containing {@code page} (if it starts before it) into two at {@code page}. */
+    private void splitAt(long page) {
+        Map.Entry<Long, Vma> e = areas.lowerEntry(page);
+        if (e != null && e.getValue().end() > page) {
+            Vma v = e.getValue();
+            put(v.slice(v.start(), page));
+            put(v.slice(page, v.end()));
+        }
+    }
+
+    /**
+     * Merges compatible neighbours among the areas from the one ending at {@code start} to the
+     * one starting at {@code end}, left to right, as Linux's {@code vma_merge} does for the range
+     * just changed.
+     */
+    private void mergeAround(long start, long end) {
+        Map.Entry<Long, Vma> lo = areas.lowerEntry(start);
+        long from = lo != null && lo.getValue().end() == start ? lo.getKey() : start;
+        List<Vma> run = new ArrayList<>(areas.subMap(from, true, end, true).values());
+        if (run.size() < 2) {
+            return;
+        }
+        List<Vma> merged = new ArrayList<>();
+        for (Vma v : run) {
+            Vma last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+            if (last != null && last.mergeableWith(v)) {
+                merged.set(merged.size() - 1, last.mergeWith(v));
+            } else {
+                merged.add(v);
+            }
+        }
+        for (Vma v : run) {
+            areas.remove(v.start());
+        }
+        for (Vma v : merged) {
+            put(v);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package org.mmspec.vm;
+
+import org.mmspec.frames.PhysFrame;
+
+/**
+ * A present user translation as the address space sees it: the frame and the effective access
+ * rights (combined over every level of the walk). A PROT_NONE area keeps its pages present with
+ * no rights, so their contents survive an mprotect round trip, as on Linux.
+ *
+ * @param frame the physical frame
+ * @param read user read allowed
+ * @param write user write allowed
+ * @param exec instruction fetch allowed (NX clear)
+ */
+public record Pte(PhysFrame frame, boolean read, boolean write, boolean exec) {
+    /** The rights an area with protection {@code p} grants, writable only if {@code mayWrite}. */
+    public static Pte of(PhysFrame frame, Prot p, boolean mayWrite) {
+        return new Pte(frame, p.readable(), p.write() && mayWrite, p.exec());
+    }
+
+    public Pte withFrame(PhysFrame f) {
+        return new Pte(f, read, write, exec);
+    }
+
+    public Pte withWrite(boolean w) {
+        return new Pte(frame, read, w, exec);
+    }
+
+    @Override
+    public String toString() {
+        return frame.number() + (read ? "r" : "-") + (write ? "w" : "-") + (exec ? "x" : "-");
+    }
+}

@@ -1,0 +1,63 @@
+package org.mmspec.vm;
+
+import org.mmspec.check.MmException;
+
+/**
+ * A rejected address-space operation. The address space is exactly as it was before the call
+ * (ATOMIC-1). Each error carries the errno Linux returns for the same input, so the replay
+ * harness can compare a rejection with what strace recorded.
+ */
+public final class VmError extends MmException {
+    private static final long serialVersionUID = 1L;
+
+    /** Why an address-space operation was rejected. */
+    public enum Kind {
+        /** A length of zero where Linux rejects it (mmap, munmap). */
+        ZERO_LENGTH,
+        /** An address or file offset that must be page-aligned is not. */
+        MISALIGNED,
+        /** Flags that do not name exactly one of MAP_PRIVATE and MAP_SHARED, or an unknown PROT bit. */
+        BAD_FLAGS,
+        /** The range leaves user space or wraps around. */
+        OUT_OF_RANGE,
+        /** MAP_FIXED below {@code mmap_min_addr}. */
+        BELOW_MIN_ADDR,
+        /** No free gap is large enough. */
+        NO_SPACE,
+        /** Part of the range is not mapped (mprotect). */
+        NOT_MAPPED,
+        /** MAP_FIXED_NOREPLACE over an existing mapping. */
+        EXISTS,
+        /** A request that would make memory both writable and executable (W^X). */
+        WX_VIOLATION,
+        /** No physical frame left to back a page. */
+        OUT_OF_MEMORY
+    }
+
+    private final Kind kind;
+    private final String errno;
+
+    public VmError(Kind kind, String errno, String message) {
+        super(message);
+        this.kind = kind;
+        this.errno = errno;
+    }
+
+    public static VmError of(Kind kind, String errno, String format, Object... args) {
+        return new VmError(kind, errno, String.format(format, args));
+    }
+
+    public Kind errorKind() {
+        return kind;
+    }
+
+    /** The errno name Linux returns for this input ({@code EINVAL}, {@code ENOMEM}, ...). */
+    public String errno() {
+        return errno;
+    }
+
+    @Override
+    public String kind() {
+        return kind.name();
+    }
+}

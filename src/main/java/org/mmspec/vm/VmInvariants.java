@@ -1,0 +1,276 @@
+package org.mmspec.vm;
+
+import static org.mmspec.check.Invariant.broken;
+import static org.mmspec.check.Invariant.holds;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.BiFunction;
+
+import org.mmspec.check.Invariant;
+import org.mmspec.check.InvariantSet;
+import org.mmspec.frames.PhysFrame;
+import org.mmspec.paging.Mapping;
+import org.mmspec.paging.PageMapper;
+import org.mmspec.paging.PagingInvariants;
+
+/**
+ * The invariants of address spaces, copy-on-write, cross-layer frame ownership and zeroing,
+ * stated over a whole {@link VmSystem}. {@code spec/address-spaces.md} and {@code spec/security.md}
+ * define each ID.
+ */
+public final class VmInvariants {
+    private VmInvariants() {
+    }
+
+    public static final Invariant<VmSystem> VMA_1 = Invariant.of("VMA-1",
+            "areas are non-empty, keyed by their first page, sorted and disjoint",
+            s -> eachSpace(s, (i, as) -> {
+                Vma prev = null;
+                for (Map.Entry<Long, Vma> e : as.areas().entrySet()) {
+                    Vma v = e.getValue();
+                    if (e.getKey() != v.start() || v.start() >= v.end()) {
+                        return broken("P%d: area %s keyed at %d", i, v, e.getKey());
+                    }
+                    if (prev != null && prev.end() > v.start()) {
+                        return broken("P%d: %s overlaps %s", i, prev, v);
+                    }
+                    prev = v;
+                }
+                return holds();
+            }));
+
+    public static final Invariant<VmSystem> VMA_2 = Invariant.of("VMA-2",
+            "every area lies inside user space [mmap_min_addr, TASK_SIZE) in whole pages",
+            s -> eachSpace(s, (i, as) -> {
+                for (Vma v : as.areas().values()) {
+                    if (v.start() < as.layout().minPage() || v.end() > as.layout().topPage()) {
+                        return broken("P%d: %s outside [%d, %d)", i, v, as.layout().minPage(), as.layout().topPage());
+                    }
+                }
+                return holds();
+            }));
+
+    public static final Invariant<VmSystem> VMA_3 = Invariant.of("VMA-3",
+            "no two adjacent areas could be merged, except two stack pieces (mmap, mprotect and brk merge as"
+                    + " Linux's vma_merge; stack growth, like expand_downwards, does not)",
+            s -> eachSpace(s, (i, as) -> {
+                Vma prev = null;
+                for (Vma v : as.areas().values()) {
+                    if (prev != null && prev.mergeableWith(v) && !(prev.flags().growsDown() && v.flags().growsDown())) {
+                        return broken("P%d: %s and %s are mergeable but separate", i, prev, v);
+                    }
+                    prev = v;
+                }
+                return holds();
+            }));
+
+    public static final Invariant<VmSystem> AS_1 = Invariant.of("AS-1",
+            "every present translation lies inside an area",
+            s -> eachSpace(s, (i, as) -> {
+                for (Long page : as.translations().keySet()) {
+                    if (as.areaAt(page).isEmpty()) {
+                        return broken("P%d: page %d is present but in no area", i, page);
+                    }
+                }
+                return holds();
+            }));
+
+    public static final Invariant<VmSystem> AS_2 = Invariant.of("AS-2",
+            "every present translation grants no more than its area allows",
+            s -> eachSpace(s, (i, as) -> {
+                for (Map.Entry<Long, Pte> e : as.translations().entrySet()) {
+                    Optional<Vma> v = as.areaAt(e.getKey());
+                    if (v.isEmpty()) {
+                        continue; // AS-1's business
+                    }
+                    Prot p = v.get().prot();
+                    Pte t = e.getValue();
+                    if ((t.read() && !p.readable()) || (t.write() && !p.write()) || (t.exec() && !p.exec())) {
+                        return broken("P%d: page %d maps %s but its area allows only %s", i, e.getKey(), t, p);
+                    }
+                }
+                return holds();
+            }));
+
+    public static final Invariant<VmSystem> AS_3 = Invariant.of("AS-3",
+            "under W^X enforcement no area is both writable and executable",
+            s -> eachSpace(s, (i, as) -> {
+                if (as.wxPolicy() != AddressSpace.WxPolicy.ENFORCE) {
+                    return holds();
+                }
+                for (Vma v : as.areas().values()) {
+                    if (v.prot().isWriteExec()) {
+                        return broken("P%d: area %s is writable and executable", i, v);
+                    }
+                }
+                return holds();
+            }));
+
+    public static final Invariant<VmSystem> AS_4 = Invariant.of("AS-4",
+            "under W^X enforcement no present translation is both writable and executable",
+            s -> eachSpace(s, (i, as) -> {
+                if (as.wxPolicy() != AddressSpace.WxPolicy.ENFORCE) {
+                    return holds();
+                }
+                for (Map.Entry<Long, Pte> e : as.translations().entrySet()) {
+                    if (e.getValue().write() && e.getValue().exec()) {
+                        return broken("P%d: page %d maps %s", i, e.getKey(), e.getValue());
+                    }
+                }
+                return holds();
+            }));
+
+    public static final Invariant<VmSystem> AS_5 = Invariant.of("AS-5",
+            "every grows-down (stack) area lies within the stack limit below the stack top",
+            s -> eachSpace(s, (i, as) -> {
+                for (Vma v : as.areas().values()) {
+                    if (v.flags().growsDown() && (v.start() < as.layout().stackFloor() || v.end() > as.layout().stackTop())) {
+                        return broken("P%d: stack %s outside [%d, %d)", i, v, as.layout().stackFloor(), as.layout().stackTop());
+                    }
+                }
+                return holds();
+            }));
+
+    public static final Invariant<VmSystem> COW_1 = Invariant.of("COW-1",
+            "a frame's reference count equals the number of present translations to it, in all spaces, plus one if the page cache holds it",
+            s -> {
+                Map<Long, Integer> counted = mappings(s);
+                for (Long f : s.frames().cachedFrames()) {
+                    counted.merge(f, 1, Integer::sum);
+                }
+                if (!counted.equals(new HashMap<>(s.frames().refs()))) {
+                    return broken("reference counts %s but mappings %s", s.frames().refs(), counted);
+                }
+                return holds();
+            });
+
+    public static final Invariant<VmSystem> COW_2 = Invariant.of("COW-2",
+            "a frame mapped more than once from private areas is writable in none of them",
+            s -> eachSpace(s, (i, as) -> {
+                for (Map.Entry<Long, Pte> e : as.translations().entrySet()) {
+                    Optional<Vma> v = as.areaAt(e.getKey());
+                    if (e.getValue().write() && v.isPresent() && !v.get().flags().shared()
+                            && s.frames().refCount(e.getValue().frame()) > 1) {
+                        return broken("P%d: page %d writes %s, which has %d references", i, e.getKey(),
+                                e.getValue().frame(), s.frames().refCount(e.getValue().frame()));
+                    }
+                }
+                return holds();
+            }));
+
+    public static final Invariant<VmSystem> XLAYER_1 = Invariant.of("XLAYER-1",
+            "no frame is both free in the frame allocator and mapped, and no mapped frame is also a page table",
+            s -> {
+                Set<Long> tables = tableFrames(s);
+                return eachSpace(s, (i, as) -> {
+                    for (Map.Entry<Long, Pte> e : as.translations().entrySet()) {
+                        if (s.frames().isFree(e.getValue().frame())) {
+                            return broken("P%d: page %d maps %s, which the allocator holds free", i, e.getKey(),
+                                    e.getValue().frame());
+                        }
+                        if (tables.contains(e.getValue().frame().number())) {
+                            return broken("P%d: page %d maps %s, which is a page table", i, e.getKey(), e.getValue().frame());
+                        }
+                    }
+                    return holds();
+                });
+            });
+
+    public static final Invariant<VmSystem> XLAYER_2 = Invariant.of("XLAYER-2",
+            "frames mapped by address spaces or held by the page cache, plus page-table frames, plus free frames, account for every frame (no leaks)",
+            s -> {
+                Set<Long> user = new java.util.HashSet<>(mappings(s).keySet());
+                user.addAll(s.frames().cachedFrames());
+                long mapped = user.size();
+                long tables = tableFrames(s).size();
+                long free = s.frames().allocator().freeFrames();
+                long all = s.frames().allocator().managedFrames();
+                return mapped + tables + free == all ? holds()
+                        : broken("%d mapped + %d table + %d free != %d managed: %d frame(s) leaked", mapped, tables, free,
+                                all, all - mapped - tables - free);
+            });
+
+    public static final Invariant<VmSystem> XLAYER_3 = Invariant.of("XLAYER-3",
+            "walking each space's real page-table bits gives exactly its recorded translations, frame and rights",
+            s -> eachSpace(s, (i, as) -> {
+                Map<Long, String> hw = new TreeMap<>();
+                for (Mapping m : as.mapper().mappings().values()) {
+                    hw.put(m.page().start().value() >>> Vma.PAGE_SHIFT, m.frame().number() + " " + m.flags());
+                }
+                Map<Long, String> rec = new TreeMap<>();
+                for (Map.Entry<Long, Pte> e : as.translations().entrySet()) {
+                    rec.put(e.getKey(), e.getValue().frame().number() + " " + as.hwFlags(e.getValue()));
+                }
+                return hw.equals(rec) ? holds() : broken("P%d: page table holds %s but the space records %s", i, hw, rec);
+            }));
+
+    public static final Invariant<VmSystem> SEC_1 = Invariant.of("SEC-1",
+            "no mapping exposes old data: every present private page shows what this process last stored there, or zero",
+            s -> eachSpace(s, (i, as) -> {
+                for (Map.Entry<Long, Pte> e : as.translations().entrySet()) {
+                    Optional<Vma> v = as.areaAt(e.getKey());
+                    if (v.isEmpty() || v.get().flags().shared()) {
+                        continue;
+                    }
+                    long shows = s.frames().read(e.getValue().frame());
+                    long must = as.ghost().getOrDefault(e.getKey(), 0L);
+                    if (shows != must) {
+                        return broken("P%d: page %d shows 0x%x but must show 0x%x", i, e.getKey(), shows, must);
+                    }
+                }
+                return holds();
+            }));
+
+    /**
+     * Every invariant, in spec order, followed by the paging invariants (WX-1, PT-n, PTE-n, defined
+     * in {@code spec/paging.md}) of every space's page table.
+     */
+    public static final InvariantSet<VmSystem> ALL = InvariantSet.of("vm", all(), VmSystem::toString);
+
+    private static List<Invariant<VmSystem>> all() {
+        List<Invariant<VmSystem>> out = new java.util.ArrayList<>(
+                List.of(VMA_1, VMA_2, VMA_3, AS_1, AS_2, AS_3, AS_4, AS_5, COW_1, COW_2, XLAYER_1, XLAYER_2, XLAYER_3, SEC_1));
+        for (Invariant<PageMapper> pt : PagingInvariants.ALL.invariants()) {
+            out.add(Invariant.of(pt.id(), pt.statement(), s -> eachSpace(s,
+                    (i, as) -> pt.evaluate(as.mapper()).map(v -> "P" + i + ": " + v.detail()))));
+        }
+        return out;
+    }
+
+    /** First frames of every page table of every space. */
+    static Set<Long> tableFrames(VmSystem s) {
+        Set<Long> out = new java.util.HashSet<>();
+        for (AddressSpace as : s.spaces()) {
+            for (PhysFrame f : as.mapper().tableFrames()) {
+                out.add(f.number());
+            }
+        }
+        return out;
+    }
+
+    /** Frame number to the number of translations mapping it, over all spaces. */
+    static Map<Long, Integer> mappings(VmSystem s) {
+        Map<Long, Integer> out = new HashMap<>();
+        for (AddressSpace as : s.spaces()) {
+            for (Pte p : as.translations().values()) {
+                out.merge(p.frame().number(), 1, Integer::sum);
+            }
+        }
+        return out;
+    }
+
+    private static Optional<String> eachSpace(VmSystem s, BiFunction<Integer, AddressSpace, Optional<String>> check) {
+        for (int i = 0; i < s.spaces().size(); i++) {
+            Optional<String> r = check.apply(i, s.spaces().get(i));
+            if (r.isPresent()) {
+                return r;
+            }
+        }
+        return holds();
+    }
+}

@@ -1,0 +1,136 @@
+package org.mmspec.vm;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.mmspec.check.ActionSystem;
+import org.mmspec.check.Bounds;
+import org.mmspec.check.ExhaustiveModel;
+import org.mmspec.check.TransitionSystem;
+import org.mmspec.fault.Access;
+import org.mmspec.fault.FaultAddr;
+import org.mmspec.fault.FaultInvariants;
+import org.mmspec.fault.PageFaultHandler;
+
+/**
+ * {@code models/vm-address-space}: every sequence of mmap, mprotect, munmap, brk, user accesses
+ * (with their page faults), fork and exit, to a bounded depth, on a {@link Layout#small} address
+ * space. Every reachable state must satisfy {@link VmInvariants#ALL}, every access the fault
+ * postconditions FAULT-1/FAULT-2 ({@link FaultInvariants}); every rejected action
+ * (zero lengths, W+X, ranges past user space, holes, invalid and protected accesses, out of
+ * memory) must change nothing.
+ *
+ * <p>Bounds: {@code pages} (address-space size), {@code frames} (physical frames),
+ * {@code maxLen} (longest range, in pages), {@code processes} (most live address spaces),
+ * {@code shared} (1: also MAP_SHARED|MAP_ANONYMOUS rw- mappings, anywhere and at every page),
+ * {@code bug} (a {@link VmSystem.Bug} to seed).
+ */
+public final class VmModel implements ExhaustiveModel {
+    /** The word a store action writes; one value keeps the state space small but zeroing visible. */
+    private static final long STORED_WORD = 1;
+    /** Protections an mmap action requests: one of each kind, W+X included (always rejected). */
+    private static final List<Prot> MMAP_PROTS = List.of(Prot.R, Prot.RW, Prot.RX, Prot.RWX);
+    /** Protections an mprotect action requests. */
+    private static final List<Prot> MPROTECT_PROTS = List.of(Prot.NONE, Prot.R, Prot.RW, Prot.RX, Prot.RWX);
+
+    @Override
+    public String name() {
+        return "vm-address-space";
+    }
+
+    @Override
+    public String component() {
+        return "vm";
+    }
+
+    @Override
+    public TransitionSystem<VmSystem> build(Bounds b) {
+        int pages = b.getInt("pages", 8);
+        int frames = b.getInt("frames", 4);
+        int maxLen = b.getInt("maxLen", 2);
+        int processes = b.getInt("processes", 2);
+        boolean shared = b.getInt("shared", 0) == 1;
+        VmSystem.Bug bug = VmSystem.Bug.valueOf(b.get("bug", "NONE"));
+        Layout layout = Layout.small(pages);
+        return ActionSystem.of("vm-address-space " + b,
+                () -> List.of(new VmSystem(layout, AddressSpace.WxPolicy.ENFORCE, frames, bug)),
+                VmSystem::copy, VmSystem::key,
+                s -> actions(s, layout, maxLen, processes, shared), VmInvariants.ALL);
+    }
+
+    private static List<ActionSystem.Action<VmSystem>> actions(VmSystem s, Layout l, int maxLen, int processes,
+            boolean shared) {
+        List<ActionSystem.Action<VmSystem>> out = new ArrayList<>();
+        int n = s.spaces().size();
+        for (int p = 0; p < n; p++) {
+            int proc = p;
+            String who = n > 1 ? "P" + p + "." : "";
+            for (long len = 0; len <= maxLen; len++) {
+                long bytes = len * Vma.PAGE_SIZE;
+                for (Prot prot : MMAP_PROTS) {
+                    out.add(new ActionSystem.Action<>(who + "mmap(NULL, " + len + ", " + prot + ")",
+                            x -> x.space(proc).mmap(null, bytes, prot, MapFlags.PRIVATE_ANON, null, 0)));
+                    if (len == 0) {
+                        continue;
+                    }
+                    for (long a = 0; a <= l.topPage(); a++) {
+                        UserAddr at = UserAddr.ofPage(a);
+                        out.add(new ActionSystem.Action<>(who + "mmap(" + a + ", " + len + ", " + prot + ", FIXED)",
+                                x -> x.space(proc).mmap(at, bytes, prot, MapFlags.PRIVATE_ANON_FIXED, null, 0)));
+                    }
+                }
+                for (long a = 0; a <= l.topPage(); a++) {
+                    UserAddr at = UserAddr.ofPage(a);
+                    out.add(new ActionSystem.Action<>(who + "munmap(" + a + ", " + len + ")",
+                            x -> x.space(proc).munmap(at, bytes)));
+                    if (len == 0) {
+                        continue;
+                    }
+                    for (Prot prot : MPROTECT_PROTS) {
+                        out.add(new ActionSystem.Action<>(who + "mprotect(" + a + ", " + len + ", " + prot + ")",
+                                x -> x.space(proc).mprotect(at, bytes, prot)));
+                    }
+                }
+            }
+            if (shared) {
+                MapFlags anywhere = new MapFlags(true, true, false, false, false);
+                MapFlags fixed = new MapFlags(true, true, true, false, false);
+                for (long len = 1; len <= maxLen; len++) {
+                    long bytes = len * Vma.PAGE_SIZE;
+                    out.add(new ActionSystem.Action<>(who + "mmap(NULL, " + len + ", rw-, SHARED)",
+                            x -> x.space(proc).mmap(null, bytes, Prot.RW, anywhere, null, 0)));
+                    for (long a = l.minPage(); a + len <= l.topPage(); a++) {
+                        UserAddr at = UserAddr.ofPage(a);
+                        out.add(new ActionSystem.Action<>(who + "mmap(" + a + ", " + len + ", rw-, SHARED|FIXED)",
+                                x -> x.space(proc).mmap(at, bytes, Prot.RW, fixed, null, 0)));
+                    }
+                }
+            }
+            for (long q = 0; q < l.topPage(); q++) {
+                long page = q;
+                for (Access acc : Access.values()) {
+                    out.add(new ActionSystem.Action<>(who + acc + "(" + q + ")", x -> {
+                        AddressSpace as = x.space(proc);
+                        java.util.Map<Long, Pte> before = FaultInvariants.FaultStep.snapshot(as);
+                        PageFaultHandler.access(as, FaultAddr.ofPage(page), acc);
+                        FaultInvariants.ALL.assertHolds(new FaultInvariants.FaultStep(before, as, page, acc));
+                        if (acc == Access.WRITE) {
+                            as.store(page, STORED_WORD);
+                        }
+                    }));
+                }
+            }
+            for (long e = l.startBrkPage(); e <= l.startBrkPage() + l.brkLimitPages(); e++) {
+                UserAddr to = UserAddr.ofPage(e);
+                out.add(new ActionSystem.Action<>(who + "brk(" + e + ")", x -> x.space(proc).brk(to)));
+            }
+            if (n < processes) {
+                out.add(new ActionSystem.Action<>(who + "fork()", x -> x.fork(proc)));
+            }
+            if (n > 1) {
+                out.add(new ActionSystem.Action<>(who + "exit()", x -> x.exit(proc)));
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,110 @@
+package org.mmspec.vm;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.mmspec.frames.FrameRange;
+
+/**
+ * Everything the virtual-memory invariants speak about at once: the processes' address spaces
+ * and the {@link FrameTable} they share. Cross-layer and copy-on-write invariants (XLAYER-n,
+ * COW-n) need all of it, since fork makes frames shared between spaces.
+ *
+ * <p>Encoding: {@code spaces} lists the live address spaces, each built on {@code frames};
+ * {@link #exit} tears a space down and removes it.
+ */
+public final class VmSystem {
+
+    /** A seeded bug, for showing that each invariant and each model catches what it should. */
+    public enum Bug {
+        NONE,
+        /** A fresh frame keeps its old contents (breaks SEC-1). */
+        SKIP_ZEROING,
+        /** fork leaves private pages writable in both spaces (breaks COW-2). */
+        FORK_KEEPS_WRITABLE,
+        /** The last unmapping of a frame forgets to return it to the allocator (breaks XLAYER-2). */
+        MUNMAP_LEAKS_FRAMES,
+        /** mprotect splits but never merges (breaks VMA-3). */
+        MPROTECT_NO_MERGE,
+        /** mprotect skips the W^X check (breaks AS-3). */
+        WX_UNCHECKED,
+        /** mprotect keeps write permission on present pages when the area loses it (breaks AS-2). */
+        MPROTECT_KEEPS_PTE_WRITABLE,
+        /** copy-on-write never drops the old frame's reference (breaks COW-1). */
+        COW_NO_RELEASE
+    }
+
+    private final FrameTable frames;
+    private final List<AddressSpace> spaces = new ArrayList<>();
+
+    /** One process on {@code frameCount} frames, numbered from 0. */
+    public VmSystem(Layout layout, AddressSpace.WxPolicy wx, long frameCount, Bug bug) {
+        this(layout, wx, frameCount, bug, org.mmspec.paging.x86_64.X86_64Pte.FORMAT);
+    }
+
+    /** One process on {@code frameCount} frames of a machine whose page tables have {@code format}. */
+    public VmSystem(Layout layout, AddressSpace.WxPolicy wx, long frameCount, Bug bug, org.mmspec.paging.PteFormat format) {
+        this.frames = new FrameTable(FrameRange.of(0, frameCount), bug, format);
+        spaces.add(new AddressSpace(layout, wx, frames));
+    }
+
+    private VmSystem(FrameTable frames) {
+        this.frames = frames;
+    }
+
+    public static VmSystem of(Layout layout, long frameCount) {
+        return new VmSystem(layout, AddressSpace.WxPolicy.ENFORCE, frameCount, Bug.NONE);
+    }
+
+    /** A deep copy. */
+    public VmSystem copy() {
+        VmSystem c = new VmSystem(frames.copy());
+        for (AddressSpace as : spaces) {
+            c.spaces.add(as.copyWith(c.frames));
+        }
+        return c;
+    }
+
+    public FrameTable frames() {
+        return frames;
+    }
+
+    public List<AddressSpace> spaces() {
+        return java.util.Collections.unmodifiableList(spaces);
+    }
+
+    public AddressSpace space(int i) {
+        return spaces.get(i);
+    }
+
+    /** Forks process {@code i}; the child is appended and its index returned. */
+    public int fork(int i) {
+        spaces.add(spaces.get(i).fork());
+        return spaces.size() - 1;
+    }
+
+    /** Process {@code i} exits: its space is torn down and removed. */
+    public void exit(int i) {
+        spaces.get(i).exit();
+        spaces.remove(i);
+    }
+
+    /** Canonical value of the whole system. */
+    public Object key() {
+        List<Object> k = new ArrayList<>();
+        k.add(frames.key());
+        for (AddressSpace as : spaces) {
+            k.add(as.key());
+        }
+        return k;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder(frames.toString());
+        for (int i = 0; i < spaces.size(); i++) {
+            sb.append("\n  P").append(i).append(": ").append(spaces.get(i));
+        }
+        return sb.toString();
+    }
+}

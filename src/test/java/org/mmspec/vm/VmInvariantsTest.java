@@ -1,0 +1,157 @@
+package org.mmspec.vm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.mmspec.check.Violation;
+import org.mmspec.fault.Access;
+import org.mmspec.fault.FaultAddr;
+import org.mmspec.fault.PageFaultHandler;
+import org.mmspec.frames.PhysFrame;
+
+/**
+ * One negative test per invariant: a healthy system is corrupted through a test hook so that
+ * exactly that invariant breaks, and the check must name it.
+ */
+class VmInvariantsTest {
+    private VmSystem sys;
+    private AddressSpace as;
+
+    @BeforeEach
+    void fresh() {
+        sys = VmSystem.of(Layout.small(16), 16);
+        as = sys.space(0);
+    }
+
+    private List<String> broken() {
+        return VmInvariants.ALL.violations(sys).stream().map(Violation::invariantId).toList();
+    }
+
+    /** Maps page {@code page} of a fresh {@code prot} area and faults it in with a read. */
+    private Pte present(long page, Prot prot) {
+        as.mmap(UserAddr.ofPage(page), Vma.PAGE_SIZE, prot, MapFlags.PRIVATE_ANON_FIXED, null, 0);
+        PageFaultHandler.access(as, FaultAddr.ofPage(page), Access.READ);
+        return as.translation(page).orElseThrow();
+    }
+
+    @Test
+    void healthySystemBreaksNothing() {
+        present(5, Prot.RW);
+        as.store(5, 7);
+        sys.fork(0);
+        assertThat(broken()).isEmpty();
+    }
+
+    @Test
+    void VMA_1_catchesOverlappingAreas() {
+        as.corruptPutArea(Vma.anonymous(14, 16, Prot.R, VmFlags.PRIVATE));
+        assertThat(broken()).containsExactly("VMA-1");
+    }
+
+    @Test
+    void VMA_2_catchesAreaBelowMmapMinAddr() {
+        as.corruptPutArea(Vma.anonymous(0, 1, Prot.R, VmFlags.PRIVATE));
+        assertThat(broken()).containsExactly("VMA-2");
+    }
+
+    @Test
+    void VMA_3_catchesUnmergedCompatibleNeighbours() {
+        as.corruptPutArea(Vma.anonymous(3, 4, Prot.R, VmFlags.PRIVATE));
+        as.corruptPutArea(Vma.anonymous(4, 5, Prot.R, VmFlags.PRIVATE));
+        assertThat(broken()).containsExactly("VMA-3");
+    }
+
+    @Test
+    void AS_1_catchesTranslationOutsideEveryArea() {
+        PhysFrame f = sys.frames().allocateZeroed();
+        as.corruptPutPteEverywhere(5, new Pte(f, true, false, false));
+        assertThat(broken()).containsExactly("AS-1");
+    }
+
+    @Test
+    void AS_2_catchesTranslationGrantingMoreThanItsArea() {
+        Pte p = present(5, Prot.R);
+        as.corruptPutPteEverywhere(5, p.withWrite(true));
+        assertThat(broken()).containsExactly("AS-2");
+    }
+
+    @Test
+    void AS_3_catchesWritableExecutableArea() {
+        as.corruptPutArea(Vma.anonymous(5, 6, Prot.RWX, VmFlags.PRIVATE));
+        assertThat(broken()).containsExactly("AS-3");
+    }
+
+    /**
+     * AS-2 and AS-3 imply AS-4, so a W+X record in a W^X-clean space breaks AS-2 as well; and the
+     * PageMapper refuses to encode W+X (its WX-1), so only the record can be corrupted, which
+     * XLAYER-3 sees too.
+     */
+    @Test
+    void AS_4_catchesWritableExecutableTranslation() {
+        Pte p = present(5, Prot.RX);
+        as.corruptPutPte(5, new Pte(p.frame(), true, true, true));
+        assertThat(broken()).containsExactlyInAnyOrder("AS-2", "AS-4", "XLAYER-3");
+    }
+
+    @Test
+    void AS_5_catchesStackBeyondItsLimit() {
+        as.corruptPutArea(new Vma(5, 6, Prot.RW, new VmFlags(false, true, true, false, false), null, 5, 0));
+        assertThat(broken()).containsExactly("AS-5");
+    }
+
+    @Test
+    void COW_1_catchesWrongReferenceCount() {
+        Pte p = present(5, Prot.R);
+        sys.frames().corruptRefCount(p.frame(), 2);
+        assertThat(broken()).containsExactly("COW-1");
+    }
+
+    @Test
+    void COW_2_catchesWritableSharedFrame() {
+        Pte p = present(5, Prot.RW);
+        int child = sys.fork(0);
+        sys.space(child).corruptPutPteEverywhere(5, p.withWrite(true));
+        assertThat(broken()).containsExactly("COW-2");
+    }
+
+    @Test
+    void XLAYER_1_catchesMappedFrameThatIsFree() {
+        Pte p = present(5, Prot.RW);
+        sys.frames().corruptLeak();
+        sys.frames().corruptFreeInAllocator(p.frame());
+        assertThat(broken()).containsExactly("XLAYER-1");
+    }
+
+    @Test
+    void XLAYER_2_catchesLeakedFrame() {
+        present(5, Prot.RW);
+        sys.frames().corruptLeak();
+        assertThat(broken()).containsExactly("XLAYER-2");
+    }
+
+    @Test
+    void XLAYER_3_catchesRecordThatDisagreesWithThePageTableBits() {
+        Pte p = present(5, Prot.RW);
+        as.corruptPutPte(5, p.withWrite(false));
+        assertThat(broken()).containsExactly("XLAYER-3");
+    }
+
+    @Test
+    void XLAYER_1_catchesPageTableFrameMappedAsData() {
+        present(5, Prot.R);
+        PhysFrame table = as.mapper().tableFrames().last();
+        sys.frames().corruptRefCount(table, 1);
+        as.corruptPutPteEverywhere(6, new Pte(table, true, false, false));
+        assertThat(broken()).contains("XLAYER-1");
+    }
+
+    @Test
+    void SEC_1_catchesStaleDataInAMapping() {
+        Pte p = present(5, Prot.RW);
+        sys.frames().corruptMemory(p.frame(), 0x5ec);
+        assertThat(broken()).containsExactly("SEC-1");
+    }
+}
