@@ -21,12 +21,15 @@ public final class Catalog {
     /** The random, exhaustive and inductive suites of every component, in the order of the spec. */
     public static List<CheckSuite> suites() {
         List<CheckSuite> all = new ArrayList<>();
+        all.addAll(org.mmspec.heap.HeapSuites.all());
         return all;
     }
 
     /** The models under {@code models/}, each with a manifest. */
     public static List<ExhaustiveModel> models() {
         List<ExhaustiveModel> all = new ArrayList<>();
+        all.add(org.mmspec.heap.HeapModel.perCpu());
+        all.add(org.mmspec.heap.HeapModel.large());
         return all;
     }
 

@@ -107,7 +107,12 @@ public final class SlabAllocator {
      * frame allocator in the same state. Call only while no operation is in flight.
      */
     public SlabAllocator copy(FrameAllocator copiedFrames) {
-        SlabAllocator h = new SlabAllocator(config, bug, ledger.copy(copiedFrames), memory.copy(), large.copy());
+        return copy(copiedFrames, config);
+    }
+
+    /** A deep copy with another configuration (HEAP-3's trial release turns debugging off). */
+    SlabAllocator copy(FrameAllocator copiedFrames, HeapConfig newConfig) {
+        SlabAllocator h = new SlabAllocator(newConfig, bug, ledger.copy(copiedFrames), memory.copy(), large.copy());
         for (SizeClass c : SizeClass.values()) {
             SlabCache src = caches[c.ordinal()];
             SlabCache dst = new SlabCache(c);
@@ -357,6 +362,15 @@ public final class SlabAllocator {
             freeLarge(addr, a);
         } else {
             freeSmall(cpu, addr, a);
+        }
+    }
+
+    /** Frees a live allocation without the caller's checks (size, red zone): HEAP-3's trial release. */
+    void release(Allocation a) {
+        if (a.isLarge()) {
+            freeLarge(a.addr(), a);
+        } else {
+            freeSmall(a.cpu(), a.addr(), a);
         }
     }
 
