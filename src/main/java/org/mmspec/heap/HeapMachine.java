@@ -163,7 +163,7 @@ public final class HeapMachine implements StateMachine<HeapMachine.State> {
     private void freeBad(State s, Step<State> step) {
         SlabAllocator h = s.hs.heap;
         Bad kind = step.pick(Bad.class);
-        if (s.live.isEmpty() || (kind == Bad.DOUBLE && !s.freed.isEmpty())) {
+        if (kind == Bad.DOUBLE && s.freed.isEmpty() || kind != Bad.DOUBLE && s.live.isEmpty()) {
             kind = s.freed.isEmpty() ? Bad.FOREIGN : Bad.DOUBLE;
         }
         long guard = debug.guardBytes();

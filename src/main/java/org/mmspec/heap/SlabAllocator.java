@@ -107,12 +107,12 @@ public final class SlabAllocator {
      * frame allocator in the same state. Call only while no operation is in flight.
      */
     public SlabAllocator copy(FrameAllocator copiedFrames) {
-        return copy(copiedFrames, config);
+        return copy(copiedFrames, bug);
     }
 
-    /** A deep copy with another configuration (HEAP-3's trial release turns debugging off). */
-    SlabAllocator copy(FrameAllocator copiedFrames, HeapConfig newConfig) {
-        SlabAllocator h = new SlabAllocator(newConfig, bug, ledger.copy(copiedFrames), memory.copy(), large.copy());
+    /** A deep copy running {@code newBug}: HEAP-3's trial release runs the correct code on this state. */
+    SlabAllocator copy(FrameAllocator copiedFrames, Bug newBug) {
+        SlabAllocator h = new SlabAllocator(config, newBug, ledger.copy(copiedFrames), memory.copy(), large.copy());
         for (SizeClass c : SizeClass.values()) {
             SlabCache src = caches[c.ordinal()];
             SlabCache dst = new SlabCache(c);

@@ -196,11 +196,32 @@ class HeapInvariantsTest {
     }
 
     @Test
-    void HEAP_3_catchesAnAllocatorThatKeepsFramesAfterEverythingIsFreed() {
-        HeapState st = HeapState.fresh(64, new HeapConfig(2, 2, 1, 1, HeapDebugOptions.OFF), Bug.LEAK_EMPTY_SLAB);
-        SlabAllocator h = st.heap;
+    void HEAP_3_catchesASlabThatWouldReturnOtherFramesThanItTook() {
+        SlabAllocator h = HeapFixtures.small().heap;
         h.allocate(0, 100);
+        Slab s = firstSlab(h);
+        // The slab believes it spans two frames; the heap took one. Releasing it would free a
+        // frame the heap never held.
+        Slab wide = new Slab(s.cls, new FrameRange(s.run.start(), 2), s.base);
+        for (int k = 0; k < s.capacity; k++) {
+            wide.freeStack[k] = s.freeStack[k];
+            wide.onFree[k] = s.onFree[k];
+        }
+        wide.freeCount = s.freeCount;
+        wide.list = s.list;
+        h.caches[s.cls.ordinal()].partial.set(0, wide);
+        h.slabsByStart.put(s.runStart(), wide);
         assertOnly(h, "HEAP-3");
+    }
+
+    @Test
+    void HEAP_1_catchesAnEmptySlabWhoseFramesAreNeverReturned() {
+        HeapState st = HeapState.fresh(64, new HeapConfig(2, 2, 1, 0, HeapDebugOptions.OFF), Bug.LEAK_EMPTY_SLAB);
+        SlabAllocator h = st.heap;
+        h.free(0, h.allocate(0, 100), 100);
+        assertThat(HeapFixtures.broken(h)).isEmpty();
+        h.drain(0);
+        assertOnly(h, "HEAP-1");
     }
 
     @Test
