@@ -7,6 +7,7 @@ import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
+import org.jetbrains.lincheck.datastructures.ThreadIdGen;
 import org.jetbrains.lincheck.datastructures.Validate;
 import org.mmspec.check.Violation;
 import org.mmspec.frames.FrameRange;
@@ -18,7 +19,9 @@ import org.mmspec.frames.ReferenceFrameAllocator;
  *
  * <p>Each operation runs the real {@link SlabAllocator} on the CPU it is given (two CPUs, a 2 KiB
  * class with two objects per slab, caches of two objects moved one at a time, no spare slab, so
- * refills, flushes, new slabs and released slabs all happen within a few operations).
+ * refills, flushes, new slabs and released slabs all happen within a few operations). Thread
+ * {@code i} allocates on CPU {@code i}, as a kernel thread pinned to its CPU does;
+ * frees pick either CPU, so cross-CPU frees happen.
  * {@code alloc} writes a tag into the object it gets and pushes the object on a shared stack;
  * {@code free} pops an object, reads its tag back and frees it, possibly on another CPU than
  * the one that allocated it. The sequential specification is this same class run one operation
@@ -28,7 +31,8 @@ import org.mmspec.frames.ReferenceFrameAllocator;
  * catches objects lost by a flush. Lincheck runs with small bounds so the test stays fast on two
  * cores; plain assertions only (AssertJ inside Lincheck's runnables breaks its instrumentation).
  */
-@Param(name = "cpu", gen = IntGen.class, conf = "0:1")
+@Param(name = "cpu", gen = ThreadIdGen.class)
+@Param(name = "other", gen = IntGen.class, conf = "0:1")
 @Param(name = "tag", gen = IntGen.class, conf = "1:9")
 public class PerCpuCacheLincheckSubject {
     /** Bytes per allocation: the 2 KiB class, two objects per one-frame slab. */
@@ -62,7 +66,7 @@ public class PerCpuCacheLincheckSubject {
     }
 
     @Operation
-    public int free(@Param(name = "cpu") int cpu) {
+    public int free(@Param(name = "other") int cpu) {
         HeapAddr a;
         synchronized (owned) {
             a = owned.poll();
@@ -77,11 +81,6 @@ public class PerCpuCacheLincheckSubject {
             return -2;
         }
         return tag;
-    }
-
-    @Operation
-    public void drain(@Param(name = "cpu") int cpu) {
-        heap.drain(cpu);
     }
 
     /** The slab invariants after every Lincheck run (the heap-wide ones copy the whole heap: too slow under instrumentation). */
