@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * <p>Bounds are small on purpose (Lincheck's defaults take minutes on two cores): a few random
  * scenarios of two threads with three operations each, plus one hand-written scenario in which
  * both CPUs refill from the same partial slab at once, the contention a refill's depot lock
- * exists for. Raise them with {@code -Dmmspec.scale}.
+ * exists for, and one in which one CPU flushes while the other refills. Raise them with {@code -Dmmspec.scale}.
  */
 class PerCpuCacheLincheckTest {
 
@@ -39,9 +39,27 @@ class PerCpuCacheLincheckTest {
         }
     }
 
+    /** Init: CPU 0 takes three objects. Then CPU 0 frees all three (its cache of two overflows, so it flushes) while CPU 1 refills. */
+    static ExecutionScenario flushContention() {
+        try {
+            Class<?> s = PerCpuCacheLincheckSubject.class;
+            Method alloc = s.getMethod("alloc", int.class, int.class);
+            Method free = s.getMethod("free", int.class);
+            Method inv = s.getMethod("invariants");
+            return new ExecutionScenario(
+                    List.of(new Actor(alloc, List.of(0, 1)), new Actor(alloc, List.of(0, 2)), new Actor(alloc, List.of(0, 3))),
+                    List.of(List.of(new Actor(free, List.of(0)), new Actor(free, List.of(0)), new Actor(free, List.of(0))),
+                            List.of(new Actor(alloc, List.of(1, 4)))),
+                    List.of(), new Actor(inv, List.of()));
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static ModelCheckingOptions options() {
         return new ModelCheckingOptions().iterations(3 * SCALE).invocationsPerIteration(60 * SCALE).threads(2)
-                .actorsPerThread(3).actorsBefore(1).actorsAfter(1).addCustomScenario(refillContention());
+                .actorsPerThread(3).actorsBefore(1).actorsAfter(1).addCustomScenario(refillContention())
+                .addCustomScenario(flushContention());
     }
 
     @Test
