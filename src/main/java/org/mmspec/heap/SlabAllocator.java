@@ -211,13 +211,24 @@ public final class SlabAllocator {
 
     private HeapAddr allocateLarge(int cpu, long size, long block, CallSite site) {
         synchronized (depot) {
+            int arenasBefore = large.arenas.size();
             long off = large.allocate(block, ledger, bug);
+            if (config.debug().poison() && large.arenas.size() > arenasBefore) {
+                poisonFreeBlocks();
+            }
             Allocation a = new Allocation(HeapAddr.ofOffset(off), size, null, block, cpu, site);
             synchronized (liveLock) {
                 live.put(off, a);
             }
             prepare(a);
             return a.addr();
+        }
+    }
+
+    /** Poisons every free large block: a fresh arena's unused tail must read as free memory too (DEBUG-2). */
+    private void poisonFreeBlocks() {
+        for (Map.Entry<Long, Long> b : large.free.entrySet()) {
+            memory.fill(HeapAddr.ofOffset(b.getKey()), b.getValue(), HeapDebugOptions.POISON_FREE);
         }
     }
 
