@@ -20,7 +20,8 @@ import org.mmspec.check.TransitionSystem;
  * <p>Bounds (in {@code models/<name>/manifest.properties}): {@code cpus}, {@code frames},
  * {@code sizes} (request sizes, {@code /}-separated), {@code cap} and {@code batch} (per-CPU
  * cache geometry), {@code kept} (empty slabs kept), {@code debug} ({@code off} or {@code all}),
- * {@code bug} (a {@link Bug} name, default NONE). Actions in a state: {@code alloc(cpu, size)}
+ * {@code bug} (a {@link Bug} name, default NONE). With {@code debug=all} the DEBUG invariants
+ * are checked too. Actions in a state: {@code alloc(cpu, size)}
  * for every CPU and size, plus the rejected {@code alloc(cpu, 0)} and {@code alloc(badCpu, 8)};
  * {@code free(cpu, a)} of every live allocation on every CPU; the rejected double free of every
  * free slab object, interior free ({@code a + 8}) and size-mismatched free ({@code 16} bytes) of
@@ -65,8 +66,14 @@ public final class HeapModel implements ExhaustiveModel {
         for (String s : b.get("sizes", "2040").split("/")) {
             sizes.add(Long.parseLong(s.trim()));
         }
+        InvariantSet<SlabAllocator> checked = HeapInvariants.ALL;
+        if (debug.touchesMemory()) {
+            List<Invariant<SlabAllocator>> all = new ArrayList<>(HeapInvariants.ALL.invariants());
+            all.addAll(org.mmspec.debug.DebugInvariants.ALL.invariants());
+            checked = InvariantSet.of("heap+debug", all, SlabAllocator::stateKey);
+        }
         return ActionSystem.of(name + " " + b, () -> List.of(HeapState.fresh(frames, config, bug)), HeapState::copy,
-                st -> st.heap.stateKey(), st -> actions(st, sizes), lift(HeapInvariants.ALL));
+                st -> st.heap.stateKey(), st -> actions(st, sizes), lift(checked));
     }
 
     /** Heap invariants stated over the model state. */
@@ -84,7 +91,8 @@ public final class HeapModel implements ExhaustiveModel {
         for (int cpu = 0; cpu < cpus; cpu++) {
             int c = cpu;
             for (long size : sizes) {
-                out.add(new ActionSystem.Action<>("alloc(cpu" + c + ", " + size + ")", s -> s.heap.allocate(c, size)));
+                out.add(new ActionSystem.Action<>("alloc(cpu" + c + ", " + size + ")",
+                        s -> s.heap.allocate(c, size, CallSite.of("model", c))));
             }
             out.add(new ActionSystem.Action<>("alloc(cpu" + c + ", 0)", s -> s.heap.allocate(c, 0)));
         }
