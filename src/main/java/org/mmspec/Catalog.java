@@ -27,6 +27,7 @@ public final class Catalog {
         all.addAll(org.mmspec.paging.PagingSuites.all());
         all.addAll(org.mmspec.vm.VmSuites.all());
         all.addAll(org.mmspec.tlb.TlbSuites.all());
+        all.addAll(org.mmspec.heap.HeapSuites.all());
         return all;
     }
 
@@ -39,6 +40,8 @@ public final class Catalog {
         all.addAll(org.mmspec.paging.PagingModels.all());
         all.add(new org.mmspec.vm.VmModel());
         all.addAll(org.mmspec.tlb.TlbModels.all());
+        all.add(org.mmspec.heap.HeapModel.perCpu());
+        all.add(org.mmspec.heap.HeapModel.large());
         return all;
     }
 

@@ -1,0 +1,62 @@
+package org.mmspec.heap;
+
+import java.util.Map;
+
+import org.mmspec.frames.FrameRange;
+import org.mmspec.frames.ReferenceFrameAllocator;
+
+/**
+ * A heap together with the frame allocator it draws from, as the stateful machine and the
+ * exhaustive models hold it. The frame allocator is the trivially correct
+ * {@link ReferenceFrameAllocator}, so that the state can be copied; the integrator's
+ * HybridAllocator plugs into {@link SlabAllocator} through the same
+ * {@link org.mmspec.frames.FrameAllocator} interface.
+ */
+public final class HeapState {
+    final FrameRange managed;
+    final ReferenceFrameAllocator frames;
+    final SlabAllocator heap;
+
+    HeapState(FrameRange managed, ReferenceFrameAllocator frames, SlabAllocator heap) {
+        this.managed = managed;
+        this.frames = frames;
+        this.heap = heap;
+    }
+
+    /** A fresh heap over {@code frameCount} frames starting at frame 16 (not 0: address 0 is no heap address worth testing). */
+    public static HeapState fresh(int frameCount, HeapConfig config, Bug bug) {
+        FrameRange managed = FrameRange.of(FIRST_FRAME, frameCount);
+        ReferenceFrameAllocator frames = new ReferenceFrameAllocator(managed);
+        return new HeapState(managed, frames, new SlabAllocator(frames, config, bug));
+    }
+
+    /** The first frame the models manage. */
+    static final long FIRST_FRAME = 16;
+
+    public SlabAllocator heap() {
+        return heap;
+    }
+
+    public ReferenceFrameAllocator frames() {
+        return frames;
+    }
+
+    /** A deep copy: the frame allocator is rebuilt from its live runs, the heap copied over it. */
+    public HeapState copy() {
+        ReferenceFrameAllocator f = copyFrames(frames, managed);
+        return new HeapState(managed, f, heap.copy(f));
+    }
+
+    static ReferenceFrameAllocator copyFrames(ReferenceFrameAllocator src, FrameRange managed) {
+        ReferenceFrameAllocator f = new ReferenceFrameAllocator(managed);
+        for (Map.Entry<Long, Long> run : src.live().entrySet()) {
+            f.take(FrameRange.of(run.getKey(), run.getValue()));
+        }
+        return f;
+    }
+
+    @Override
+    public String toString() {
+        return heap.stateKey();
+    }
+}
