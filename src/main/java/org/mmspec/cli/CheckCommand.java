@@ -138,7 +138,7 @@ final class CheckCommand implements Callable<Integer> {
         }
 
         private static String abbreviate(String s, int width) {
-            return s.length() <= width ? s : s.substring(0, width - 1) + "…";
+            return org.apache.commons.lang3.StringUtils.abbreviate(s, "…", width);
         }
     }
 }
