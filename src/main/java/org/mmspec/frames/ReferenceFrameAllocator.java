@@ -46,11 +46,22 @@ public final class ReferenceFrameAllocator implements FrameAllocator {
         return allocateAligned(count, 1);
     }
 
+    /**
+     * The lowest run of {@code count} free frames whose first frame number is a multiple of
+     * {@code alignFrames}: ZERO_SIZE, then MISALIGNED (not a power of two), then IMPOSSIBLE_SIZE
+     * (larger than managed memory), then OUT_OF_MEMORY.
+     */
+    @Override
+    public FrameRange allocate(long count, long alignFrames) {
+        return allocateAligned(count, alignFrames);
+    }
+
     /** The lowest run of {@code count} free frames whose first frame number is a multiple of {@code align}. */
     public FrameRange allocateAligned(long count, long align) {
         if (count < 1) {
             throw FrameError.of(FrameError.Kind.ZERO_SIZE, "allocate(%d): at least one frame", count);
         }
+        FrameAllocator.requireAlignment(align);
         if (count > managed.count()) {
             throw FrameError.of(FrameError.Kind.IMPOSSIBLE_SIZE, "allocate(%d): larger than managed %s", count, managed);
         }
@@ -121,8 +132,14 @@ public final class ReferenceFrameAllocator implements FrameAllocator {
         return sub.size() == count;
     }
 
+    @Override
     public boolean isFree(PhysFrame f) {
         return free.contains(f.number());
+    }
+
+    @Override
+    public boolean tracksFreeFrames() {
+        return true;
     }
 
     /** The live allocations, first frame to length. */
