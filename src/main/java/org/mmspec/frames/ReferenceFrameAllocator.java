@@ -40,6 +40,18 @@ public final class ReferenceFrameAllocator implements FrameAllocator {
         this(managed, java.util.List.of());
     }
 
+    private ReferenceFrameAllocator(ReferenceFrameAllocator o) {
+        this.managed = o.managed;
+        this.reservedFrames = o.reservedFrames;
+        this.free.addAll(o.free);
+        this.live.putAll(o.live);
+    }
+
+    /** A deep copy. */
+    public ReferenceFrameAllocator copy() {
+        return new ReferenceFrameAllocator(this);
+    }
+
     /** First fit: the lowest run of {@code count} free frames. */
     @Override
     public FrameRange allocate(long count) {
