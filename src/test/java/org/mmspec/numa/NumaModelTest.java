@@ -48,4 +48,12 @@ class NumaModelTest {
         System.out.println(bug + ": " + r.counterexample().get().render());
         assertThat(r.counterexample().get().invariantId()).isEqualTo(invariantId);
     }
+
+    @Test
+    void explorerCatchesUnalignedOrderRequests() {
+        ExplorationResult r = Explorer.explore(MODEL.build(Bounds.parse("frames=3,maxOrder=1,bug=UNALIGNED_ORDER")),
+                ExploreBounds.unbounded());
+        assertThat(r.counterexample()).isPresent();
+        assertThat(r.counterexample().get().invariantId()).isEqualTo("NUMA-7");
+    }
 }

@@ -49,4 +49,13 @@ class ZoneModelTest {
         System.out.println(bug + ": " + r.counterexample().get().render());
         assertThat(r.counterexample().get().invariantId()).isEqualTo(invariantId);
     }
+
+    @Test
+    void explorerCatchesUnalignedOrderRequests() {
+        Bounds b = Bounds.parse("word=64,dma=4,normal=0,high=0,maxOrder=1,bug=UNALIGNED_ORDER");
+        ExplorationResult r = Explorer.explore(MODEL.build(b), ExploreBounds.unbounded());
+        assertThat(r.counterexample()).isPresent();
+        System.out.println("UNALIGNED_ORDER: " + r.counterexample().get().render());
+        assertThat(r.counterexample().get().invariantId()).isEqualTo("ZONE-8");
+    }
 }
