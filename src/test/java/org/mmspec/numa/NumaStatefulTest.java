@@ -30,7 +30,7 @@ class NumaStatefulTest {
     void numaAllocatorWithSmallThresholdHybridsAgreesWithItsModel() {
         // Node memory starts at multiples of 16, so the seed's 512-frame threshold keeps these tiny
         // nodes' hybrids all bitmap; threshold 2 splits each node and sends orders >= 1 to the buddy.
-        StatefulChecker.check(new NumaStateMachine(org.mmspec.zones.AllocatorFactory.hybrid(2, 18)),
+        StatefulChecker.check(new NumaStateMachine(org.mmspec.zones.AllocatorFactory.hybrid(NumaSuites.SMALL_THRESHOLD, org.mmspec.frames.BuddyAllocator.GIB_ORDER)),
                 CheckSettings.fromSystemProperties(NumaSuites.STEPS));
     }
 

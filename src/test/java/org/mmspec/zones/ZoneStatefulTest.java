@@ -28,7 +28,7 @@ class ZoneStatefulTest {
     @Test
     void zoneAllocatorWithSmallThresholdHybridsAgreesWithItsModel() {
         // threshold 2: order 0 goes to a zone's bitmap half, larger orders to its buddy half, so both halves fill
-        StatefulChecker.check(new ZoneStateMachine(AllocatorFactory.hybrid(2, 18)), CheckSettings.fromSystemProperties(ZoneSuites.STEPS));
+        StatefulChecker.check(new ZoneStateMachine(AllocatorFactory.hybrid(ZoneSuites.SMALL_THRESHOLD, org.mmspec.frames.BuddyAllocator.GIB_ORDER)), CheckSettings.fromSystemProperties(ZoneSuites.STEPS));
     }
 
     @Test
