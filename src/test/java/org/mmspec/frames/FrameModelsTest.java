@@ -126,7 +126,10 @@ class FrameModelsTest {
         // The bitmap's state does not record the alignment asked for, so no invariant can see it;
         // the order-request action checks its postcondition and fails the exploration instead.
         Bounds b = Bounds.parse("frames=10,counts=1,orders=1,bug=IGNORE_ALIGNMENT");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Explorer.explore(FrameModels.bitmap().build(b), ExploreBounds.unbounded()))
-                .hasStackTraceContaining("not a block aligned to 2");
+        ExplorationResult r = Explorer.explore(FrameModels.bitmap().build(b), ExploreBounds.unbounded());
+        assertThat(r.counterexample()).isPresent();
+        assertThat(r.counterexample().get().invariantId()).isEqualTo("ActionFailure");
+        assertThat(r.counterexample().get().failure()).contains("not a block aligned to 2");
+
     }
 }
