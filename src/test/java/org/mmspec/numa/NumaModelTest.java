@@ -26,8 +26,10 @@ class NumaModelTest {
             }
             ExplorationResult r = ModelRun.explore(MODEL, m, config, Progress.NONE);
             System.out.println("numa-3node [" + config + "] " + r.summary());
-            r.assertPassed();
-            assertThat(r.complete()).isTrue();
+            if (m.expect(config).equals("pass")) {
+                r.assertPassed();
+                assertThat(r.complete()).isTrue();
+            } // a seeded-bug config must fail as its manifest expects: drift compares the verdict
             assertThat(ModelRun.drift(m, config, r)).isEmpty();
         }
     }

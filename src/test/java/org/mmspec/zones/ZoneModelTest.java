@@ -26,8 +26,10 @@ class ZoneModelTest {
             }
             ExplorationResult r = ModelRun.explore(MODEL, m, config, Progress.NONE);
             System.out.println("zones-small [" + config + "] " + r.summary());
-            r.assertPassed();
-            assertThat(r.complete()).isTrue();
+            if (m.expect(config).equals("pass")) {
+                r.assertPassed();
+                assertThat(r.complete()).isTrue();
+            } // a seeded-bug config must fail as its manifest expects: drift compares the verdict
             assertThat(ModelRun.drift(m, config, r)).isEmpty();
         }
     }
