@@ -109,7 +109,7 @@ public final class HybridModel {
         if (bitmapCould && bitmap.hasRun(count, align)) {
             return new Expectation(Optional.of(HybridAllocator.Half.BITMAP), Optional.of(lowest(bitmap, count, align)), align);
         }
-        boolean buddyCould = buddy != null && maxOrder < Long.SIZE - 1 && count <= (1L << maxOrder) && align <= (1L << maxOrder)
+        boolean buddyCould = buddy != null && count <= (1L << maxOrder) && align <= (1L << maxOrder)
                 && count <= buddy.managedFrames();
         if (buddyCould && buddy.hasRun(window, window)) {
             return new Expectation(Optional.of(HybridAllocator.Half.BUDDY), Optional.empty(), window);
