@@ -38,8 +38,8 @@ public interface FrameAllocator {
      * of {@code alignFrames}.
      *
      * <p>Pre, checked in this order: {@code count >= 1} (else ZERO_SIZE); {@code alignFrames} a
-     * power of two (else MISALIGNED). Post: as {@link #allocate(long)}, and {@code result.start() % alignFrames == 0}.
-     * This default serves only {@code alignFrames = 1} and rejects larger alignments with
+     * power of two (else MISALIGNED). Post: as {@link #allocate(long)}, and
+     * {@code result.start() % alignFrames == 0}. This default serves only {@code alignFrames = 1} and rejects larger alignments with
      * MISALIGNED; the allocators of this package override it.
      */
     default FrameRange allocate(long count, long alignFrames) {
