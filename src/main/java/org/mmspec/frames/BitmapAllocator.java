@@ -31,7 +31,8 @@ import java.util.Objects;
  *
  * <p>Allocation is first fit: {@code allocate(n)} returns the lowest run of {@code n} free
  * frames, exactly what {@link ReferenceFrameAllocator#allocate(long)} returns on the same state,
- * which is how the model-based checks compare them.
+ * which is how the model-based checks compare them; {@code allocate(n, a)} returns the lowest
+ * such run that starts at a multiple of {@code a} (aligned first fit).
  *
  * <p>Invariants (see {@link FrameInvariants}): BITMAP-1..4, FRAME-1..3, RESERVED-1..2.
  */
@@ -49,7 +50,9 @@ public final class BitmapAllocator implements FrameAllocator, FrameAccounting {
         /** allocate() forgets to clear the word's all-free summary bit. */
         STALE_ALL_FREE_ON_ALLOC,
         /** free() forgets to count the freed frames. */
-        MISCOUNT_FREE
+        MISCOUNT_FREE,
+        /** allocate(count, align) ignores the alignment and returns the plain first fit. */
+        IGNORE_ALIGNMENT
     }
 
     private final FrameRange managed;
@@ -135,19 +138,39 @@ public final class BitmapAllocator implements FrameAllocator, FrameAccounting {
      */
     @Override
     public FrameRange allocate(long count) {
+        return allocate(count, ANY_ALIGNMENT);
+    }
+
+    /**
+     * Allocates the lowest run of {@code count} free frames that starts at a frame number that is
+     * a multiple of {@code alignFrames} (aligned first fit).
+     *
+     * <p>Pre, in this order: {@code count >= 1} (else ZERO_SIZE); {@code alignFrames} a power of
+     * two (else MISALIGNED); {@code count <= managed frames} (else IMPOSSIBLE_SIZE). Post: as
+     * {@link #allocate(long)}, and the run is aligned; it is exactly what
+     * {@link ReferenceFrameAllocator#allocateAligned} returns on the same state.
+     */
+    @Override
+    public FrameRange allocate(long count, long alignFrames) {
         if (count < 1) {
             stats.recordFailure();
             throw FrameError.of(FrameError.Kind.ZERO_SIZE, "bitmap allocate(%d): at least one frame", count);
+        }
+        try {
+            FrameAllocator.requireAlignment(alignFrames);
+        } catch (FrameError e) {
+            stats.recordFailure();
+            throw e;
         }
         if (count > n) {
             stats.recordFailure();
             throw FrameError.of(FrameError.Kind.IMPOSSIBLE_SIZE, "bitmap allocate(%d): more than the %d frames of %s", count, n, managed);
         }
-        long at = findRun((int) count);
+        long at = findRun((int) count, bug == Bug.IGNORE_ALIGNMENT ? ANY_ALIGNMENT : alignFrames);
         if (at < 0) {
             stats.recordFailure();
-            throw FrameError.of(FrameError.Kind.OUT_OF_MEMORY, "bitmap allocate(%d): no run of %d free frames in %s (%d free)",
-                    count, count, managed, freeCount);
+            throw FrameError.of(FrameError.Kind.OUT_OF_MEMORY, "bitmap allocate(%d, align %d): no aligned run of %d free frames in %s (%d free)",
+                    count, alignFrames, count, managed, freeCount);
         }
         int s = (int) at;
         int e = s + (int) count;
@@ -230,14 +253,26 @@ public final class BitmapAllocator implements FrameAllocator, FrameAccounting {
                 .findFirst().orElse("?");
     }
 
-    /** Index of the first frame of the lowest run of {@code count} free frames, or -1. */
-    private long findRun(int count) {
+    /**
+     * Index of the first frame of the lowest run of {@code count} free frames whose frame number
+     * is a multiple of {@code align}, or -1. From each free frame {@code p} the search rounds up to
+     * the next aligned candidate {@code c}; if a non-free frame {@code q} lies in
+     * {@code [c, c + count)}, every aligned start in {@code [c, q]} covers {@code q}, so the search
+     * resumes at the next free frame after {@code q}.
+     */
+    private long findRun(int count, long align) {
         probes = 0;
+        long base = managed.start().number();
         int p = nextFree(0);
-        while (p >= 0 && p + count <= n) {
-            int q = nextNotFree(p + 1, p + count);
+        while (p >= 0) {
+            long c = Math.floorDiv(base + p + align - 1, align) * align - base;
+            if (c + count > n) {
+                return -1;
+            }
+            int start = (int) c;
+            int q = start == p ? nextNotFree(p + 1, p + count) : nextNotFree(start, start + count);
             if (q < 0) {
-                return p;
+                return start;
             }
             p = nextFree(q + 1);
         }
@@ -372,6 +407,16 @@ public final class BitmapAllocator implements FrameAllocator, FrameAccounting {
 
     boolean isFree(long frame) {
         return managed.contains(PhysFrame.of(frame)) && get(free, index(frame));
+    }
+
+    @Override
+    public boolean isFree(PhysFrame frame) {
+        return isFree(frame.number());
+    }
+
+    @Override
+    public boolean tracksFreeFrames() {
+        return true;
     }
 
     boolean isReserved(long frame) {

@@ -181,16 +181,46 @@ public final class BuddyAllocator implements FrameAllocator, FrameAccounting {
      */
     @Override
     public FrameRange allocate(long count) {
+        return allocate(count, ANY_ALIGNMENT);
+    }
+
+    /** The order of the block an aligned request takes: {@code max(ceil(log2 count), log2 alignFrames)}. */
+    public static int orderFor(long count, long alignFrames) {
+        return Math.max(orderFor(count), Long.numberOfTrailingZeros(alignFrames));
+    }
+
+    /**
+     * Allocates {@code count} frames aligned to {@code max(2^ceil(log2 count), alignFrames)}.
+     *
+     * <p>Every block of order {@code k} starts at {@code base + j * 2^k} and {@code base} is a
+     * multiple of {@code 2^maxOrder}, so a block of order {@code k <= maxOrder} is aligned to
+     * {@code 2^k} in absolute frame numbers: the request takes a block of order
+     * {@code orderFor(count, alignFrames)}, exactly as {@link #allocate(long)} takes one of order
+     * {@code orderFor(count)}, and frees the tail past {@code count}.
+     *
+     * <p>Pre, in this order: {@code count >= 1} (else ZERO_SIZE); {@code alignFrames} a power of
+     * two (else MISALIGNED); {@code count} fits a max-order block and the region, and
+     * {@code alignFrames <= 2^maxOrder} (else IMPOSSIBLE_SIZE). Post: as {@link #allocate(long)}.
+     */
+    @Override
+    public FrameRange allocate(long count, long alignFrames) {
         if (count < 1) {
             stats.recordFailure();
             throw FrameError.of(FrameError.Kind.ZERO_SIZE, "buddy allocate(%d): at least one frame", count);
         }
-        if (!couldEverHold(count)) {
+        try {
+            FrameAllocator.requireAlignment(alignFrames);
+        } catch (FrameError e) {
             stats.recordFailure();
-            throw FrameError.of(FrameError.Kind.IMPOSSIBLE_SIZE, "buddy allocate(%d): more than a max-order block (2^%d frames) or the region %s",
-                    count, maxOrder, region);
+            throw e;
         }
-        int k = orderFor(count);
+        if (!couldEverHold(count) || alignFrames > (1L << maxOrder)) {
+            stats.recordFailure();
+            throw FrameError.of(FrameError.Kind.IMPOSSIBLE_SIZE,
+                    "buddy allocate(%d, align %d): more than a max-order block (2^%d frames) or the region %s",
+                    count, alignFrames, maxOrder, region);
+        }
+        int k = orderFor(count, alignFrames);
         if (bug == Bug.ROUND_DOWN && (count & (count - 1)) != 0) {
             k--;
         }
@@ -323,6 +353,16 @@ public final class BuddyAllocator implements FrameAllocator, FrameAccounting {
             return origin + ((start - origin) ^ (1L << order));
         }
         return base + ((start - base) ^ (1L << order));
+    }
+
+    @Override
+    public boolean isFree(PhysFrame frame) {
+        return isFree(frame.number());
+    }
+
+    @Override
+    public boolean tracksFreeFrames() {
+        return true;
     }
 
     /** Whether {@code frame} lies in a free block. */

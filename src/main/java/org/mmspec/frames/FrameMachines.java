@@ -77,6 +77,34 @@ public final class FrameMachines {
                     }
                     step.agree("freeFrames", s.impl.freeFrames(), s.model.freeFrames());
                 }),
+                Rule.of("allocateAligned", (s, step) -> {
+                    long n = s.impl.managedFrames();
+                    long count = drawCount(step, n, n);
+                    long align = drawAlign(step);
+                    step.call("allocate(%d, align %d)", count, align);
+                    Outcome<FrameRange> got = step.perform(() -> s.impl.allocate(count, align));
+                    FrameRange want = null;
+                    String wantKind;
+                    if (count < 1) {
+                        wantKind = FrameError.Kind.ZERO_SIZE.name();
+                    } else if (!isPowerOfTwo(align)) {
+                        wantKind = FrameError.Kind.MISALIGNED.name();
+                    } else if (count > n) {
+                        wantKind = FrameError.Kind.IMPOSSIBLE_SIZE.name();
+                    } else if (s.model.hasRun(count, align)) {
+                        want = s.model.allocateAligned(count, align);
+                        wantKind = "ok";
+                    } else {
+                        wantKind = FrameError.Kind.OUT_OF_MEMORY.name();
+                    }
+                    String what = "allocate(" + count + ", align " + align + ")";
+                    step.agree(what + " outcome", got.kind(), wantKind);
+                    if (got.isOk()) {
+                        step.agree(what + " run (aligned first fit)", got.value(), want);
+                    }
+                    step.agree("freeFrames", s.impl.freeFrames(), s.model.freeFrames());
+                }),
+                isFreeRule(s -> s.impl.managed(), s -> s.model, s -> s.impl),
                 freeLiveRule(s -> s.model, s -> s.impl),
                 badFreeRule(s -> s.impl.managed(), s -> s.impl.reserved(), s -> s.model, s -> s.impl)));
     }
@@ -120,8 +148,17 @@ public final class FrameMachines {
                     long count = drawCount(step, block, Math.max(block, s.impl.managedFrames()));
                     step.call("allocate(%d)", count);
                     Outcome<FrameRange> got = step.perform(() -> s.impl.allocate(count));
-                    expectBuddy(step, s.impl, s.model, count, got);
+                    expectBuddy(step, s.impl, s.model, count, 1, got);
                 }),
+                Rule.of("allocateAligned", (s, step) -> {
+                    long block = 1L << s.impl.maxOrder();
+                    long count = drawCount(step, block, Math.max(block, s.impl.managedFrames()));
+                    long align = step.oneIn(6) ? block << 1 : drawAlign(step);
+                    step.call("allocate(%d, align %d)", count, align);
+                    Outcome<FrameRange> got = step.perform(() -> s.impl.allocate(count, align));
+                    expectBuddy(step, s.impl, s.model, count, align, got);
+                }),
+                isFreeRule(s -> s.impl.managed(), s -> s.model, s -> s.impl),
                 Rule.of("allocateOrder", (s, step) -> {
                     int order = step.between(-1, s.impl.maxOrder() + 1);
                     step.call("allocateOrder(%d)", order);
@@ -129,7 +166,7 @@ public final class FrameMachines {
                     if (order < 0 || order > s.impl.maxOrder()) {
                         step.agree("allocateOrder(" + order + ") outcome", got.kind(), FrameError.Kind.IMPOSSIBLE_SIZE.name());
                     } else {
-                        expectBuddy(step, s.impl, s.model, 1L << order, got);
+                        expectBuddy(step, s.impl, s.model, 1L << order, 1, got);
                     }
                 }),
                 Rule.of("freeBlock", (s, step) -> {
@@ -161,14 +198,17 @@ public final class FrameMachines {
     }
 
     /** The buddy's allocation contract against the model: served iff an aligned 2^k window is free. */
-    static void expectBuddy(Step<?> step, BuddyAllocator impl, ReferenceFrameAllocator model, long count, Outcome<FrameRange> got) {
-        String what = "allocate(" + count + ")";
+    static void expectBuddy(Step<?> step, BuddyAllocator impl, ReferenceFrameAllocator model, long count, long align,
+            Outcome<FrameRange> got) {
+        String what = "allocate(" + count + ", align " + align + ")";
         if (count < 1) {
             step.agree(what + " outcome", got.kind(), FrameError.Kind.ZERO_SIZE.name());
-        } else if (count > (1L << impl.maxOrder()) || count > impl.managedFrames()) {
+        } else if (!isPowerOfTwo(align)) {
+            step.agree(what + " outcome", got.kind(), FrameError.Kind.MISALIGNED.name());
+        } else if (count > (1L << impl.maxOrder()) || count > impl.managedFrames() || align > (1L << impl.maxOrder())) {
             step.agree(what + " outcome", got.kind(), FrameError.Kind.IMPOSSIBLE_SIZE.name());
         } else {
-            long window = 1L << BuddyAllocator.orderFor(count);
+            long window = Math.max(1L << BuddyAllocator.orderFor(count), align);
             boolean possible = model.hasRun(window, window);
             step.agree(what + " outcome", got.kind(), possible ? "ok" : FrameError.Kind.OUT_OF_MEMORY.name());
             if (got.isOk()) {
@@ -248,7 +288,25 @@ public final class FrameMachines {
                     };
                     step.call("allocate(%d)", count);
                     Outcome<FrameRange> got = step.perform(() -> h.allocate(count));
-                    expectHybrid(step, s, count, got);
+                    expectHybrid(step, s, count, 1, got);
+                }),
+                Rule.of("allocateOrder", (s, step) -> {
+                    // The seed's order request, as zones and NUMA nodes make it: 2^order frames, naturally aligned.
+                    HybridAllocator h = s.impl;
+                    int maxOrder = h.buddy().map(BuddyAllocator::maxOrder).orElse(3);
+                    int order = step.between(0, maxOrder + 1);
+                    long count = 1L << order;
+                    long align = step.oneIn(8) ? drawAlign(step) : count;
+                    step.call("allocate(%d, align %d)", count, align);
+                    Outcome<FrameRange> got = step.perform(() -> h.allocate(count, align));
+                    expectHybrid(step, s, count, align, got);
+                }),
+                Rule.of("isFree", (s, step) -> {
+                    long f = s.impl.managed().start().number() - 1 + step.between(0L, s.impl.managed().count() + 1);
+                    ReferenceFrameAllocator m = f < s.impl.managed().start().number() || f >= s.impl.managed().endNumber() ? null
+                            : s.modelOf(f);
+                    step.call("isFree(frame#%d)", f);
+                    step.agree("isFree(frame#" + f + ")", f >= 0 && s.impl.isFree(PhysFrame.of(f)), m != null && m.isFree(PhysFrame.of(f)));
                 }),
                 Rule.when("free", s -> liveCount(s) > 0, (s, step) -> {
                     List<FrameRange> live = new ArrayList<>();
@@ -303,24 +361,29 @@ public final class FrameMachines {
     }
 
     /** The hybrid's allocation contract, restated over the two per-half models. */
-    static void expectHybrid(Step<?> step, HybridCase s, long count, Outcome<FrameRange> got) {
+    static void expectHybrid(Step<?> step, HybridCase s, long count, long align, Outcome<FrameRange> got) {
         HybridAllocator h = s.impl;
-        String what = "allocate(" + count + ")";
+        String what = "allocate(" + count + ", align " + align + ")";
         if (count < 1) {
             step.agree(what + " outcome", got.kind(), FrameError.Kind.ZERO_SIZE.name());
             return;
         }
+        if (!isPowerOfTwo(align)) {
+            step.agree(what + " outcome", got.kind(), FrameError.Kind.MISALIGNED.name());
+            return;
+        }
         boolean small = count < h.threshold();
         boolean bitmapCould = small && s.bitmapModel != null && count <= s.bitmapModel.managedFrames();
-        boolean buddyCould = s.buddyModel != null && count <= (1L << h.buddy().get().maxOrder()) && count <= s.buddyModel.managedFrames();
-        long window = 1L << BuddyAllocator.orderFor(count);
+        boolean buddyCould = s.buddyModel != null && count <= (1L << h.buddy().get().maxOrder()) && count <= s.buddyModel.managedFrames()
+                && align <= (1L << h.buddy().get().maxOrder());
+        long window = Math.max(1L << BuddyAllocator.orderFor(count), align);
         String want;
         FrameRange wantRun = null;
         if (!bitmapCould && !buddyCould) {
             want = FrameError.Kind.IMPOSSIBLE_SIZE.name();
-        } else if (bitmapCould && s.bitmapModel.hasRun(count, 1)) {
+        } else if (bitmapCould && s.bitmapModel.hasRun(count, align)) {
             want = "ok";
-            wantRun = s.bitmapModel.allocate(count);
+            wantRun = s.bitmapModel.allocateAligned(count, align);
         } else if (buddyCould && s.buddyModel.hasRun(window, window)) {
             want = "ok";
         } else {
@@ -330,7 +393,7 @@ public final class FrameMachines {
         if (got.isOk()) {
             FrameRange r = got.value();
             if (wantRun != null) {
-                step.agree(what + " run (bitmap first fit)", r, wantRun);
+                step.agree(what + " run (bitmap aligned first fit)", r, wantRun);
             } else {
                 step.check(h.buddyRange().get().contains(r), "%s = %s should come from the buddy half %s", what, r, h.buddyRange().get());
                 step.agree(what + " length", r.count(), count);
@@ -353,6 +416,33 @@ public final class FrameMachines {
             case 2 -> step.between(1L, Math.max(1, typical));
             default -> step.between(1L, Math.min(4L, Math.max(1, typical)));
         };
+    }
+
+    /** An alignment: usually 1, often 2..8, sometimes 3 or 0 (not a power of two: MISALIGNED). */
+    static long drawAlign(Step<?> step) {
+        return switch (step.between(0, 5)) {
+            case 0, 1 -> 1;
+            case 2 -> 2;
+            case 3 -> 4;
+            case 4 -> 8;
+            default -> step.oneIn(2) ? 3 : 0;
+        };
+    }
+
+    static boolean isPowerOfTwo(long x) {
+        return x > 0 && (x & (x - 1)) == 0;
+    }
+
+    /** isFree(frame) agrees with the model, for frames of managed memory and one on either side. */
+    private static <S> Rule<S> isFreeRule(java.util.function.Function<S, FrameRange> managed,
+            java.util.function.Function<S, ReferenceFrameAllocator> model, java.util.function.Function<S, FrameAllocator> impl) {
+        return Rule.of("isFree", (s, step) -> {
+            FrameRange m = managed.apply(s);
+            long f = m.start().number() - 1 + step.between(0L, m.count() + 1);
+            step.call("isFree(frame#%d)", f);
+            boolean want = f >= 0 && model.apply(s).isFree(PhysFrame.of(f));
+            step.agree("isFree(frame#" + f + ")", f >= 0 && impl.apply(s).isFree(PhysFrame.of(f)), want);
+        });
     }
 
     private static <S> Rule<S> freeLiveRule(java.util.function.Function<S, ReferenceFrameAllocator> model,

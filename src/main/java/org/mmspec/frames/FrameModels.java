@@ -18,8 +18,11 @@ import org.mmspec.check.TransitionSystem;
  * <p>Bounds (all optional but {@code frames}): {@code start} (first managed frame; an unaligned
  * start exercises buddies found from the aligned base), {@code frames}, {@code maxOrder},
  * {@code reserved} ({@code a-b} frames {@code [a, b)}, several joined with {@code +}),
- * {@code counts} (request sizes, joined with {@code +}), {@code threshold} and {@code split}
- * (hybrid), and {@code bug} (a seeded bug that the model must catch).
+ * {@code counts} (request sizes, joined with {@code +}), {@code orders} (bitmap and hybrid: orders
+ * {@code k}, joined with {@code +}, for which every state also enables the order request
+ * {@code allocate(2^k, 2^k)}, whose result must be aligned to {@code 2^k}, plus the bad alignment
+ * {@code allocate(2, 3)}; none by default), {@code threshold} and {@code split} (hybrid), and
+ * {@code bug} (a seeded bug that the model must catch).
  */
 public final class FrameModels {
     private FrameModels() {
@@ -89,6 +92,38 @@ public final class FrameModels {
         return out;
     }
 
+    static List<Integer> orders(Bounds b) {
+        List<Integer> out = new ArrayList<>();
+        String spec = b.get("orders", "");
+        if (!spec.isBlank()) {
+            for (String part : spec.split("\\+")) {
+                out.add(Integer.parseInt(part.trim()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The order requests {@code allocate(2^k, 2^k)}, each checking its postcondition (a block
+     * aligned to its size: an unaligned result fails the exploration as an action failure), and
+     * one request with an alignment that is not a power of two (MISALIGNED, checked to change
+     * nothing).
+     */
+    static <S extends FrameAllocator> void orderRequests(List<Action<S>> out, List<Integer> orders) {
+        for (int k : orders) {
+            long n = 1L << k;
+            out.add(new Action<>("allocate(" + n + ", align " + n + ")", a -> {
+                FrameRange r = a.allocate(n, n);
+                if (r.count() != n || r.start().number() % n != 0) {
+                    throw new IllegalStateException("order " + k + " request returned " + r + ", not a block aligned to " + n);
+                }
+            }));
+        }
+        if (!orders.isEmpty()) {
+            out.add(new Action<>("allocate(2, align 3) misaligned", a -> a.allocate(2, 3)));
+        }
+    }
+
     // ---------------------------------------------------------------- buddy
 
     static TransitionSystem<BuddyAllocator> buddySystem(Bounds b) {
@@ -152,16 +187,22 @@ public final class FrameModels {
         List<ReservedRegion> reserved = reserved(b);
         BitmapAllocator.Bug bug = BitmapAllocator.Bug.valueOf(b.get("bug", "NONE"));
         List<Long> counts = counts(b, "0+1+2+3");
+        List<Integer> orders = orders(b);
         String name = "bitmap " + m + (reserved.isEmpty() ? "" : " reserved " + reserved) + (bug == BitmapAllocator.Bug.NONE ? "" : " bug " + bug);
         return ActionSystem.of(name, () -> List.of(new BitmapAllocator(m, reserved, bug)), BitmapAllocator::copy, BitmapAllocator::key,
-                s -> bitmapActions(s, counts), FrameInvariants.BITMAP);
+                s -> bitmapActions(s, counts, orders), FrameInvariants.BITMAP);
     }
 
     static List<Action<BitmapAllocator>> bitmapActions(BitmapAllocator s, List<Long> counts) {
+        return bitmapActions(s, counts, List.of());
+    }
+
+    static List<Action<BitmapAllocator>> bitmapActions(BitmapAllocator s, List<Long> counts, List<Integer> orders) {
         List<Action<BitmapAllocator>> out = new ArrayList<>();
         for (long n : counts) {
             out.add(new Action<>("allocate(" + n + ")", a -> a.allocate(n)));
         }
+        orderRequests(out, orders);
         long tooBig = s.managedFrames() + 1;
         out.add(new Action<>("allocate(" + tooBig + ")", a -> a.allocate(tooBig)));
         for (FrameRange run : s.liveRuns()) {
@@ -189,16 +230,22 @@ public final class FrameModels {
         int maxOrder = b.getInt("maxOrder", 3);
         HybridAllocator.Bug bug = HybridAllocator.Bug.valueOf(b.get("bug", "NONE"));
         List<Long> counts = counts(b, "0+1+2+3+4+5+8+9");
+        List<Integer> orders = orders(b);
         String name = "hybrid " + m + " threshold " + threshold + " split " + split + (bug == HybridAllocator.Bug.NONE ? "" : " bug " + bug);
         return ActionSystem.of(name, () -> List.of(new HybridAllocator(m, reserved, threshold, split, maxOrder, bug)), HybridAllocator::copy,
-                HybridAllocator::key, s -> hybridActions(s, counts), FrameInvariants.HYBRID);
+                HybridAllocator::key, s -> hybridActions(s, counts, orders), FrameInvariants.HYBRID);
     }
 
     static List<Action<HybridAllocator>> hybridActions(HybridAllocator s, List<Long> counts) {
+        return hybridActions(s, counts, List.of());
+    }
+
+    static List<Action<HybridAllocator>> hybridActions(HybridAllocator s, List<Long> counts, List<Integer> orders) {
         List<Action<HybridAllocator>> out = new ArrayList<>();
         for (long n : counts) {
             out.add(new Action<>("allocate(" + n + ")", a -> a.allocate(n)));
         }
+        orderRequests(out, orders);
         for (FrameRange run : s.liveRuns()) {
             out.add(new Action<>("free(" + run + ")", a -> a.free(run)));
             if (run.count() > 1) {

@@ -27,6 +27,11 @@ import java.util.Optional;
  * first-fit run of 512 frames or more in the bitmap half would lose the buddy's alignment
  * guarantee and eat the memory kept for small requests. Free goes to the half that holds the run.
  *
+ * <p>Aligned requests ({@link #allocate(long, long)}) route the same way, by the frame count
+ * alone; the alignment only constrains placement inside the chosen half (the bitmap's aligned
+ * first fit; the buddy's block of order {@code max(ceil(log2 n), log2 align)}). The seed's order
+ * requests from zones and NUMA nodes are {@code allocate(2^order, 2^order)}.
+ *
  * <p>Encoding: the two halves, the split, the threshold, and a third {@link AllocationStats} for
  * the hybrid as a whole. Invariants: HYBRID-1 (the halves partition {@code M} at the split),
  * HYBRID-2 (routing: no live allocation of {@code >= threshold} frames in the bitmap half),
@@ -168,12 +173,38 @@ public final class HybridAllocator implements FrameAllocator, FrameAccounting {
      */
     @Override
     public FrameRange allocate(long count) {
+        return allocate(count, ANY_ALIGNMENT);
+    }
+
+    /**
+     * Allocates {@code count} contiguous frames starting at a multiple of {@code alignFrames}.
+     *
+     * <p>Routing is by {@code count} alone, exactly as {@link #allocate(long)}: the alignment
+     * only constrains where each half places the run. Below the threshold the bitmap takes its
+     * aligned first fit; if it has none, the request falls back to the buddy, which takes a block
+     * of order {@code max(ceil(log2 count), log2 alignFrames)}. At or above the threshold only the
+     * buddy serves it.
+     *
+     * <p>Pre, in this order: {@code count >= 1} (else ZERO_SIZE); {@code alignFrames} a power of
+     * two (else MISALIGNED); some half could ever serve it: the bitmap if routed there and
+     * {@code count} fits its half, or the buddy if {@code count} fits a max-order block and its
+     * half and {@code alignFrames <= 2^maxOrder} (else IMPOSSIBLE_SIZE). Post: as
+     * {@link #allocate(long)}, and {@code result.start() % alignFrames == 0}.
+     */
+    @Override
+    public FrameRange allocate(long count, long alignFrames) {
         if (count < 1) {
             stats.recordFailure();
             throw FrameError.of(FrameError.Kind.ZERO_SIZE, "hybrid allocate(%d): at least one frame", count);
         }
+        try {
+            FrameAllocator.requireAlignment(alignFrames);
+        } catch (FrameError e) {
+            stats.recordFailure();
+            throw e;
+        }
         boolean bitmapCould = route(count) == Half.BITMAP && bitmap != null && count <= bitmap.managedFrames();
-        boolean buddyCould = buddy != null && buddy.couldEverHold(count);
+        boolean buddyCould = buddy != null && buddy.couldEverHold(count) && alignFrames <= (1L << buddy.maxOrder());
         if (!bitmapCould && !buddyCould) {
             stats.recordFailure();
             throw FrameError.of(FrameError.Kind.IMPOSSIBLE_SIZE, "hybrid allocate(%d): no half could ever serve it (bitmap %s, buddy %s, threshold %d)",
@@ -182,7 +213,7 @@ public final class HybridAllocator implements FrameAllocator, FrameAccounting {
         FrameError bitmapRefusal = null;
         if (bitmapCould) {
             try {
-                FrameRange r = bitmap.allocate(count);
+                FrameRange r = bitmap.allocate(count, alignFrames);
                 stats.recordAllocation(count);
                 return r;
             } catch (FrameError e) {
@@ -191,7 +222,7 @@ public final class HybridAllocator implements FrameAllocator, FrameAccounting {
         }
         if (buddyCould) {
             try {
-                FrameRange r = buddy.allocate(count);
+                FrameRange r = buddy.allocate(count, alignFrames);
                 if (route(count) == Half.BITMAP && bug != Bug.UNCOUNTED_FALLBACK) {
                     buddy.stats().recordFallback();
                 }
@@ -276,6 +307,20 @@ public final class HybridAllocator implements FrameAllocator, FrameAccounting {
             return bitmap == null ? new AllocationStats() : bitmap.stats();
         }
         return buddy == null ? new AllocationStats() : buddy.stats();
+    }
+
+    /** Whether {@code frame} is free in the half whose memory holds it; false outside {@code M}. */
+    @Override
+    public boolean isFree(PhysFrame frame) {
+        if (!managed.contains(frame)) {
+            return false;
+        }
+        return halfOf(frame) == Half.BITMAP ? bitmap.isFree(frame) : buddy.isFree(frame);
+    }
+
+    @Override
+    public boolean tracksFreeFrames() {
+        return true;
     }
 
     /** The half whose memory holds {@code frame}. */

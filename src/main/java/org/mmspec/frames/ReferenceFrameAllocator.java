@@ -40,10 +40,32 @@ public final class ReferenceFrameAllocator implements FrameAllocator {
         this(managed, java.util.List.of());
     }
 
+    private ReferenceFrameAllocator(ReferenceFrameAllocator o) {
+        this.managed = o.managed;
+        this.reservedFrames = o.reservedFrames;
+        this.free.addAll(o.free);
+        this.live.putAll(o.live);
+    }
+
+    /** A deep copy. */
+    public ReferenceFrameAllocator copy() {
+        return new ReferenceFrameAllocator(this);
+    }
+
     /** First fit: the lowest run of {@code count} free frames. */
     @Override
     public FrameRange allocate(long count) {
         return allocateAligned(count, 1);
+    }
+
+    /**
+     * The lowest run of {@code count} free frames whose first frame number is a multiple of
+     * {@code alignFrames}: ZERO_SIZE, then MISALIGNED (not a power of two), then IMPOSSIBLE_SIZE
+     * (larger than managed memory), then OUT_OF_MEMORY.
+     */
+    @Override
+    public FrameRange allocate(long count, long alignFrames) {
+        return allocateAligned(count, alignFrames);
     }
 
     /** The lowest run of {@code count} free frames whose first frame number is a multiple of {@code align}. */
@@ -51,6 +73,7 @@ public final class ReferenceFrameAllocator implements FrameAllocator {
         if (count < 1) {
             throw FrameError.of(FrameError.Kind.ZERO_SIZE, "allocate(%d): at least one frame", count);
         }
+        FrameAllocator.requireAlignment(align);
         if (count > managed.count()) {
             throw FrameError.of(FrameError.Kind.IMPOSSIBLE_SIZE, "allocate(%d): larger than managed %s", count, managed);
         }
@@ -121,8 +144,14 @@ public final class ReferenceFrameAllocator implements FrameAllocator {
         return sub.size() == count;
     }
 
+    @Override
     public boolean isFree(PhysFrame f) {
         return free.contains(f.number());
+    }
+
+    @Override
+    public boolean tracksFreeFrames() {
+        return true;
     }
 
     /** The live allocations, first frame to length. */

@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 
+import org.mmspec.frames.FrameAllocator;
 import org.mmspec.frames.FrameError;
 import org.mmspec.frames.FrameRange;
 import org.mmspec.frames.PhysFrame;
@@ -33,7 +34,8 @@ import org.mmspec.zones.FramePool;
  * <p>Invariants (spec/numa.md, {@link NumaInvariants}): NUMA-1 distance table well-formed;
  * NUMA-2 nodes disjoint in memory and CPUs; NUMA-3 allocations lie in their serving node's
  * memory; NUMA-4 strict binding never leaves its node; NUMA-5 fallback goes by distance; NUMA-6
- * per-node accounting.
+ * per-node accounting; NUMA-7 every allocation is a naturally aligned block (an order request
+ * asks the node's allocator for {@code allocate(2^order, 2^order)}).
  */
 public final class NumaAllocator {
     /** The largest order: 2^18 frames of 4 KiB is 1 GiB, the largest huge page. */
@@ -53,7 +55,9 @@ public final class NumaAllocator {
         /** Falls back in node-id order, ignoring distance (NUMA-5). */
         IGNORE_DISTANCE,
         /** Forgets to lower the node's allocated count on free (NUMA-6). */
-        FORGET_ACCOUNTING
+        FORGET_ACCOUNTING,
+        /** Asks the node's allocator for 2^order frames without alignment (NUMA-7). */
+        UNALIGNED_ORDER
     }
 
     private NumaTopology topology;
@@ -67,9 +71,9 @@ public final class NumaAllocator {
         this(topology, factory, Bug.NONE);
     }
 
-    /** Nodes of {@code topology} with the reference allocator. */
+    /** Nodes of {@code topology}, each with its own {@code HybridAllocator}, as the seed has it. */
     public NumaAllocator(NumaTopology topology) {
-        this(topology, AllocatorFactory.REFERENCE);
+        this(topology, AllocatorFactory.HYBRID);
     }
 
     NumaAllocator(NumaTopology topology, AllocatorFactory factory, Bug bug) {
@@ -97,7 +101,8 @@ public final class NumaAllocator {
      * Allocates {@code 2^order} contiguous frames for {@code request}.
      *
      * <p>Pre: {@code 0 <= order <= MAX_ORDER}; a LOCAL request's CPU belongs to a node; a bound
-     * node exists. Post: the run lies on the first node of the request's node list (the bound
+     * node exists. Post: the run is {@code 2^order} frames starting at a multiple of
+     * {@code 2^order}; it lies on the first node of the request's node list (the bound
      * node alone for STRICT, else the fallback order from the start node) that could satisfy it,
      * and is recorded live with its serving and intended node; that node's allocated count grows
      * by the run's length.
@@ -113,7 +118,8 @@ public final class NumaAllocator {
         List<NodeId> order = nodeList(request, start);
         List<NumaDecision.Attempt> attempts = new ArrayList<>();
         for (NodeId n : order) {
-            Optional<FrameRange> run = nodes.get(n).tryAllocate(request.frames());
+            long align = bug == Bug.UNALIGNED_ORDER ? FrameAllocator.ANY_ALIGNMENT : request.frames();
+            Optional<FrameRange> run = nodes.get(n).tryAllocate(request.frames(), align);
             attempts.add(new NumaDecision.Attempt(n, run.isPresent()));
             if (run.isPresent()) {
                 NodeId recorded = bug == Bug.RECORD_INTENDED_NODE ? start : n;

@@ -39,8 +39,22 @@ public final class NumaInvariants {
             "Per node: allocated count = frames of live allocations it served = its pool's live frames, and free + allocated + holes = span",
             NumaInvariants::accountingHolds);
 
+    public static final Invariant<NumaAllocator> NUMA_7 = Invariant.of("NUMA-7",
+            "Every live allocation is a naturally aligned block: 2^order frames starting at a frame number that is a multiple of 2^order",
+            NumaInvariants::naturallyAligned);
+
     public static final InvariantSet<NumaAllocator> ALL = InvariantSet.of("numa",
-            List.of(NUMA_1, NUMA_2, NUMA_3, NUMA_4, NUMA_5, NUMA_6), NumaAllocator::toString);
+            List.of(NUMA_1, NUMA_2, NUMA_3, NUMA_4, NUMA_5, NUMA_6, NUMA_7), NumaAllocator::toString);
+
+    private static Optional<String> naturallyAligned(NumaAllocator na) {
+        for (NumaAllocation a : na.live().values()) {
+            long n = a.run().count();
+            if ((n & (n - 1)) != 0 || a.run().start().number() % n != 0) {
+                return Invariant.broken("%s: %d frames at frame#%d is not a block aligned to its size", a, n, a.run().start().number());
+            }
+        }
+        return Invariant.holds();
+    }
 
     private static Optional<String> allocationsOnTheirNode(NumaAllocator na) {
         for (NumaAllocation a : na.live().values()) {

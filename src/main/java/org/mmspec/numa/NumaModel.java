@@ -21,7 +21,9 @@ import org.mmspec.zones.AllocatorFactory;
  * {@code frames} frames at 16, 32 and 48. Distances: node0–node1 21, node0–node2 21 (a tie from
  * node0, broken by the lower id: node0, node1, node2), node1–node2 20 (the CXL device hangs off
  * node1's socket, so from node1 the order is node1, node2, node0: not id order). Bounds: {@code frames},
- * {@code maxOrder}, {@code bug} (a seeded {@link NumaAllocator.Bug}, default NONE).
+ * {@code maxOrder}, {@code bug} (a seeded {@link NumaAllocator.Bug}, default NONE), {@code allocator}
+ * (the nodes' frame allocator, {@link AllocatorFactory#named}: {@code hybrid}, the default, or
+ * {@code reference} or {@code hybrid-T}).
  *
  * <p>Actions in every state: for every order up to {@code maxOrder}, a LOCAL request from CPU 0
  * and from CPU 1, and a PREFERRED and a STRICT request bound to each node; the bad requests
@@ -34,6 +36,8 @@ public final class NumaModel implements ExhaustiveModel {
     static final long NODE_STRIDE = 16;
     /** A CPU no node owns. */
     static final int STRAY_CPU = 7;
+    /** The nodes' allocator when a configuration names none: the seed's HybridAllocator. */
+    static final String DEFAULT_ALLOCATOR = "hybrid";
     /** A node id the topology lacks. */
     static final NodeId STRAY_NODE = NodeId.of(9);
 
@@ -64,6 +68,7 @@ public final class NumaModel implements ExhaustiveModel {
         int frames = b.getInt("frames");
         int maxOrder = b.getInt("maxOrder", 0);
         NumaAllocator.Bug bug = NumaAllocator.Bug.valueOf(b.get("bug", "NONE"));
+        AllocatorFactory factory = AllocatorFactory.named(b.get("allocator", DEFAULT_ALLOCATOR));
         NumaTopology t = topology(frames);
         TreeSet<Long> p = new TreeSet<>();
         for (NodeSpec s : t.nodes()) {
@@ -76,7 +81,7 @@ public final class NumaModel implements ExhaustiveModel {
         List<Long> probes = List.copyOf(p);
         List<NumaRequest> requests = requests(t, maxOrder);
         return ActionSystem.of("numa-3node " + b,
-                () -> List.of(new NumaAllocator(t, AllocatorFactory.REFERENCE, bug)),
+                () -> List.of(new NumaAllocator(t, factory, bug)),
                 NumaAllocator::copy,
                 NumaAllocator::key,
                 s -> actions(s, requests, probes),

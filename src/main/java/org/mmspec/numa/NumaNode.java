@@ -14,7 +14,8 @@ import org.mmspec.zones.FramePool;
 
 /**
  * The seed's {@code NumaNode}: an id, the node's own allocator (a {@link FramePool} over the
- * node's memory), its {@code distance_map} and its preferred CPUs.
+ * node's memory, backed by its own {@code HybridAllocator} unless the caller supplies another
+ * {@link AllocatorFactory}), its {@code distance_map} and its preferred CPUs.
  *
  * <p>A node without CPUs is memory-only (CXL-attached memory): it is never a request's local
  * node, but is reached by fallback or by binding. A node without memory (CPU-only) has no pool
@@ -83,8 +84,8 @@ public final class NumaNode {
         return allocatedFrames;
     }
 
-    Optional<FrameRange> tryAllocate(long frames) {
-        return pool == null ? Optional.empty() : pool.tryAllocate(frames);
+    Optional<FrameRange> tryAllocate(long frames, long alignFrames) {
+        return pool == null ? Optional.empty() : pool.tryAllocate(frames, alignFrames);
     }
 
     Object key() {

@@ -12,35 +12,50 @@ import org.mmspec.check.Rule;
 import org.mmspec.check.StateMachine;
 import org.mmspec.check.Step;
 import org.mmspec.frames.FrameRange;
+import org.mmspec.frames.HybridModel;
 import org.mmspec.frames.PhysFrame;
-import org.mmspec.frames.ReferenceFrameAllocator;
 import org.mmspec.zones.AllocatorFactory;
+import org.mmspec.zones.FramePool;
 
 /**
  * Stateful, model-based check of the NUMA allocator over random topologies: one to four nodes
  * with scattered ids, CPU nodes, memory-only (CXL) nodes and memoryless nodes, and distance
- * tables full of ties. The model is one {@link ReferenceFrameAllocator} per node and a fallback
- * order found by repeatedly picking the nearest untried node (lowest id on ties), written
- * independently of {@link NumaTopology#fallbackOrder}. Every allocation must land where the
- * model's search lands it: the operational meaning of NUMA-5 ("the nearest node that could
- * satisfy it") and NUMA-4.
+ * tables full of ties. Each node allocates from its own HybridAllocator by default
+ * ({@link AllocatorFactory#HYBRID}, the seed's design). The model is one {@link HybridModel} per
+ * node (a reference allocator per half of the node's hybrid) and a fallback order found by
+ * repeatedly picking the nearest untried node (lowest id on ties), written independently of
+ * {@link NumaTopology#fallbackOrder}. Every allocation must land on the node where the model's
+ * search lands it (the operational meaning of NUMA-5, "the nearest node that could satisfy it",
+ * and NUMA-4), as a block aligned to its size at the place the hybrid's contract allows.
  */
 public final class NumaStateMachine implements StateMachine<NumaStateMachine.State> {
     private final NumaAllocator.Bug bug;
+    private final AllocatorFactory factory;
 
+    /** The NUMA allocator with its production default: a HybridAllocator per node. */
     public NumaStateMachine() {
-        this(NumaAllocator.Bug.NONE);
+        this(NumaAllocator.Bug.NONE, AllocatorFactory.HYBRID);
+    }
+
+    /** The NUMA allocator with the nodes' allocators built by {@code factory}. */
+    public NumaStateMachine(AllocatorFactory factory) {
+        this(NumaAllocator.Bug.NONE, factory);
     }
 
     NumaStateMachine(NumaAllocator.Bug bug) {
+        this(bug, AllocatorFactory.HYBRID);
+    }
+
+    NumaStateMachine(NumaAllocator.Bug bug, AllocatorFactory factory) {
         this.bug = bug;
+        this.factory = factory;
     }
 
     /** The allocator under test and its model. */
     public static final class State {
         final NumaAllocator numa;
         final NumaTopology topology;
-        final Map<NodeId, ReferenceFrameAllocator> model = new TreeMap<>();
+        final Map<NodeId, HybridModel> model = new TreeMap<>();
         final Map<NodeId, FrameRange> memory = new TreeMap<>();
         final List<Integer> cpus = new ArrayList<>();
         final List<Long> probes = new ArrayList<>();
@@ -58,7 +73,8 @@ public final class NumaStateMachine implements StateMachine<NumaStateMachine.Sta
 
     @Override
     public String name() {
-        return bug == NumaAllocator.Bug.NONE ? "numa-allocator" : "numa-allocator[" + bug + "]";
+        String base = factory == AllocatorFactory.HYBRID ? "numa-allocator" : "numa-allocator/" + factory;
+        return bug == NumaAllocator.Bug.NONE ? base : base + "[" + bug + "]";
     }
 
     @Override
@@ -96,10 +112,14 @@ public final class NumaStateMachine implements StateMachine<NumaStateMachine.Sta
             specs.add(new NodeSpec(ids.get(i), r == null ? List.of() : List.of(r), CpuSet.of(cpus), row));
         }
         NumaTopology t = NumaTopology.of(specs);
-        State s = new State(new NumaAllocator(t, AllocatorFactory.REFERENCE, bug), t);
+        State s = new State(new NumaAllocator(t, factory, bug), t);
         for (int i = 0; i < n; i++) {
             if (mem.get(i) != null) {
-                s.model.put(ids.get(i), new ReferenceFrameAllocator(mem.get(i)));
+                FrameRange m = mem.get(i);
+                // The allocator's configuration (a hybrid's threshold and split) comes from the node
+                // under test; its memory, from the model's own topology. HYBRID-1 checks the split.
+                s.model.put(ids.get(i), s.numa.node(ids.get(i)).pool().map(FramePool::allocator)
+                        .map(a -> HybridModel.of(a, m, List.of())).orElseGet(() -> HybridModel.firstFit(m, List.of())));
                 s.memory.put(ids.get(i), mem.get(i));
                 for (long f = mem.get(i).start().number() - 1; f <= mem.get(i).endNumber(); f++) {
                     s.probes.add(f);
@@ -140,11 +160,11 @@ public final class NumaStateMachine implements StateMachine<NumaStateMachine.Sta
         Outcome<NumaAllocation> got = step.perform(() -> s.numa.allocate(r));
         Result actual = got.isOk() ? new Result("ok", got.value().run(), got.value().served())
                 : new Result(got.kind(), null, null);
-        step.agree("allocate(" + r + ")", actual, modelAllocate(s, r));
+        step.agree("allocate(" + r + ")", actual, modelAllocate(s, r, actual, step));
         agreeOnFreeFrames(s, step);
     }
 
-    private static Result modelAllocate(State s, NumaRequest r) {
+    private static Result modelAllocate(State s, NumaRequest r, Result actual, Step<State> step) {
         if (r.order() < 0 || r.order() > NumaAllocator.MAX_ORDER) {
             return new Result("BAD_ORDER", null, null);
         }
@@ -183,10 +203,22 @@ public final class NumaStateMachine implements StateMachine<NumaStateMachine.Sta
             }
         }
         for (NodeId n : order) {
-            ReferenceFrameAllocator m = s.model.get(n);
-            if (m != null && m.hasRun(r.frames(), 1)) {
-                return new Result("ok", m.allocateAligned(r.frames(), 1), n);
+            HybridModel m = s.model.get(n);
+            if (m == null) {
+                continue;
             }
+            HybridModel.Expectation e = m.expect(r.frames(), r.frames());
+            if (!e.served()) {
+                continue;
+            }
+            // The bitmap half's run is fixed by the contract; the buddy half's is checked and taken.
+            FrameRange run = e.exactRun().orElse(null);
+            if (actual.run() != null && n.equals(actual.served())) {
+                java.util.Optional<String> problem = m.accept(e, r.frames(), actual.run());
+                step.check(problem.isEmpty(), "node %s: %s", n, problem.orElse(""));
+                run = actual.run();
+            }
+            return new Result("ok", run, n);
         }
         return new Result(r.binding().strict() ? "BOUND_NODE_FULL" : "OUT_OF_MEMORY", null, null);
     }
@@ -212,8 +244,8 @@ public final class NumaStateMachine implements StateMachine<NumaStateMachine.Sta
             }
         }
         if (owner != null && s.memory.get(owner).contains(run)) {
-            ReferenceFrameAllocator m = s.model.get(owner);
-            Long len = m.live().get(f);
+            HybridModel m = s.model.get(owner);
+            Long len = m.liveAt(f).orElse(null);
             boolean anyLive = false;
             for (long g = f; g < run.endNumber(); g++) {
                 anyLive |= !m.isFree(PhysFrame.of(g));
@@ -230,7 +262,7 @@ public final class NumaStateMachine implements StateMachine<NumaStateMachine.Sta
 
     private static void agreeOnFreeFrames(State s, Step<State> step) {
         for (NumaNode n : s.numa.nodes()) {
-            ReferenceFrameAllocator m = s.model.get(n.id());
+            HybridModel m = s.model.get(n.id());
             step.agree("free frames of " + n.id(), n.freeFrames(), m == null ? 0L : m.freeFrames());
         }
     }

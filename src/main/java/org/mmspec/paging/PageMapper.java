@@ -10,6 +10,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 
+import org.mmspec.frames.FrameAccounting;
 import org.mmspec.frames.FrameAllocator;
 import org.mmspec.frames.FrameError;
 import org.mmspec.frames.FrameRange;
@@ -92,7 +93,10 @@ public final class PageMapper {
         this.roots = List.copyOf(r);
     }
 
-    /** A mapper whose PT-5 check asks a {@link ReferenceFrameAllocator} (or skips it for other allocators). */
+    /**
+     * A mapper whose PT-5 check asks {@code allocator} through {@link FrameAllocator#isFree} (every
+     * allocator of the frames component answers; PT-5 is vacuous only for one that cannot).
+     */
     public PageMapper(PteFormat format, PhysicalMemory memory, FrameAllocator allocator, TlbFlushSink tlb) {
         this(format, memory, allocator, tlb, freeView(allocator));
     }
@@ -117,12 +121,9 @@ public final class PageMapper {
         return new PageMapper(this, memoryCopy, allocatorCopy, freeView(allocatorCopy), tlbSink);
     }
 
-    /** How PT-5 asks an allocator whether a frame is free: a ReferenceFrameAllocator can say; others cannot. */
+    /** How PT-5 asks an allocator whether a frame is free: {@link FrameAllocator#isFree}, if it answers. */
     static Predicate<PhysFrame> freeView(FrameAllocator allocator) {
-        if (allocator instanceof ReferenceFrameAllocator ref) {
-            return f -> ref.isFree(f);
-        }
-        return null;
+        return allocator.tracksFreeFrames() ? allocator::isFree : null;
     }
 
     public PteFormat format() {
@@ -336,12 +337,14 @@ public final class PageMapper {
 
     /**
      * The whole state as a value: memory contents, owned tables, and the allocator's state when it
-     * can be read (a {@link ReferenceFrameAllocator}'s free set and live runs; otherwise its free
-     * count). Two mappers with equal keys are indistinguishable; ATOMIC-1 compares these.
+     * can be read (a {@link ReferenceFrameAllocator}'s free set and live runs; the free and live
+     * runs of a bitmap, buddy or hybrid allocator; otherwise its free count). Two mappers with
+     * equal keys are indistinguishable; ATOMIC-1 compares these.
      */
     public Object stateKey() {
         Object alloc = allocator instanceof ReferenceFrameAllocator ref
                 ? List.of(new ArrayList<>(ref.freeSet()), new TreeMap<>(ref.live()))
+                : allocator instanceof FrameAccounting acc ? List.of(acc.freeRuns(), acc.liveRuns())
                 : allocator.freeFrames();
         return List.of(memory.snapshot(), new ArrayList<>(tables), alloc);
     }
@@ -569,8 +572,20 @@ public final class PageMapper {
         return got;
     }
 
+    /**
+     * One table of {@code k} frames aligned to {@code k}: an aligned request
+     * ({@link FrameAllocator#allocate(long, long)}); only an allocator that cannot align falls
+     * back to allocating and padding until a run lands aligned.
+     */
     private FrameRange allocateAlignedTable() {
         int k = format.tableFrames();
+        try {
+            return allocator.allocate(k, k);
+        } catch (FrameError e) {
+            if (e.errorKind() != FrameError.Kind.MISALIGNED) {
+                throw PagingError.of(PagingError.Kind.OUT_OF_MEMORY, "no frame for a page table: %s", e.getMessage());
+            }
+        }
         List<FrameRange> padding = new ArrayList<>();
         try {
             for (long attempt = 0; attempt <= allocator.managedFrames(); attempt++) {

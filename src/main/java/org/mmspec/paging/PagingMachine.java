@@ -12,6 +12,9 @@ import org.mmspec.check.StateMachine;
 import org.mmspec.check.Step;
 import org.mmspec.frames.PhysAddr;
 import org.mmspec.frames.PhysFrame;
+import org.mmspec.frames.FrameAllocator;
+import org.mmspec.frames.FrameRange;
+import org.mmspec.frames.HybridAllocator;
 import org.mmspec.frames.ReferenceFrameAllocator;
 
 /**
@@ -30,10 +33,10 @@ public final class PagingMachine implements StateMachine<PagingMachine.State> {
     public static final class State {
         final PageMapper mapper;
         final PageTableModel model;
-        final ReferenceFrameAllocator allocator;
+        final FrameAllocator allocator;
         final TlbFlushSink.Recording tlb;
 
-        State(PageMapper mapper, PageTableModel model, ReferenceFrameAllocator allocator, TlbFlushSink.Recording tlb) {
+        State(PageMapper mapper, PageTableModel model, FrameAllocator allocator, TlbFlushSink.Recording tlb) {
             this.mapper = mapper;
             this.model = model;
             this.allocator = allocator;
@@ -54,29 +57,60 @@ public final class PagingMachine implements StateMachine<PagingMachine.State> {
         }
     }
 
+    /** Where the mapper's table frames come from. */
+    public enum TableAllocator {
+        /** The trivially correct first-fit allocator. */
+        REFERENCE,
+        /**
+         * A {@link HybridAllocator} with threshold {@code 2 * tableFrames} and its default split,
+         * so table requests go to the bitmap half and fall back to the buddy half when it is full.
+         */
+        HYBRID;
+
+        FrameAllocator create(PteFormat format, FrameRange frames) {
+            if (this == REFERENCE) {
+                return new ReferenceFrameAllocator(frames);
+            }
+            long threshold = 2L * format.tableFrames();
+            return new HybridAllocator(frames, List.of(), threshold, HybridAllocator.defaultSplit(frames, threshold),
+                    org.mmspec.frames.BuddyAllocator.GIB_ORDER);
+        }
+    }
+
     private final PteFormat format;
     private final List<Page> pages;
     private final PageMapper.Bug bug;
+    private final TableAllocator tables;
 
     public PagingMachine(PteFormat format) {
-        this(format, PageMapper.Bug.NONE);
+        this(format, PageMapper.Bug.NONE, TableAllocator.REFERENCE);
+    }
+
+    /** A machine whose mapper takes its table frames from {@code tables}. */
+    public PagingMachine(PteFormat format, TableAllocator tables) {
+        this(format, PageMapper.Bug.NONE, tables);
     }
 
     PagingMachine(PteFormat format, PageMapper.Bug bug) {
+        this(format, bug, TableAllocator.REFERENCE);
+    }
+
+    PagingMachine(PteFormat format, PageMapper.Bug bug, TableAllocator tables) {
         this.format = format;
         this.pages = PagingScope.pages(format, 3);
         this.bug = bug;
+        this.tables = tables;
     }
 
     @Override
     public String name() {
-        return "paging-" + format.name();
+        return "paging-" + format.name() + (tables == TableAllocator.REFERENCE ? "" : "/" + tables.name().toLowerCase(java.util.Locale.ROOT));
     }
 
     @Override
     public State init(Choices choices) {
         int tables = format.roots() + choices.between(2, 10);
-        ReferenceFrameAllocator a = new ReferenceFrameAllocator(PagingScope.tableFrames(format, tables));
+        FrameAllocator a = this.tables.create(format, PagingScope.tableFrames(format, tables));
         TlbFlushSink.Recording tlb = new TlbFlushSink.Recording();
         PageMapper m = new PageMapper(format, new PhysicalMemory(), a, tlb);
         m.bug = bug;

@@ -13,12 +13,18 @@ public final class PagingSuites {
     private PagingSuites() {
     }
 
-    /** A model-based stateful suite per format, and the bounded inductiveness check of W^X per format. */
+    /**
+     * A model-based stateful suite per format (table frames from the reference allocator), one
+     * with table frames from a HybridAllocator, and the bounded inductiveness check of W^X per
+     * format.
+     */
     public static List<CheckSuite> all() {
         List<CheckSuite> out = new ArrayList<>();
         for (PteFormat f : PagingFormats.all()) {
             out.add(CheckSuite.stateful("paging", new PagingMachine(f), STEPS));
         }
+        // Once with the production allocator: PT-5 then asks a HybridAllocator whether table frames are free.
+        out.add(CheckSuite.stateful("paging", new PagingMachine(PagingFormats.all().get(0), PagingMachine.TableAllocator.HYBRID), STEPS));
         for (PteFormat f : PagingFormats.all()) {
             out.add(CheckSuite.inductive("paging", WxInductiveness.name(f), () -> WxInductiveness.scope(f),
                     () -> WxInductiveness.system(f)));

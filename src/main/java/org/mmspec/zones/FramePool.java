@@ -24,8 +24,11 @@ import org.mmspec.frames.FrameRange;
  * one of: in a hole, in a live run, or free. {@code journal} records every successful call made
  * to the allocator, in order; it exists so that {@link #copy()} can rebuild an equal allocator by
  * replaying it (the {@link AllocatorFactory} contract makes allocators deterministic), which is
- * how the exhaustive explorer copies states. When the factory can restore an allocator from its
- * live runs (the reference allocator can), no journal is kept.
+ * how the exhaustive explorer copies states. When the factory can copy the allocator (the
+ * hybrid and the reference allocator can) or restore it from its live runs, no journal is kept.
+ *
+ * <p>Requests are the seed's order requests: {@link #tryAllocate(long, long)} asks the allocator
+ * for {@code 2^order} frames aligned to {@code 2^order} ({@link FrameAllocator#allocate(long, long)}).
  *
  * <p>Invariants ({@link #accountingProblem()} checks them): live runs lie in {@code span}, avoid
  * the holes and are pairwise disjoint; {@code free + live + holes = span}, where {@code free}
@@ -64,7 +67,7 @@ public final class FramePool {
         }
         this.holes = List.copyOf(h);
         this.allocator = factory.create(span, holes);
-        this.restorable = factory.restore(span, holes, List.of()).isPresent();
+        this.restorable = factory.copy(allocator).isPresent() || factory.restore(span, holes, List.of()).isPresent();
     }
 
     private FramePool(FramePool other) {
@@ -73,14 +76,17 @@ public final class FramePool {
         this.factory = other.factory;
         List<FrameRange> liveRuns = new ArrayList<>();
         other.live.forEach((start, count) -> liveRuns.add(FrameRange.of(start, count)));
-        Optional<FrameAllocator> restored = factory.restore(span, holes, liveRuns);
+        Optional<FrameAllocator> restored = factory.copy(other.allocator);
+        if (restored.isEmpty()) {
+            restored = factory.restore(span, holes, liveRuns);
+        }
         if (restored.isPresent()) {
             this.allocator = restored.get();
         } else {
             this.allocator = factory.create(span, holes);
             for (Op op : other.journal) {
                 if (op instanceof Alloc a) {
-                    FrameRange got = allocator.allocate(a.count());
+                    FrameRange got = allocator.allocate(a.count(), a.align());
                     if (!got.equals(a.got())) {
                         throw new IllegalStateException("allocator is not deterministic: replay of allocate("
                                 + a.count() + ") returned " + got + ", first run returned " + a.got());
@@ -99,7 +105,7 @@ public final class FramePool {
     private sealed interface Op permits Alloc, Free {
     }
 
-    private record Alloc(long count, FrameRange got) implements Op {
+    private record Alloc(long count, long align, FrameRange got) implements Op {
     }
 
     private record Free(FrameRange run) implements Op {
@@ -110,17 +116,23 @@ public final class FramePool {
         return new FramePool(this);
     }
 
-    /**
-     * Allocates {@code count} contiguous frames, or returns empty if the allocator has no such
-     * run (out of memory, or larger than it could ever hold). A failed attempt changes nothing.
-     */
+    /** {@link #tryAllocate(long, long)} with any alignment. */
     public Optional<FrameRange> tryAllocate(long count) {
+        return tryAllocate(count, FrameAllocator.ANY_ALIGNMENT);
+    }
+
+    /**
+     * Allocates {@code count} contiguous frames starting at a multiple of {@code alignFrames}, or
+     * returns empty if the allocator has no such run (out of memory, or larger than it could ever
+     * hold). A failed attempt changes nothing.
+     */
+    public Optional<FrameRange> tryAllocate(long count, long alignFrames) {
         if (allocator.freeFrames() < count) {
             return Optional.empty(); // no run can exist; spares the allocator a rejection
         }
         FrameRange run;
         try {
-            run = allocator.allocate(count);
+            run = allocator.allocate(count, alignFrames);
         } catch (FrameError e) {
             if (e.errorKind() == FrameError.Kind.OUT_OF_MEMORY || e.errorKind() == FrameError.Kind.IMPOSSIBLE_SIZE) {
                 return Optional.empty();
@@ -128,7 +140,7 @@ public final class FramePool {
             throw e;
         }
         if (!restorable) {
-            journal.add(new Alloc(count, run));
+            journal.add(new Alloc(count, alignFrames, run));
         }
         live.put(run.start().number(), run.count());
         return Optional.of(run);

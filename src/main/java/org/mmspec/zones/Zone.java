@@ -74,8 +74,8 @@ public final class Zone {
         return allocatedFrames;
     }
 
-    Optional<FrameRange> tryAllocate(long frames) {
-        return pool == null ? Optional.empty() : pool.tryAllocate(frames);
+    Optional<FrameRange> tryAllocate(long frames, long alignFrames) {
+        return pool == null ? Optional.empty() : pool.tryAllocate(frames, alignFrames);
     }
 
     /** The canonical state of the zone, for state keys. */

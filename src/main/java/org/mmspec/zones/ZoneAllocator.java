@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 
+import org.mmspec.frames.FrameAllocator;
 import org.mmspec.frames.FrameError;
 import org.mmspec.frames.FrameRange;
 import org.mmspec.frames.PhysFrame;
@@ -33,7 +34,12 @@ import org.mmspec.frames.PhysFrame;
  * ZONE-3 every allocation lies in its serving zone and below its requested zone's ceiling (a DMA
  * allocation lies below 16 MiB); ZONE-4 allocations follow the fallback order; ZONE-5 reclaim
  * runs only after every allowed zone failed; ZONE-6 per-zone accounting; ZONE-7 the fallback
- * matrix is well-formed.
+ * matrix is well-formed; ZONE-8 every allocation is a naturally aligned block.
+ *
+ * <p>Each zone's pool allocates from its own frame allocator, by default the seed's
+ * {@code HybridAllocator} ({@link AllocatorFactory#HYBRID}); an order request asks it for
+ * {@code allocate(2^order, 2^order)}, so the block returned is aligned to its size whichever half
+ * of the hybrid serves it.
  */
 public final class ZoneAllocator {
     /** The largest order: 2^18 frames of 4 KiB is 1 GiB, the largest huge page. */
@@ -53,7 +59,9 @@ public final class ZoneAllocator {
         /** Runs reclaim before trying any zone (ZONE-5). */
         EAGER_RECLAIM,
         /** Forgets to lower the zone's allocated count on free (ZONE-6). */
-        FORGET_ACCOUNTING
+        FORGET_ACCOUNTING,
+        /** Asks the zone's allocator for 2^order frames without alignment (ZONE-8). */
+        UNALIGNED_ORDER
     }
 
     private final WordSize wordSize;
@@ -65,9 +73,12 @@ public final class ZoneAllocator {
     private ZoneDecision last;
     private final Bug bug;
 
-    /** Zones over {@code memoryMap} with the standard fallback order and the reference allocator. */
+    /**
+     * Zones over {@code memoryMap} with the standard fallback order, each zone with its own
+     * {@code HybridAllocator} ({@link AllocatorFactory#HYBRID}), as the seed has it.
+     */
     public ZoneAllocator(WordSize wordSize, List<FrameRange> memoryMap) {
-        this(wordSize, memoryMap, FallbackOrder.standard(wordSize), AllocatorFactory.REFERENCE);
+        this(wordSize, memoryMap, FallbackOrder.standard(wordSize), AllocatorFactory.HYBRID);
     }
 
     /**
@@ -175,7 +186,7 @@ public final class ZoneAllocator {
      * Allocates {@code 2^order} contiguous frames for {@code request}.
      *
      * <p>Pre: {@code 0 <= order <= MAX_ORDER}; the preferred zone exists for the word size.
-     * Post: the run lies in the first zone of the allowed list (the fallback list, or the
+     * Post: the run is {@code 2^order} frames starting at a multiple of {@code 2^order}; it lies in the first zone of the allowed list (the fallback list, or the
      * preferred zone alone) that could satisfy it, trying the list again once after reclaim if
      * the first pass failed and reclaim is allowed; it is recorded as live with its requested and
      * serving zone; the serving zone's allocated count grows by the run's length.
@@ -239,7 +250,8 @@ public final class ZoneAllocator {
     private Optional<ZoneAllocation> tryZones(ZoneRequest request, List<ZoneType> allowed,
             List<ZoneDecision.Attempt> attempts) {
         for (ZoneType z : allowed) {
-            Optional<FrameRange> run = zones.get(z).tryAllocate(request.frames());
+            long align = bug == Bug.UNALIGNED_ORDER ? FrameAllocator.ANY_ALIGNMENT : request.frames();
+            Optional<FrameRange> run = zones.get(z).tryAllocate(request.frames(), align);
             attempts.add(new ZoneDecision.Attempt(z, run.isPresent()));
             if (run.isPresent()) {
                 return Optional.of(new ZoneAllocation(run.get(), request.preferred(), z));

@@ -45,8 +45,22 @@ public final class ZoneInvariants {
             "The fallback matrix is well-formed: each list starts with its zone, has no repeats, names only existing zones and never falls back upwards",
             za -> za.fallbackOrder().problem(za.wordSize()).map(p -> "fallback " + za.fallbackOrder() + ": " + p));
 
+    public static final Invariant<ZoneAllocator> ZONE_8 = Invariant.of("ZONE-8",
+            "Every live allocation is a naturally aligned block: 2^order frames starting at a frame number that is a multiple of 2^order",
+            ZoneInvariants::naturallyAligned);
+
     public static final InvariantSet<ZoneAllocator> ALL = InvariantSet.of("zones",
-            List.of(ZONE_1, ZONE_2, ZONE_3, ZONE_4, ZONE_5, ZONE_6, ZONE_7), ZoneAllocator::toString);
+            List.of(ZONE_1, ZONE_2, ZONE_3, ZONE_4, ZONE_5, ZONE_6, ZONE_7, ZONE_8), ZoneAllocator::toString);
+
+    private static Optional<String> naturallyAligned(ZoneAllocator za) {
+        for (ZoneAllocation a : za.live().values()) {
+            long n = a.run().count();
+            if ((n & (n - 1)) != 0 || a.run().start().number() % n != 0) {
+                return broken("%s: %d frames at frame#%d is not a block aligned to its size", a, n, a.run().start().number());
+            }
+        }
+        return holds();
+    }
 
     private static Optional<String> boundsHold(ZoneAllocator za) {
         List<FrameRange> spans = new ArrayList<>();

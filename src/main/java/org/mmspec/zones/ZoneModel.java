@@ -19,7 +19,9 @@ import org.mmspec.frames.FrameRange;
  * just below 16 MiB, just above it, and in the upper range: at 4 GiB on 32-bit, where they form
  * the HIGH zone, and a few frames above the NORMAL frames on 64-bit, where they are NORMAL
  * memory); {@code hole} (1 to leave a one-frame hole after the first NORMAL frame);
- * {@code maxOrder}; {@code bug} (a seeded {@link ZoneAllocator.Bug}, default NONE).
+ * {@code maxOrder}; {@code bug} (a seeded {@link ZoneAllocator.Bug}, default NONE); {@code allocator}
+ * (the zones' frame allocator, {@link AllocatorFactory#named}: {@code hybrid}, the default, or
+ * {@code reference} or {@code hybrid-T}).
  *
  * <p>The DMA and NORMAL frames form one memory-map range that straddles 16 MiB, so the split at
  * the zone boundary is exercised in every configuration.
@@ -35,6 +37,9 @@ import org.mmspec.frames.FrameRange;
  * change nothing.
  */
 public final class ZoneModel implements ExhaustiveModel {
+    /** The zones' allocator when a configuration names none: the seed's HybridAllocator. */
+    static final String DEFAULT_ALLOCATOR = "hybrid";
+
     @Override
     public String name() {
         return "zones-small";
@@ -77,6 +82,7 @@ public final class ZoneModel implements ExhaustiveModel {
         List<FrameRange> map = memoryMap(b);
         int maxOrder = b.getInt("maxOrder", 1);
         ZoneAllocator.Bug bug = ZoneAllocator.Bug.valueOf(b.get("bug", "NONE"));
+        AllocatorFactory factory = AllocatorFactory.named(b.get("allocator", DEFAULT_ALLOCATOR));
         java.util.TreeSet<Long> probeSet = new java.util.TreeSet<>();
         for (FrameRange r : map) {
             for (long f = r.start().number() - 1; f <= r.endNumber(); f++) {
@@ -85,7 +91,7 @@ public final class ZoneModel implements ExhaustiveModel {
         }
         List<Long> probes = List.copyOf(probeSet);
         return ActionSystem.of("zones-small " + b,
-                () -> List.of(ZoneSystem.of(word, map, bug)),
+                () -> List.of(ZoneSystem.of(word, map, bug, factory)),
                 ZoneSystem::copy,
                 ZoneSystem::key,
                 s -> actions(s, maxOrder, probes),

@@ -13,16 +13,21 @@ import org.mmspec.check.Outcome;
 import org.mmspec.check.Rule;
 import org.mmspec.check.StateMachine;
 import org.mmspec.frames.FrameRange;
-import org.mmspec.frames.ReferenceFrameAllocator;
+import org.mmspec.frames.HybridModel;
+import org.mmspec.frames.PhysFrame;
 
 /**
  * Stateful, model-based check of the zone allocator. The state holds the {@link ZoneSystem} under
- * test and a trivially correct model: one {@link ReferenceFrameAllocator} per zone over the
- * frames of the memory map that lie in the zone's window (computed frame by frame from the seed's
- * boundaries, not with {@link ZoneLayout#clip}), the standard fallback lists written out by hand,
- * and a set of cached runs. Every allocation must land where the model's first-fit search of the
- * fallback list lands it (the operational meaning of ZONE-4: "the first zone that could satisfy
- * it"), and every bad free must be rejected with the kind the model predicts.
+ * test, by default with the seed's {@code HybridAllocator} in every zone
+ * ({@link AllocatorFactory#HYBRID}), and a trivially correct model: one {@link HybridModel} (a
+ * reference allocator per half of the zone's hybrid) per zone over the frames of the memory map
+ * that lie in the zone's window (computed frame by frame from the seed's boundaries, not with
+ * {@link ZoneLayout#clip}), the standard fallback lists written out by hand, and a set of cached
+ * runs. Every allocation must land in the zone where the model's search of the fallback list
+ * lands it (the operational meaning of ZONE-4: "the first zone that could satisfy it"), as a
+ * block of {@code 2^order} frames aligned to its size at the place the hybrid's contract allows
+ * (the bitmap half's aligned first fit exactly; in the buddy half any free aligned block), and
+ * every bad free must be rejected with the kind the model predicts.
  */
 public final class ZoneStateMachine implements StateMachine<ZoneStateMachine.State> {
     /** 16 MiB and 4 GiB as frame numbers, written out again so the model does not share code. */
@@ -30,13 +35,25 @@ public final class ZoneStateMachine implements StateMachine<ZoneStateMachine.Sta
     private static final long MODEL_HIGH_START = 1L << 20;
 
     private final ZoneAllocator.Bug bug;
+    private final AllocatorFactory factory;
 
+    /** The zone allocator with its production default: a HybridAllocator per zone. */
     public ZoneStateMachine() {
-        this(ZoneAllocator.Bug.NONE);
+        this(ZoneAllocator.Bug.NONE, AllocatorFactory.HYBRID);
+    }
+
+    /** The zone allocator with the zones' allocators built by {@code factory}. */
+    public ZoneStateMachine(AllocatorFactory factory) {
+        this(ZoneAllocator.Bug.NONE, factory);
     }
 
     ZoneStateMachine(ZoneAllocator.Bug bug) {
+        this(bug, AllocatorFactory.HYBRID);
+    }
+
+    ZoneStateMachine(ZoneAllocator.Bug bug, AllocatorFactory factory) {
         this.bug = bug;
+        this.factory = factory;
     }
 
     /** The system under test and its model. */
@@ -44,7 +61,7 @@ public final class ZoneStateMachine implements StateMachine<ZoneStateMachine.Sta
         final ZoneSystem sys;
         final WordSize word;
         final List<FrameRange> map;
-        final Map<ZoneType, ReferenceFrameAllocator> model = new EnumMap<>(ZoneType.class);
+        final Map<ZoneType, HybridModel> model = new EnumMap<>(ZoneType.class);
         final Map<ZoneType, FrameRange> modelSpan = new EnumMap<>(ZoneType.class);
         final TreeSet<FrameRange> modelCache = new TreeSet<>();
         final List<Long> probes;
@@ -70,7 +87,8 @@ public final class ZoneStateMachine implements StateMachine<ZoneStateMachine.Sta
 
     @Override
     public String name() {
-        return bug == ZoneAllocator.Bug.NONE ? "zone-allocator" : "zone-allocator[" + bug + "]";
+        String base = factory == AllocatorFactory.HYBRID ? "zone-allocator" : "zone-allocator/" + factory;
+        return bug == ZoneAllocator.Bug.NONE ? base : base + "[" + bug + "]";
     }
 
     @Override
@@ -94,7 +112,7 @@ public final class ZoneStateMachine implements StateMachine<ZoneStateMachine.Sta
             long at = word == WordSize.BITS_32 ? MODEL_HIGH_START : MODEL_DMA_END + normal + hole + 3;
             map.add(FrameRange.of(at, upper));
         }
-        State s = new State(ZoneSystem.of(word, map, bug), word, map);
+        State s = new State(ZoneSystem.of(word, map, bug, factory), word, map);
         for (ZoneType z : modelZones(word)) {
             TreeSet<Long> frames = new TreeSet<>();
             for (FrameRange r : map) {
@@ -114,7 +132,11 @@ public final class ZoneStateMachine implements StateMachine<ZoneStateMachine.Sta
                     holes.add(FrameRange.of(f, 1));
                 }
             }
-            s.model.put(z, new ReferenceFrameAllocator(span, holes));
+            // The allocator's configuration (a hybrid's threshold and split) comes from the zone under
+            // test; its memory, from the model's own frame-by-frame split. HYBRID-1 checks the split.
+            Optional<org.mmspec.frames.FrameAllocator> impl = s.sys.zones.zones().stream().filter(zz -> zz.type() == z)
+                    .findFirst().flatMap(Zone::pool).map(FramePool::allocator);
+            s.model.put(z, impl.map(a -> HybridModel.of(a, span, holes)).orElseGet(() -> HybridModel.firstFit(span, holes)));
             s.modelSpan.put(z, span);
         }
         return s;
@@ -179,13 +201,14 @@ public final class ZoneStateMachine implements StateMachine<ZoneStateMachine.Sta
                 return new Result(e.kind(), null, null, e.reclaimedFrames());
             }
         });
-        Result expected = modelAllocate(s, z, order, mode);
+        Result expected = modelAllocate(s, z, order, mode, got.isOk() ? got.value() : null, step);
         Result actual = got.isOk() ? got.value() : new Result(got.kind(), null, null, 0);
         step.agree("allocate(" + z + ", order " + order + ", " + mode.label + ")", actual, expected);
         agreeOnFreeFrames(s, step);
     }
 
-    private Result modelAllocate(State s, ZoneType z, int order, ZoneModel.Mode mode) {
+    private Result modelAllocate(State s, ZoneType z, int order, ZoneModel.Mode mode, Result actual,
+            org.mmspec.check.Step<State> step) {
         if (order < 0 || order > ZoneAllocator.MAX_ORDER) {
             return new Result("BAD_ORDER", null, null, 0);
         }
@@ -194,7 +217,7 @@ public final class ZoneStateMachine implements StateMachine<ZoneStateMachine.Sta
         }
         long count = 1L << order;
         List<ZoneType> list = mode == ZoneModel.Mode.EXACT ? List.of(z) : modelFallback(z);
-        Optional<Result> r = modelTry(s, list, count, 0);
+        Optional<Result> r = modelTry(s, list, count, 0, actual, step);
         if (r.isPresent()) {
             if (mode == ZoneModel.Mode.CACHE) {
                 s.modelCache.add(r.get().run());
@@ -218,15 +241,33 @@ public final class ZoneStateMachine implements StateMachine<ZoneStateMachine.Sta
         if (freed == 0) {
             return new Result("OUT_OF_MEMORY", null, null, 0);
         }
-        return modelTry(s, list, count, freed).orElse(new Result("OUT_OF_MEMORY", null, null, freed));
+        return modelTry(s, list, count, freed, actual, step).orElse(new Result("OUT_OF_MEMORY", null, null, freed));
     }
 
-    private static Optional<Result> modelTry(State s, List<ZoneType> list, long count, long reclaimed) {
+    /**
+     * The first zone of {@code list} whose model can serve a naturally aligned block of
+     * {@code count} frames. Where the hybrid's contract fixes the run (its bitmap half), the
+     * model's run is the expected one; where it leaves the choice to the buddy half, the
+     * implementation's run is checked against the model (aligned, free, in that half) and taken.
+     */
+    private static Optional<Result> modelTry(State s, List<ZoneType> list, long count, long reclaimed, Result actual,
+            org.mmspec.check.Step<State> step) {
         for (ZoneType zz : list) {
-            ReferenceFrameAllocator m = s.model.get(zz);
-            if (m != null && m.hasRun(count, 1)) {
-                return Optional.of(new Result("ok", m.allocateAligned(count, 1), zz, reclaimed));
+            HybridModel m = s.model.get(zz);
+            if (m == null) {
+                continue;
             }
+            HybridModel.Expectation e = m.expect(count, count);
+            if (!e.served()) {
+                continue;
+            }
+            FrameRange run = e.exactRun().orElse(null);
+            if (actual != null && actual.run() != null && actual.served() == zz) {
+                Optional<String> problem = m.accept(e, count, actual.run());
+                step.check(problem.isEmpty(), "zone %s: %s", zz, problem.orElse(""));
+                run = actual.run();
+            }
+            return Optional.of(new Result("ok", run, zz, reclaimed));
         }
         return Optional.empty();
     }
@@ -261,11 +302,11 @@ public final class ZoneStateMachine implements StateMachine<ZoneStateMachine.Sta
     private static String modelFreeKind(State s, FrameRange run) {
         ZoneType z = modelZoneOf(s.word, run.start().number());
         FrameRange span = s.modelSpan.get(z);
-        ReferenceFrameAllocator m = s.model.get(z);
+        HybridModel m = s.model.get(z);
         if (span == null || !span.contains(run.start())) {
             return "OUT_OF_RANGE";
         }
-        Long len = m.live().get(run.start().number());
+        Long len = m.liveAt(run.start().number()).orElse(null);
         if (len != null && len == run.count()) {
             return "ok";
         }
@@ -288,7 +329,7 @@ public final class ZoneStateMachine implements StateMachine<ZoneStateMachine.Sta
 
     private static void agreeOnFreeFrames(State s, org.mmspec.check.Step<State> step) {
         for (Zone z : s.sys.zones.zones()) {
-            ReferenceFrameAllocator m = s.model.get(z.type());
+            HybridModel m = s.model.get(z.type());
             step.agree("free frames of " + z.type(), z.freeFrames(), m == null ? 0L : m.freeFrames());
         }
         step.agree("page cache", new ArrayList<>(s.sys.cache.cached()), new ArrayList<>(s.modelCache));

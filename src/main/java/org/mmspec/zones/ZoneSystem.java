@@ -22,9 +22,9 @@ public final class ZoneSystem {
         zones.reclaimHook(cache);
     }
 
-    /** A fresh system; {@code bug} seeds a defect into the allocator. */
-    static ZoneSystem of(WordSize word, List<FrameRange> map, ZoneAllocator.Bug bug) {
-        return new ZoneSystem(new ZoneAllocator(word, map, FallbackOrder.standard(word), AllocatorFactory.REFERENCE, bug),
+    /** A fresh system whose zones allocate from {@code factory}'s allocators; {@code bug} seeds a defect. */
+    static ZoneSystem of(WordSize word, List<FrameRange> map, ZoneAllocator.Bug bug, AllocatorFactory factory) {
+        return new ZoneSystem(new ZoneAllocator(word, map, FallbackOrder.standard(word), factory, bug),
                 new PageCacheReclaim());
     }
 

@@ -120,4 +120,16 @@ class FrameModelsTest {
         assertThat(labels).contains("allocateOrder(-1)", "allocateOrder(4)", "allocate(0)", "free([frame#0..1)) reserved",
                 "free([frame#31..33)) out of range", "free([frame#2..3)) double");
     }
+
+    @Test
+    void orderRequestPostcondition_catchesIgnoredAlignment() {
+        // The bitmap's state does not record the alignment asked for, so no invariant can see it;
+        // the order-request action checks its postcondition and fails the exploration instead.
+        Bounds b = Bounds.parse("frames=10,counts=1,orders=1,bug=IGNORE_ALIGNMENT");
+        ExplorationResult r = Explorer.explore(FrameModels.bitmap().build(b), ExploreBounds.unbounded());
+        assertThat(r.counterexample()).isPresent();
+        assertThat(r.counterexample().get().invariantId()).isEqualTo("ActionFailure");
+        assertThat(r.counterexample().get().failure()).contains("not a block aligned to 2");
+
+    }
 }

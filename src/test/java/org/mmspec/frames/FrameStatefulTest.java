@@ -70,7 +70,8 @@ class FrameStatefulTest {
 
     @Test
     void BUDDY_1_statefulCatchesBuddiesFromRegionStart() {
-        assertThatThrownBy(() -> StatefulChecker.check(FrameMachines.buddy(BuddyAllocator.Bug.BUDDY_FROM_REGION_START), fixed()))
+        // The bug breaks BUDDY-1 or BUDDY-3 first depending on the sequence; seed 2 reaches a misaligned block first.
+        assertThatThrownBy(() -> StatefulChecker.check(FrameMachines.buddy(BuddyAllocator.Bug.BUDDY_FROM_REGION_START), fixed().withSeed(2)))
                 .isInstanceOfSatisfying(StatefulFailure.class, f -> assertThat(failedInvariant(f)).isEqualTo("BUDDY-1"));
     }
 
@@ -94,5 +95,15 @@ class FrameStatefulTest {
     void HYBRID_4_statefulCatchesUncountedFallback() {
         assertThatThrownBy(() -> StatefulChecker.check(FrameMachines.hybrid(HybridAllocator.Bug.UNCOUNTED_FALLBACK), fixed()))
                 .isInstanceOfSatisfying(StatefulFailure.class, f -> assertThat(failedInvariant(f)).isEqualTo("HYBRID-4"));
+    }
+
+    @Test
+    void modelComparison_catchesIgnoredAlignment() {
+        // an aligned request served by plain first fit: the run differs from the model's aligned first fit
+        assertThatThrownBy(() -> StatefulChecker.check(FrameMachines.bitmap(BitmapAllocator.Bug.IGNORE_ALIGNMENT), fixed()))
+                .isInstanceOfSatisfying(StatefulFailure.class, f -> {
+                    assertThat(failedInvariant(f)).isEqualTo("ModelMismatch");
+                    assertThat(f.failure()).hasMessageContaining("align");
+                });
     }
 }

@@ -114,4 +114,24 @@ class NumaInvariantsTest {
         na.node(N0).pool().get().allocator().free(a); // behind the pool's back
         assertThat(broken(na)).containsExactly("NUMA-6");
     }
+
+    @Test
+    void NUMA_7_catchesAnOrderRequestServedUnaligned() {
+        // node0 holds frames 16..18: order 0 takes 16; unaligned first fit then puts order 1 at 17.
+        NumaAllocator na = new NumaAllocator(NumaModel.topology(3), org.mmspec.zones.AllocatorFactory.HYBRID,
+                NumaAllocator.Bug.UNALIGNED_ORDER);
+        na.allocate(NumaRequest.local(0, 0));
+        NumaAllocation a = na.allocate(NumaRequest.local(0, 1));
+        assertThat(a.run()).isEqualTo(FrameRange.of(17, 2));
+        assertThat(broken(na)).containsExactly("NUMA-7");
+    }
+
+    @Test
+    void NUMA_7_holdsWhenEachNodesHybridServesOrderRequests() {
+        NumaAllocator na = new NumaAllocator(NumaModel.topology(3));
+        na.allocate(NumaRequest.local(0, 0));
+        assertThat(na.allocate(NumaRequest.local(0, 1)).run()).isEqualTo(FrameRange.of(32, 2)); // node0 has no aligned pair left
+        assertThat(na.node(N0).pool().get().allocator()).isInstanceOf(org.mmspec.frames.HybridAllocator.class);
+        assertThat(broken(na)).isEmpty();
+    }
 }

@@ -21,6 +21,28 @@ class NumaStatefulTest {
     }
 
     @Test
+    void numaAllocatorWithReferenceAllocatorsAgreesWithItsModel() {
+        StatefulChecker.check(new NumaStateMachine(org.mmspec.zones.AllocatorFactory.REFERENCE),
+                CheckSettings.fromSystemProperties(NumaSuites.STEPS));
+    }
+
+    @Test
+    void numaAllocatorWithSmallThresholdHybridsAgreesWithItsModel() {
+        // Node memory starts at multiples of 16, so the seed's 512-frame threshold keeps these tiny
+        // nodes' hybrids all bitmap; threshold 2 splits each node and sends orders >= 1 to the buddy.
+        StatefulChecker.check(new NumaStateMachine(org.mmspec.zones.AllocatorFactory.hybrid(NumaSuites.SMALL_THRESHOLD, org.mmspec.frames.BuddyAllocator.GIB_ORDER)),
+                CheckSettings.fromSystemProperties(NumaSuites.STEPS));
+    }
+
+    @Test
+    void modelComparison_catchesUnalignedOrderRequests() {
+        // the model's aligned first fit disagrees at the allocation itself, one step before NUMA-7 would
+        CheckSettings s = CheckSettings.fromSystemProperties(NumaSuites.STEPS).withSeed(1);
+        assertThatThrownBy(() -> StatefulChecker.check(new NumaStateMachine(NumaAllocator.Bug.UNALIGNED_ORDER), s))
+                .isInstanceOf(StatefulFailure.class).hasMessageContaining("model mismatch on allocate");
+    }
+
+    @Test
     void aSeededTieBreakBugIsCaught() {
         CheckSettings s = CheckSettings.fromSystemProperties(NumaSuites.STEPS).withSeed(3);
         assertThatThrownBy(() -> StatefulChecker.check(new NumaStateMachine(NumaAllocator.Bug.TIES_BY_HIGHER_ID), s))

@@ -195,4 +195,22 @@ class PagingInvariantsTest {
         m.map(Page.of4k(PagingScope.WINDOW), PagingScope.frame(PageSize.KIB_4, 0), PagingScope.RW);
         assertThat(ids(m)).containsExactly("PTE-3");
     }
+
+    /** PT-5 is not vacuous with the production allocator: the hybrid answers isFree for both halves. */
+    @ParameterizedTest
+    @MethodSource("formats")
+    void PT_5_catchesATableFrameFreeInAHybridAllocator(PteFormat f) {
+        FrameRange frames = PagingScope.tableFrames(f, 64);
+        long threshold = 2L * f.tableFrames();
+        org.mmspec.frames.HybridAllocator hybrid = new org.mmspec.frames.HybridAllocator(frames, List.of(), threshold,
+                org.mmspec.frames.HybridAllocator.defaultSplit(frames, threshold), org.mmspec.frames.BuddyAllocator.GIB_ORDER);
+        PageMapper m = new PageMapper(f, new PhysicalMemory(), hybrid, TlbFlushSink.NONE);
+        PageSize base = f.pageSizes().get(0);
+        m.map(Page.of(PagingScope.WINDOW, base), PagingScope.frame(base, 0), PagingScope.fit(f, PagingScope.RW));
+        assertThat(ids(m)).isEmpty();
+        PhysFrame leafTable = PhysFrame.containing(m.walk(rw()).steps().get(f.levels() - 1).table());
+        hybrid.free(new FrameRange(leafTable, f.tableFrames()));
+        assertThat(hybrid.isFree(leafTable)).isTrue();
+        assertThat(ids(m)).containsExactly("PT-5");
+    }
 }

@@ -23,4 +23,11 @@ class PagingStatefulTest {
     void pageMapperAgreesWithTheModel_WX_1_PT_1_to_5_PTE_1_to_3(PteFormat f) {
         StatefulChecker.check(new PagingMachine(f), CheckSettings.fromSystemProperties(40));
     }
+
+    /** The same, with table frames from a HybridAllocator: PT-5 asks the hybrid through isFree. */
+    @ParameterizedTest
+    @MethodSource("formats")
+    void pageMapperOnAHybridAllocatorAgreesWithTheModel(PteFormat f) {
+        StatefulChecker.check(new PagingMachine(f, PagingMachine.TableAllocator.HYBRID), CheckSettings.fromSystemProperties(40));
+    }
 }

@@ -91,4 +91,24 @@ class ZoneInvariantsTest {
                 ZoneType.HIGH, List.of(ZoneType.HIGH, ZoneType.NORMAL, ZoneType.DMA)));
         assertThat(broken(za)).containsExactly("ZONE-7");
     }
+
+    @Test
+    void ZONE_8_catchesAnOrderRequestServedUnaligned() {
+        // DMA frames 4092..4095: order 0 takes 4092; unaligned first fit then puts order 1 at 4093.
+        ZoneAllocator za = new ZoneAllocator(WordSize.BITS_64, List.of(FrameRange.of(4092, 4)),
+                FallbackOrder.standard(WordSize.BITS_64), AllocatorFactory.HYBRID, ZoneAllocator.Bug.UNALIGNED_ORDER);
+        za.allocateFromZone(ZoneType.DMA, 0);
+        ZoneAllocation a = za.allocateFromZone(ZoneType.DMA, 1);
+        assertThat(a.run()).isEqualTo(FrameRange.of(4093, 2));
+        assertThat(broken(za)).containsExactly("ZONE-8");
+    }
+
+    @Test
+    void ZONE_8_holdsWhenTheHybridServesOrderRequests() {
+        ZoneAllocator za = new ZoneAllocator(WordSize.BITS_64, List.of(FrameRange.of(4092, 4)));
+        za.allocateFromZone(ZoneType.DMA, 0);
+        assertThat(za.allocateFromZone(ZoneType.DMA, 1).run()).isEqualTo(FrameRange.of(4094, 2));
+        assertThat(za.zone(ZoneType.DMA).pool().get().allocator()).isInstanceOf(org.mmspec.frames.HybridAllocator.class);
+        assertThat(broken(za)).isEmpty();
+    }
 }

@@ -21,6 +21,25 @@ class ZoneStatefulTest {
     }
 
     @Test
+    void zoneAllocatorWithReferenceAllocatorsAgreesWithItsModel() {
+        StatefulChecker.check(new ZoneStateMachine(AllocatorFactory.REFERENCE), CheckSettings.fromSystemProperties(ZoneSuites.STEPS));
+    }
+
+    @Test
+    void zoneAllocatorWithSmallThresholdHybridsAgreesWithItsModel() {
+        // threshold 2: order 0 goes to a zone's bitmap half, larger orders to its buddy half, so both halves fill
+        StatefulChecker.check(new ZoneStateMachine(AllocatorFactory.hybrid(ZoneSuites.SMALL_THRESHOLD, org.mmspec.frames.BuddyAllocator.GIB_ORDER)), CheckSettings.fromSystemProperties(ZoneSuites.STEPS));
+    }
+
+    @Test
+    void modelComparison_catchesUnalignedOrderRequests() {
+        // the model's aligned first fit disagrees at the allocation itself, one step before ZONE-8 would
+        CheckSettings s = CheckSettings.fromSystemProperties(ZoneSuites.STEPS).withSeed(1);
+        assertThatThrownBy(() -> StatefulChecker.check(new ZoneStateMachine(ZoneAllocator.Bug.UNALIGNED_ORDER), s))
+                .isInstanceOf(StatefulFailure.class).hasMessageContaining("aligned first fit");
+    }
+
+    @Test
     void aSeededFallbackBugIsCaughtAndShrunk() {
         CheckSettings s = CheckSettings.fromSystemProperties(ZoneSuites.STEPS).withSeed(1);
         assertThatThrownBy(() -> StatefulChecker.check(new ZoneStateMachine(ZoneAllocator.Bug.SKIP_PREFERRED), s))
