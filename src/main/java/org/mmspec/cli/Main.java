@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code mmspec} launcher: {@code check}, {@code models}, {@code explore}. */
 @Command(name = "mmspec", mixinStandardHelpOptions = true, version = "mmspec 0.1.0",
         description = "Executable, model-checked specification of VeridianOS memory management.",
-        subcommands = {CheckCommand.class, ModelsCommand.class, ShootdownCommand.class})
+        subcommands = {CheckCommand.class, ModelsCommand.class, ShootdownCommand.class, DebugCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

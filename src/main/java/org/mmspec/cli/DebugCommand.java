@@ -1,0 +1,34 @@
+package org.mmspec.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import org.mmspec.check.MmException;
+import org.mmspec.debug.SampleMachine;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** The seed's debug commands against a small booted machine ({@link SampleMachine}). */
+@Command(name = "debug", mixinStandardHelpOptions = true,
+        description = "Boot a small sample machine (3 NUMA nodes, HybridAllocators, slab heap, x86_64 page tables) and"
+                + " answer the seed's debug commands: 'mem' (echo mem > /sys/kernel/debug/memory),"
+                + " 'dump_pt 0x1000', 'meminfo' (cat /sys/devices/system/node/node*/meminfo).")
+final class DebugCommand implements Callable<Integer> {
+
+    @Parameters(arity = "0..*", paramLabel = "COMMAND", description = "The command line written to the debug file (default: mem).")
+    List<String> words = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        String line = words.isEmpty() ? "mem" : String.join(" ", words);
+        try {
+            System.out.print(new SampleMachine().debug(line));
+            return 0;
+        } catch (MmException e) {
+            System.err.println("mmspec debug: " + e);
+            return 2;
+        }
+    }
+}
