@@ -68,36 +68,15 @@ public final class Catalog {
     }
 
     private static CheckSuite modelSuite(ExhaustiveModel model, Manifest manifest, String config) {
-        return new CheckSuite() {
-            @Override
-            public String component() {
-                return model.component();
-            }
-
-            @Override
-            public String name() {
-                String expect = manifest.expect(config);
-                return "models/" + model.name() + " [" + config + "] "
-                        + (expect.equals("pass") ? "" : "seeded bug, expect " + expect + " ") + manifest.bounds(config);
-            }
-
-            @Override
-            public Kind kind() {
-                return Kind.EXHAUSTIVE;
-            }
-
-            @Override
-            public List<String> invariantIds() {
-                return model.build(manifest.bounds(config)).invariants().ids();
-            }
-
-            @Override
-            public Result run() {
-                var r = ModelRun.explore(model, manifest, config, Progress.every(java.time.Duration.ofSeconds(5), System.err));
-                List<String> drift = ModelRun.drift(manifest, config, r);
-                return new Result(r.distinctStates(), r.elapsed(), drift.isEmpty(),
-                        drift.isEmpty() ? r.summary() : String.join("\n", drift));
-            }
-        };
+        String expect = manifest.expect(config);
+        String name = "models/" + model.name() + " [" + config + "] "
+                + (expect.equals("pass") ? "" : "seeded bug, expect " + expect + " ") + manifest.bounds(config);
+        return CheckSuite.of(model.component(), name, CheckSuite.Kind.EXHAUSTIVE,
+                () -> model.build(manifest.bounds(config)).invariants().ids(), () -> {
+                    var r = ModelRun.explore(model, manifest, config, Progress.every(java.time.Duration.ofSeconds(5), System.err));
+                    List<String> drift = ModelRun.drift(manifest, config, r);
+                    return new CheckSuite.Result(r.distinctStates(), r.elapsed(), drift.isEmpty(),
+                            drift.isEmpty() ? r.summary() : String.join("\n", drift));
+                });
     }
 }

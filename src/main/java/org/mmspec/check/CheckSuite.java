@@ -46,6 +46,39 @@ public interface CheckSuite {
 
     Result run();
 
+    /**
+     * A suite from its parts; {@code ids} and {@code run} are called when the table needs them,
+     * so building the catalogue costs nothing.
+     */
+    static CheckSuite of(String component, String name, Kind kind, Supplier<List<String>> ids, Supplier<Result> run) {
+        return new CheckSuite() {
+            @Override
+            public String component() {
+                return component;
+            }
+
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Kind kind() {
+                return kind;
+            }
+
+            @Override
+            public List<String> invariantIds() {
+                return ids.get();
+            }
+
+            @Override
+            public Result run() {
+                return run.get();
+            }
+        };
+    }
+
     /** A suite that runs a {@link StateMachine} with settings from system properties. */
     static <S> CheckSuite stateful(String component, StateMachine<S> machine, int steps) {
         return stateful(component, machine, () -> CheckSettings.fromSystemProperties(steps));
@@ -53,107 +86,38 @@ public interface CheckSuite {
 
     /** A suite that runs a {@link StateMachine} with the given settings. */
     static <S> CheckSuite stateful(String component, StateMachine<S> machine, Supplier<CheckSettings> settings) {
-        return new CheckSuite() {
-            @Override
-            public String component() {
-                return component;
+        return of(component, machine.name() + " (stateful, model-based)", Kind.RANDOM, () -> machine.invariants().ids(), () -> {
+            long t0 = System.nanoTime();
+            CheckSettings s = settings.get();
+            try {
+                StatefulChecker.Report r = StatefulChecker.check(machine, s);
+                return new Result(r.runs(), Duration.ofNanos(System.nanoTime() - t0), true,
+                        String.format("%d runs, %d steps, seed %d", r.runs(), r.steps(), r.seed()));
+            } catch (StatefulFailure f) {
+                return new Result(s.runs(), Duration.ofNanos(System.nanoTime() - t0), false, f.getMessage());
             }
-
-            @Override
-            public String name() {
-                return machine.name() + " (stateful, model-based)";
-            }
-
-            @Override
-            public Kind kind() {
-                return Kind.RANDOM;
-            }
-
-            @Override
-            public List<String> invariantIds() {
-                return machine.invariants().ids();
-            }
-
-            @Override
-            public Result run() {
-                long t0 = System.nanoTime();
-                CheckSettings s = settings.get();
-                try {
-                    StatefulChecker.Report r = StatefulChecker.check(machine, s);
-                    return new Result(r.runs(), Duration.ofNanos(System.nanoTime() - t0), true,
-                            String.format("%d runs, %d steps, seed %d", r.runs(), r.steps(), r.seed()));
-                } catch (StatefulFailure f) {
-                    return new Result(s.runs(), Duration.ofNanos(System.nanoTime() - t0), false, f.getMessage());
-                }
-            }
-        };
+        });
     }
 
     /** A suite that explores a transition system exhaustively. */
     static <S> CheckSuite exhaustive(String component, String name, Supplier<TransitionSystem<S>> system,
             ExploreBounds bounds) {
-        return new CheckSuite() {
-            @Override
-            public String component() {
-                return component;
-            }
-
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public Kind kind() {
-                return Kind.EXHAUSTIVE;
-            }
-
-            @Override
-            public List<String> invariantIds() {
-                return system.get().invariants().ids();
-            }
-
-            @Override
-            public Result run() {
-                ExplorationResult r = Explorer.explore(system.get(), bounds, Progress.every(Duration.ofSeconds(5), System.err));
-                return new Result(r.distinctStates(), r.elapsed(), r.passed(),
-                        r.passed() ? r.summary() : r.counterexample().get().render());
-            }
-        };
+        return of(component, name, Kind.EXHAUSTIVE, () -> system.get().invariants().ids(), () -> {
+            ExplorationResult r = Explorer.explore(system.get(), bounds, Progress.every(Duration.ofSeconds(5), System.err));
+            return new Result(r.distinctStates(), r.elapsed(), r.passed(),
+                    r.passed() ? r.summary() : r.counterexample().get().render());
+        });
     }
 
     /** A suite that runs a bounded inductiveness check. */
     static <S> CheckSuite inductive(String component, String name, Supplier<Iterable<S>> scope,
             Supplier<TransitionSystem<S>> system) {
-        return new CheckSuite() {
-            @Override
-            public String component() {
-                return component;
-            }
-
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public Kind kind() {
-                return Kind.INDUCTIVE;
-            }
-
-            @Override
-            public List<String> invariantIds() {
-                return system.get().invariants().ids();
-            }
-
-            @Override
-            public Result run() {
-                InductivenessCheck.Result r = InductivenessCheck.check(name, scope.get(), system.get());
-                return new Result(r.statesInScope(), r.elapsed(), r.passed(), r.passed()
-                        ? String.format("%d states in scope, %d satisfying, %d transitions", r.statesInScope(),
-                                r.statesSatisfying(), r.transitionsChecked())
-                        : r.counterexample().get().render());
-            }
-        };
+        return of(component, name, Kind.INDUCTIVE, () -> system.get().invariants().ids(), () -> {
+            InductivenessCheck.Result r = InductivenessCheck.check(name, scope.get(), system.get());
+            return new Result(r.statesInScope(), r.elapsed(), r.passed(), r.passed()
+                    ? String.format("%d states in scope, %d satisfying, %d transitions", r.statesInScope(),
+                            r.statesSatisfying(), r.transitionsChecked())
+                    : r.counterexample().get().render());
+        });
     }
 }

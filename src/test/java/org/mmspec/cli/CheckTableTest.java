@@ -13,32 +13,8 @@ import org.mmspec.check.CheckSuite;
 
 class CheckTableTest {
     static CheckSuite fake(String component, boolean passes) {
-        return new CheckSuite() {
-            @Override
-            public String component() {
-                return component;
-            }
-
-            @Override
-            public String name() {
-                return component + " suite";
-            }
-
-            @Override
-            public Kind kind() {
-                return Kind.EXHAUSTIVE;
-            }
-
-            @Override
-            public List<String> invariantIds() {
-                return List.of("DEMO-1", "DEMO-2");
-            }
-
-            @Override
-            public Result run() {
-                return new Result(1234, Duration.ofMillis(1500), passes, passes ? "ok" : "DEMO-2 violated: details");
-            }
-        };
+        return CheckSuite.of(component, component + " suite", CheckSuite.Kind.EXHAUSTIVE, () -> List.of("DEMO-1", "DEMO-2"),
+                () -> new CheckSuite.Result(1234, Duration.ofMillis(1500), passes, passes ? "ok" : "DEMO-2 violated: details"));
     }
 
     @Test
