@@ -13,11 +13,11 @@ import java.util.Objects;
  * <p>Encoding. Frame {@code f} of the managed range {@code M} has index {@code i = f - M.start}.
  * <ul>
  * <li>{@code free[i >>> 6]} bit {@code i & 63} is 1 exactly when frame {@code i} is free. Bits
- * past the last frame (padding of the last word) are 0.</li>
+ * past the last frame (padding of the last word) are 0: BITMAP-1.</li>
  * <li>{@code hasFree[w >>> 6]} bit {@code w & 63} is 1 exactly when bitmap word {@code w} has a
- * free bit ({@code free[w] != 0}): BITMAP-1.</li>
+ * free bit ({@code free[w] != 0}): BITMAP-2.</li>
  * <li>{@code allFree[w >>> 6]} bit {@code w & 63} is 1 exactly when every frame of word {@code w}
- * is free ({@code free[w] == validMask(w)}): BITMAP-2.</li>
+ * is free ({@code free[w] == validMask(w)}): BITMAP-3.</li>
  * <li>{@code head} marks the first frame of each live allocation; {@code reserved} marks reserved
  * frames. A kernel bitmap would trust its callers and omit both; the spec keeps them so that a
  * double free, a partial free or a free of a reserved frame is rejected with a typed error

@@ -17,6 +17,20 @@ public final class CallSite implements Comparable<CallSite> {
         this.line = line;
     }
 
+    /**
+     * The innermost caller outside the allocator itself: the Java counterpart of the return
+     * address a kernel records for an allocation.
+     */
+    public static CallSite caller() {
+        return StackWalker.getInstance().walk(frames -> frames
+                .filter(f -> !f.getClassName().equals(CallSite.class.getName())
+                        && !f.getClassName().equals(SlabAllocator.class.getName()))
+                .findFirst()
+                .map(f -> of(f.getClassName().substring(f.getClassName().lastIndexOf('.') + 1) + "." + f.getMethodName(),
+                        Math.max(0, f.getLineNumber())))
+                .orElse(UNKNOWN));
+    }
+
     public static CallSite of(String function, int line) {
         return new CallSite(function, line);
     }

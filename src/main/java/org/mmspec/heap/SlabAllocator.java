@@ -161,9 +161,13 @@ public final class SlabAllocator {
 
     // ---------------------------------------------------------------- allocation
 
-    /** Allocates {@code size} bytes on {@code cpu}, with no call site recorded. */
+    /**
+     * Allocates {@code size} bytes on {@code cpu}. With call-site tracking on, the site is the
+     * caller, found as a kernel finds {@code _RET_IP_} (DEBUG-4: no tracked allocation lacks one);
+     * with it off, no site is recorded.
+     */
     public HeapAddr allocate(int cpu, long size) {
-        return allocate(cpu, size, CallSite.UNKNOWN);
+        return allocate(cpu, size, config.debug().trackCallers() ? CallSite.caller() : CallSite.UNKNOWN);
     }
 
     /**
