@@ -318,7 +318,7 @@ public final class PageMapper {
         for (long f : tables) {
             FrameRange run = FrameRange.of(f, format.tableFrames());
             memory.zero(run);
-            allocator.free(run);
+            tlb.freeTable(run, allocator);
         }
         tables.clear();
         return leaves;
@@ -500,7 +500,7 @@ public final class PageMapper {
             }
             FrameRange run = FrameRange.of(t.value() >>> PhysFrame.SHIFT, format.tableFrames());
             tables.remove(run.start().number());
-            allocator.free(run);
+            tlb.freeTable(run, allocator);
         }
     }
 
