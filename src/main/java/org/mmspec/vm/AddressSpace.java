@@ -616,10 +616,10 @@ public final class AddressSpace {
         Pte p = translations.get(page);
         PhysFrame fresh = frames.allocateFrame();
         frames.memory().copyFrame(p.frame(), fresh);
-        // Unmapping frees exactly the tables that mapping the page again needs, so the map cannot run out.
-        mapper.unmap(page4k(page));
+        // In place (ptep_clear_flush + set_pte): no table is reclaimed or needed, so the break cannot run
+        // out of table frames while a shootdown still holds freed ones.
         Pte next = p.withWrite(true).withFrame(fresh);
-        mapper.map(page4k(page), fresh, hwFlags(next));
+        mapper.remap(page4k(page), fresh, hwFlags(next));
         translations.put(page, next);
         if (bug() != VmSystem.Bug.COW_NO_RELEASE) {
             frames.release(p.frame());

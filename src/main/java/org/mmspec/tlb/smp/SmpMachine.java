@@ -92,6 +92,14 @@ public final class SmpMachine implements ShootdownService, TlbPort {
     static final long NO_FRAME = -1;
     /** How many frame aliases the abstract entry encoding offers (its 3-bit FRAME field). */
     static final int ALIASES = Pte.MAX_FRAME + 1;
+    /**
+     * Lazy mode's low watermark: before an operation that would start with fewer free frames than
+     * this, {@link #relievePressure} drains the deferred-free list (every CPU catches up, then the list is released), as Linux
+     * flushes batched TLB work before reclaim. It exceeds what one operation of the checked scopes
+     * allocates (a fork's four x86_64 tables, a fault's three tables and a frame), so lazy mode
+     * never fails an operation the TLB-less model would grant.
+     */
+    public static final int LOW_WATERMARK = 6;
     /** Receipts kept for reporting; older ones are dropped. */
     static final int RECEIPTS_KEPT = 64;
 
@@ -305,7 +313,7 @@ public final class SmpMachine implements ShootdownService, TlbPort {
         if (bug == Bug.MPROTECT_SKIPS_SHOOTDOWN && opKind == OpKind.MPROTECT && flush.reason() == TlbFlush.Reason.PROTECT) {
             return;
         }
-        if (bug == Bug.COW_BREAK_WITHOUT_FLUSH && opKind == OpKind.FAULT && flush.reason() == TlbFlush.Reason.UNMAP) {
+        if (bug == Bug.COW_BREAK_WITHOUT_FLUSH && opKind == OpKind.FAULT && flush.reason() == TlbFlush.Reason.REMAP) {
             return;
         }
         Gather g = gathers.computeIfAbsent(space, s -> new Gather());
@@ -604,6 +612,28 @@ public final class SmpMachine implements ShootdownService, TlbPort {
         }
     }
 
+    /**
+     * The kernel's reaction to memory pressure before it starts an operation: below
+     * {@link #LOW_WATERMARK} free frames with frames on the deferred-free list, it drains the list.
+     * Returns whether it did. Kept apart from {@link #run}, so a rejected operation still changes
+     * nothing at all.
+     */
+    public boolean relievePressure() {
+        if (deferred.isEmpty() || vm.frames().allocator().freeFrames() >= LOW_WATERMARK) {
+            return false;
+        }
+        drain();
+        return true;
+    }
+
+    /** Memory pressure: every CPU that is behind catches up, then the deferred-free list is released. */
+    public void drain() {
+        for (int c = 0; c < cpus; c++) {
+            catchUp(c);
+        }
+        releaseDeferred();
+    }
+
     /** Releases every deferred run the protocol says may go; returns how many frames went. */
     public int releaseDeferred() {
         requireQuiescent();
@@ -674,13 +704,13 @@ public final class SmpMachine implements ShootdownService, TlbPort {
     }
 
     /**
-     * A user access by {@code cpu} to {@code page}: a TLB hit uses the cached entry (a store then
-     * writes the cached frame, stale or not, as real hardware does); a miss walks the real table
-     * and fills. Returns whether the access went through; a fault is the caller's to handle
-     * (through {@link #run} with {@link OpKind#FAULT}). A hit that lacks the write bit drops the
-     * entry first (the spurious-fault path), so the handler sees the current PTE.
+     * A user access by {@code cpu} to {@code page}: a TLB hit uses the cached entry, so a load reads
+     * and a store writes the <em>cached</em> frame, stale or not, as real hardware does; a miss walks
+     * the real table and fills. Returns the word loaded (or stored), or empty for a fault, which is
+     * the caller's to handle (through {@link #run} with {@link OpKind#FAULT}). A hit that lacks the
+     * write bit drops the entry first (the spurious-fault path), so a fault sees the current PTE.
      */
-    public boolean access(int cpu, int page, boolean write, long value) {
+    public Optional<Long> access(int cpu, int page, boolean write, long value) {
         checkCpu(cpu);
         checkPage(page);
         requireQuiescent();
@@ -696,7 +726,7 @@ public final class SmpMachine implements ShootdownService, TlbPort {
         if (!Pte.present(e)) {
             Access acc = write ? Access.userWrite() : Access.userRead();
             if (as.mapper().access(VirtAddr.of((long) page << Vma.PAGE_SHIFT), acc).isPresent()) {
-                return false;
+                return Optional.empty();
             }
             fill(cpu, page);
             e = tlbs[cpu].entry(page);
@@ -704,15 +734,21 @@ public final class SmpMachine implements ShootdownService, TlbPort {
                 // No room to cache: the walk itself translates.
                 if (write) {
                     as.store(page, value);
+                    return Optional.of(value);
                 }
-                return true;
+                return Optional.of(as.load(page));
             }
         }
         PhysFrame f = PhysFrame.of(alias[Pte.frame(e)]);
         if (write) {
-            vm.frames().write(f, value);
+            if (staleness(cpu, page).isEmpty()) {
+                as.store(page, value); // the entry and the PTE name the same frame: one store, the ghost updated
+            } else {
+                vm.frames().write(f, value); // through a stale entry: the old frame, behind the kernel's back
+            }
+            return Optional.of(value);
         }
-        return true;
+        return Optional.of(vm.frames().read(f));
     }
 
     // ------------------------------------------------------------------ views for the invariants
@@ -801,9 +837,13 @@ public final class SmpMachine implements ShootdownService, TlbPort {
         VirtAddr va = VirtAddr.of((long) page << Vma.PAGE_SHIFT);
         Optional<Translation> t = as.mapper().translate(va);
         boolean readable = as.mapper().access(va, Access.userRead()).isEmpty();
-        if (t.isEmpty() || !readable || PhysFrame.containing(t.get().pa()).number() != cached.get().number()) {
+        if (t.isEmpty() || PhysFrame.containing(t.get().pa()).number() != cached.get().number()) {
             return Optional.of("frame-stale: TLB " + cached.get() + (cachedWritable(cpu, page) ? " rw" : " r") + ", PTE "
-                    + (t.isPresent() && readable ? PhysFrame.containing(t.get().pa()).toString() : "-"));
+                    + (t.isPresent() ? PhysFrame.containing(t.get().pa()).toString() : "-"));
+        }
+        if (!readable) {
+            return Optional.of("permission-stale: TLB " + cached.get() + (cachedWritable(cpu, page) ? " rw" : " r")
+                    + ", PTE grants the user nothing (PROT_NONE)");
         }
         if (cachedWritable(cpu, page) && as.mapper().access(va, Access.userWrite()).isPresent()) {
             return Optional.of("permission-stale: TLB " + cached.get() + " rw, PTE read-only");
