@@ -139,6 +139,8 @@ public final class SmpMachine implements ShootdownService, TlbPort {
     private final VmSystem vm;
     private final TlbConfig config;
     private final ShootdownProtocol protocol;
+    /** The same protocol without lazy flushing, for freeing operations that must not run lazily (see {@link #finish}). */
+    private final ShootdownProtocol syncProtocol;
     private final Bug bug;
     private final int cpus;
     private final int pages;
@@ -158,6 +160,8 @@ public final class SmpMachine implements ShootdownService, TlbPort {
     private int initiator = IDLE;
     private OpKind opKind;
     private final IdentityHashMap<AddressSpace, Gather> gathers = new IdentityHashMap<>();
+    /** Lazy mode: each space's translations (page to frame) when the operation started. */
+    private final IdentityHashMap<AddressSpace, Map<Long, PhysFrame>> before = new IdentityHashMap<>();
     private final List<FrameRange> gatheredFrees = new ArrayList<>();
 
     /**
@@ -169,6 +173,7 @@ public final class SmpMachine implements ShootdownService, TlbPort {
         this.vm = Objects.requireNonNull(vm);
         this.config = Objects.requireNonNull(config);
         this.protocol = new ShootdownProtocol(config);
+        this.syncProtocol = new ShootdownProtocol(config.withLazy(false));
         this.bug = Objects.requireNonNull(bug);
         this.cpus = config.cpus();
         this.pages = config.pages();
@@ -192,6 +197,7 @@ public final class SmpMachine implements ShootdownService, TlbPort {
         this.vm = o.vm.copy();
         this.config = o.config;
         this.protocol = o.protocol;
+        this.syncProtocol = o.syncProtocol;
         this.bug = o.bug;
         this.cpus = o.cpus;
         this.pages = o.pages;
@@ -247,6 +253,13 @@ public final class SmpMachine implements ShootdownService, TlbPort {
         requireQuiescent();
         initiator = cpu;
         opKind = kind;
+        if (config.lazy()) {
+            for (AddressSpace as : vm.spaces()) {
+                Map<Long, PhysFrame> t = new TreeMap<>();
+                as.translations().forEach((p, pte) -> t.put(p, pte.frame()));
+                before.put(as, t);
+            }
+        }
         try {
             return body.get();
         } finally {
@@ -257,6 +270,7 @@ public final class SmpMachine implements ShootdownService, TlbPort {
                 opKind = null;
                 gathers.clear();
                 gatheredFrees.clear();
+                before.clear();
             }
         }
     }
@@ -384,10 +398,11 @@ public final class SmpMachine implements ShootdownService, TlbPort {
                 continue;
             }
             KernelOp op = kernelOp(g, !frees.isEmpty());
-            TlbShootdown request = request(as, g, op);
+            ShootdownProtocol p = protocol.lazy(op) && !lazySafe(as, g, frees) ? syncProtocol : protocol;
+            TlbShootdown request = request(p, as, g, op);
             // The frames ride on the last shootdown of the operation (in practice: the one space it changed).
             boolean last = as == spaces.get(spaces.size() - 1);
-            execute(initiator, request, op, last ? frees : List.of());
+            execute(p, initiator, request, op, last ? frees : List.of());
             if (last) {
                 frees = List.of();
             }
@@ -395,6 +410,34 @@ public final class SmpMachine implements ShootdownService, TlbPort {
         if (!frees.isEmpty()) {
             freeNow(frees); // nothing was cached anywhere (no PTE of a cacheable page changed)
         }
+    }
+
+    /**
+     * Whether a freeing operation may run lazily: only if every frame its pages stopped mapping is
+     * among the frames it frees. A page unmapped (or re-pointed by a copy-on-write break) whose
+     * frame lives on elsewhere (a fork's other side, the page cache) leaves stale entries that no
+     * deferred-free list accounts for: a CPU could go on reading a frame another process now
+     * writes. Such an operation runs the synchronous protocol (TLB-4 found this; spec/tlb.md §7.2).
+     */
+    private boolean lazySafe(AddressSpace as, Gather g, List<FrameRange> frees) {
+        Map<Long, PhysFrame> was = before.get(as);
+        if (was == null) {
+            return true; // a space born inside the operation (fork's child): nothing of it was cacheable
+        }
+        Set<Long> freed = new TreeSet<>();
+        for (FrameRange r : frees) {
+            addFrames(freed, r);
+        }
+        for (Map.Entry<Long, PhysFrame> e : was.entrySet()) {
+            long page = e.getKey();
+            boolean flushed = g.everything || (page < pages && (g.pages >>> page & 1) != 0);
+            Optional<org.mmspec.vm.Pte> now = as.translation(page);
+            boolean gone = now.isEmpty() || !now.get().frame().equals(e.getValue());
+            if (flushed && gone && !freed.contains(e.getValue().number())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The protocol-level operation this gather is, which decides the step list (free or not, lazy or not). */
@@ -410,7 +453,7 @@ public final class SmpMachine implements ShootdownService, TlbPort {
     }
 
     /** Builds the request: the mask from the space's CPUs, the covering page range, the mode by the protocol. */
-    private TlbShootdown request(AddressSpace as, Gather g, KernelOp op) {
+    private TlbShootdown request(ShootdownProtocol protocol, AddressSpace as, Gather g, KernelOp op) {
         int space = indexOf(as);
         CpuMask mask = protocol.lazy(op) ? CpuMask.NONE : mask(space).without(initiator);
         if (bug == Bug.MASK_INITIATOR_ONLY) {
@@ -431,7 +474,7 @@ public final class SmpMachine implements ShootdownService, TlbPort {
      * targets run {@link ShootdownProtocol#targetSteps} while the initiator waits, in the order the
      * scheduler picks, and finish their handlers after it went on.
      */
-    private void execute(int self, TlbShootdown request, KernelOp op, List<FrameRange> frees) {
+    private void execute(ShootdownProtocol protocol, int self, TlbShootdown request, KernelOp op, List<FrameRange> frees) {
         try {
             ShootdownProtocol.validate(self, request, cpus, pages);
         } catch (TlbError e) {
@@ -464,11 +507,11 @@ public final class SmpMachine implements ShootdownService, TlbPort {
                         int c = scheduler.pick(runnable);
                         acks = targetStep(c, handler, pc, request, acks);
                     }
-                    checkCompleted(self, request, op);
+                    checkCompleted(protocol, self, request, op);
                 }
                 case FREE_FRAMES -> freeNow(frees);
                 case DEFER_FREE -> {
-                    checkCompleted(self, request, op);
+                    checkCompleted(protocol, self, request, op);
                     deferFrames(self, frees);
                 }
                 case RETURN -> {
@@ -509,7 +552,7 @@ public final class SmpMachine implements ShootdownService, TlbPort {
     }
 
     /** Ghost check at completion: every CPU of the mask and the initiator hold only granted entries for the request's pages. */
-    private void checkCompleted(int self, TlbShootdown request, KernelOp op) {
+    private void checkCompleted(ShootdownProtocol protocol, int self, TlbShootdown request, KernelOp op) {
         CpuMask checked = protocol.lazy(op) ? CpuMask.of(self) : request.cpuMask().with(self);
         for (int c = 0; c < cpus; c++) {
             if (!checked.contains(c)) {
@@ -575,7 +618,7 @@ public final class SmpMachine implements ShootdownService, TlbPort {
         initiator = self;
         opKind = OpKind.MPROTECT;
         try {
-            execute(self, request, new KernelOp(KernelOp.Kind.MPROTECT, request.pages()), List.of());
+            execute(protocol, self, request, new KernelOp(KernelOp.Kind.MPROTECT, request.pages()), List.of());
         } finally {
             initiator = IDLE;
             opKind = null;
