@@ -966,6 +966,15 @@ public final class SmpMachine implements ShootdownService, TlbPort {
         return sb.toString();
     }
 
+    // ------------------------------------------------------------------ test hooks
+
+    /** Test hook: plants an entry for {@code page} on {@code cpu} as if filled long ago (negative tests). */
+    void corruptCache(int cpu, int page, PhysFrame frame, boolean writable) {
+        int a = aliasFor(frame.number());
+        setTlb(cpu, Mmu.evict(tlbs[cpu], page));
+        tlbs[cpu] = Mmu.fill(tlbs[cpu], PageTable.empty(pages, 0).with(page, Pte.of(a, writable, false)), page);
+    }
+
     // ------------------------------------------------------------------ internals
 
     private void setTlb(int cpu, Tlb t) {
