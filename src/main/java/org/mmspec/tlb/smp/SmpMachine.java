@@ -292,16 +292,17 @@ public final class SmpMachine implements ShootdownService, TlbPort {
     }
 
     /**
-     * Process {@code i} exits on {@code cpu}: every other CPU running it is descheduled first (its
-     * TLB dropped the space's entries with the CR3 reload), then the space is torn down with a
-     * full flush of the initiator. Later spaces move down one index.
+     * Process {@code i} exits on {@code cpu}: every CPU running it, {@code cpu} included, is
+     * descheduled first (the CR3 reload drops the space's entries), then the space is torn down on
+     * {@code cpu}; as no TLB can hold its translations any more, its frames and tables go back
+     * without a shootdown. Later spaces move down one index.
      */
     public void exit(int cpu, int i) {
         if (active[cpu] != i) {
             throw new IllegalArgumentException("cpu" + cpu + " does not run P" + i);
         }
         for (int c = 0; c < cpus; c++) {
-            if (c != cpu && active[c] == i) {
+            if (active[c] == i) {
                 switchTo(c, IDLE);
             }
         }
@@ -309,7 +310,6 @@ public final class SmpMachine implements ShootdownService, TlbPort {
             vm.exit(i);
             return null;
         });
-        active[cpu] = IDLE;
         for (int c = 0; c < cpus; c++) {
             if (active[c] > i) {
                 active[c]--;
@@ -390,7 +390,14 @@ public final class SmpMachine implements ShootdownService, TlbPort {
             freeNow(frees);
             frees.clear();
         }
-        List<AddressSpace> spaces = new ArrayList<>(gathers.keySet());
+        List<AddressSpace> spaces = new ArrayList<>();
+        for (AddressSpace as : gathers.keySet()) {
+            // A space no CPU ever ran (a fork's child torn down after running out of memory) or one
+            // every CPU left (exit) has nothing cached anywhere: no shootdown, and none may touch a TLB.
+            if (indexOf(as) != IDLE) {
+                spaces.add(as);
+            }
+        }
         spaces.sort((a, b) -> Integer.compare(indexOf(a), indexOf(b)));
         for (AddressSpace as : spaces) {
             Gather g = gathers.get(as);
