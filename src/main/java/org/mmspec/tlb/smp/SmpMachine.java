@@ -462,7 +462,10 @@ public final class SmpMachine implements ShootdownService, TlbPort {
     /** Builds the request: the mask from the space's CPUs, the covering page range, the mode by the protocol. */
     private TlbShootdown request(ShootdownProtocol protocol, AddressSpace as, Gather g, KernelOp op) {
         int space = indexOf(as);
-        CpuMask mask = protocol.lazy(op) ? CpuMask.NONE : mask(space).without(initiator);
+        // The protocol names the CPUs besides the initiator that must invalidate (all others, in its
+        // one-space model); of those, the ones that can cache this space are the ones running it.
+        CpuMask mask = protocol.lazy(op) ? CpuMask.NONE
+                : CpuMask.ofBits(protocol.targets(initiator).bits() & mask(space).bits());
         if (bug == Bug.MASK_INITIATOR_ONLY) {
             mask = CpuMask.NONE;
         }

@@ -87,6 +87,20 @@ class SmpStatefulTest {
     }
 
     @Test
+    void TLB_1_catchesTheProtocolsMissingCpuThroughTheVm() {
+        StatefulFailure f = failure(SmpMachine.Bug.NONE, SeededBug.MISSING_CPU, false);
+        assertThat(f.failure()).isInstanceOf(InvariantViolation.class);
+        assertThat(((InvariantViolation) f.failure()).invariantId()).isIn("TLB-1", "TLB-2", "TLB-3");
+    }
+
+    @Test
+    void TLB_1_catchesTheProtocolsRangeOffByOneThroughTheVm() {
+        StatefulFailure f = failure(SmpMachine.Bug.NONE, SeededBug.RANGE_OFF_BY_ONE, false);
+        assertThat(f.failure()).isInstanceOf(InvariantViolation.class);
+        assertThat(((InvariantViolation) f.failure()).invariantId()).isIn("TLB-1", "TLB-2", "TLB-3");
+    }
+
+    @Test
     void TLB_2_catchesLazyReuseEarlyThroughTheVm() {
         StatefulFailure f = failure(SmpMachine.Bug.NONE, SeededBug.LAZY_REUSE_EARLY, true);
         assertThat(f.failure()).isInstanceOf(InvariantViolation.class);
