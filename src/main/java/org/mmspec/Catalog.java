@@ -27,6 +27,7 @@ public final class Catalog {
         all.addAll(org.mmspec.paging.PagingSuites.all());
         all.addAll(org.mmspec.vm.VmSuites.all());
         all.addAll(org.mmspec.tlb.TlbSuites.all());
+        all.addAll(org.mmspec.tlb.smp.SmpSuites.all());
         all.addAll(org.mmspec.heap.HeapSuites.all());
         return all;
     }
@@ -40,6 +41,7 @@ public final class Catalog {
         all.addAll(org.mmspec.paging.PagingModels.all());
         all.add(new org.mmspec.vm.VmModel());
         all.addAll(org.mmspec.tlb.TlbModels.all());
+        all.add(new org.mmspec.tlb.smp.SmpModel());
         all.add(org.mmspec.heap.HeapModel.perCpu());
         all.add(org.mmspec.heap.HeapModel.large());
         return all;

@@ -279,6 +279,41 @@ public final class PageMapper {
         return old;
     }
 
+    /**
+     * Replaces the leaf of {@code page} in place by one mapping {@code frame} with {@code flags}
+     * and returns what mapped it: the copy-on-write break's {@code ptep_clear_flush} and
+     * {@code set_pte}. Unlike unmap then map, no table is reclaimed or allocated (a larger leaf is
+     * split first, as {@link #updateFlags} does), so the break cannot run out of table frames while
+     * a shootdown still holds the old ones.
+     *
+     * <p>Pre: as {@link #map} for the frame's alignment and the flags (W^X included); a leaf of the
+     * page's size or larger maps its first byte. Post: the page's leaf maps {@code frame} with
+     * {@code flags}; a {@link TlbFlush.Reason#REMAP} flush was requested.
+     */
+    public Mapping remap(Page page, PhysFrame frame, PageFlags flags) {
+        int depth = checkPage(page);
+        if (frame.number() % page.size().frames() != 0) {
+            throw PagingError.of(PagingError.Kind.MISALIGNED, "remap %s: %s is not aligned to %s", page, frame, page.size());
+        }
+        checkFlags("remap " + page, flags, true);
+        Located loc = locate(page, depth, "remap");
+        PageFlags old = loc.entry.flags();
+        PhysFrame oldFrame;
+        PhysAddr leafTable;
+        if (loc.depth < depth) {
+            checkSplitFlags(page, old);
+            long out = loc.entry.address().value() + (page.start().value() & ((1L << format.indexShift(loc.depth)) - 1));
+            oldFrame = PhysFrame.of(out >>> PhysFrame.SHIFT);
+            leafTable = split(loc, page, depth);
+        } else {
+            oldFrame = PhysFrame.at(loc.entry.address());
+            leafTable = loc.tables.get(depth);
+        }
+        writeEntry(leafTable, page.start(), depth, leafEncoding(frame.start(), flags, depth));
+        tlb.flush(new TlbFlush(page.start(), page.size().bytes(), TlbFlush.Reason.REMAP));
+        return new Mapping(page, oldFrame, old);
+    }
+
     /** Translates {@code va} by walking the real bits; empty if the walk faults. */
     public Optional<Translation> translate(VirtAddr va) {
         return walk(va).translation();
@@ -319,7 +354,7 @@ public final class PageMapper {
         for (long f : tables) {
             FrameRange run = FrameRange.of(f, format.tableFrames());
             memory.zero(run);
-            allocator.free(run);
+            tlb.freeTable(run, allocator);
         }
         tables.clear();
         return leaves;
@@ -503,7 +538,7 @@ public final class PageMapper {
             }
             FrameRange run = FrameRange.of(t.value() >>> PhysFrame.SHIFT, format.tableFrames());
             tables.remove(run.start().number());
-            allocator.free(run);
+            tlb.freeTable(run, allocator);
         }
     }
 

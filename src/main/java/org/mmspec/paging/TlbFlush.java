@@ -23,6 +23,11 @@ public record TlbFlush(VirtAddr start, long bytes, Reason reason) {
         UNMAP,
         /** A leaf's permissions changed (mprotect, copy-on-write). */
         PROTECT,
+        /**
+         * A leaf now maps another frame (a copy-on-write break): the old frame must not be reached
+         * once it is freed.
+         */
+        REMAP,
         /** A huge leaf was replaced by a table of smaller leaves with the same translation. */
         SPLIT,
         /**

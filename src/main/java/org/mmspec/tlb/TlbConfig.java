@@ -258,6 +258,11 @@ public final class TlbConfig {
         return new TlbConfig(cpus, pages, tlbCapacity, mode, lazy, threshold, globalPages, scripts, b, symmetry, cost);
     }
 
+    /** A copy with lazy flushing switched on or off. */
+    public TlbConfig withLazy(boolean on) {
+        return new TlbConfig(cpus, pages, tlbCapacity, mode, on, threshold, globalPages, scripts, bug, symmetry, cost);
+    }
+
     /** A copy with symmetry reduction switched on or off. */
     public TlbConfig withSymmetry(boolean on) {
         return new TlbConfig(cpus, pages, tlbCapacity, mode, lazy, threshold, globalPages, scripts, bug, on, cost);

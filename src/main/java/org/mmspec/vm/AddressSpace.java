@@ -72,7 +72,7 @@ public final class AddressSpace {
         this.layout = Objects.requireNonNull(layout);
         this.wx = Objects.requireNonNull(wx);
         this.frames = Objects.requireNonNull(frames);
-        this.mapper = newMapper(frames);
+        this.mapper = newMapper();
         this.brk = layout.startBrkPage() << Vma.PAGE_SHIFT;
         long stackStart = layout.stackTop() - layout.stackInitialPages();
         put(Vma.anonymous(stackStart, layout.stackTop(), Prot.RW, new VmFlags(false, true, true, false, false)));
@@ -85,19 +85,36 @@ public final class AddressSpace {
         return as;
     }
 
-    private static PageMapper newMapper(FrameTable frames) {
+    /**
+     * The mapper's TLB hook: every invalidation and every freed table goes to the machine's
+     * {@link TlbPort}, named with this space so that the shootdown targets the CPUs running it.
+     */
+    private final class Port implements TlbFlushSink {
+        @Override
+        public void flush(org.mmspec.paging.TlbFlush flush) {
+            frames.port().flush(AddressSpace.this, flush);
+        }
+
+        @Override
+        public void freeTable(org.mmspec.frames.FrameRange run, org.mmspec.frames.FrameAllocator allocator) {
+            frames.port().freeTable(AddressSpace.this, run, allocator);
+        }
+    }
+
+    private PageMapper newMapper() {
         try {
-            return new PageMapper(frames.format(), frames.memory(), frames.allocator(), TlbFlushSink.NONE);
+            return new PageMapper(frames.format(), frames.memory(), frames.allocator(), new Port());
         } catch (PagingError e) {
             throw VmError.of(VmError.Kind.OUT_OF_MEMORY, "ENOMEM", "no frame for a root page table: %s", e.getMessage());
         }
     }
 
-    private AddressSpace(AddressSpace o, FrameTable frames, PageMapper mapper) {
+    /** A copy of {@code o} over {@code frames}: its tables copied, or (for fork) a fresh empty tree. */
+    private AddressSpace(AddressSpace o, FrameTable frames, boolean copyTables) {
         this.layout = o.layout;
         this.wx = o.wx;
         this.frames = frames;
-        this.mapper = mapper;
+        this.mapper = copyTables ? o.mapper.copy(frames.memory(), frames.allocator(), new Port()) : newMapper();
         this.areas.putAll(o.areas);
         this.translations.putAll(o.translations);
         this.ghost.putAll(o.ghost);
@@ -107,7 +124,7 @@ public final class AddressSpace {
 
     /** A copy sharing nothing mutable with this one except {@code frames} (given, already copied). */
     AddressSpace copyWith(FrameTable copiedFrames) {
-        return new AddressSpace(this, copiedFrames, mapper.copy(copiedFrames.memory(), copiedFrames.allocator(), TlbFlushSink.NONE));
+        return new AddressSpace(this, copiedFrames, true);
     }
 
     // ------------------------------------------------------------------ mmap
@@ -492,7 +509,7 @@ public final class AddressSpace {
         // The child's new tables are zeroed as they are allocated; a failed fork puts back what those
         // frames held while free, so that it changes nothing at all (stale contents included).
         PhysicalMemory saved = frames.memory().copy();
-        AddressSpace child = new AddressSpace(this, frames, newMapper(frames));
+        AddressSpace child = new AddressSpace(this, frames, false);
         TreeMap<Long, Pte> shared = new TreeMap<>();
         for (Map.Entry<Long, Pte> e : translations.entrySet()) {
             Vma v = areaAt(e.getKey()).orElseThrow();
@@ -599,10 +616,10 @@ public final class AddressSpace {
         Pte p = translations.get(page);
         PhysFrame fresh = frames.allocateFrame();
         frames.memory().copyFrame(p.frame(), fresh);
-        // Unmapping frees exactly the tables that mapping the page again needs, so the map cannot run out.
-        mapper.unmap(page4k(page));
+        // In place (ptep_clear_flush + set_pte): no table is reclaimed or needed, so the break cannot run
+        // out of table frames while a shootdown still holds freed ones.
         Pte next = p.withWrite(true).withFrame(fresh);
-        mapper.map(page4k(page), fresh, hwFlags(next));
+        mapper.remap(page4k(page), fresh, hwFlags(next));
         translations.put(page, next);
         if (bug() != VmSystem.Bug.COW_NO_RELEASE) {
             frames.release(p.frame());

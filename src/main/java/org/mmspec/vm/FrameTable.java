@@ -44,6 +44,8 @@ public final class FrameTable {
     private long nextObject = 1;
     private final PteFormat format;
     final VmSystem.Bug bug;
+    /** Where freed frames go: the allocator at once, or a TLB shootdown that frees them after it completed. */
+    private TlbPort port = TlbPort.DIRECT;
 
     /** Frames {@code managed}, handed out by a {@link ReferenceFrameAllocator}. */
     public FrameTable(FrameRange managed, VmSystem.Bug bug) {
@@ -77,6 +79,19 @@ public final class FrameTable {
     /** A deep copy, allocator included, for exhaustive exploration. */
     public FrameTable copy() {
         return new FrameTable(this);
+    }
+
+    /**
+     * Routes this machine's TLB invalidations and freed frames through {@code p} (a multi-CPU
+     * machine with a shootdown); a copy starts with {@link TlbPort#DIRECT} and must be attached again.
+     */
+    public void attach(TlbPort p) {
+        this.port = java.util.Objects.requireNonNull(p);
+    }
+
+    /** The port frees and invalidations go through. */
+    public TlbPort port() {
+        return port;
     }
 
     /** The page-table format of this machine. */
@@ -144,7 +159,7 @@ public final class FrameTable {
         if (n == 1) {
             refs.remove(f.number());
             if (bug != VmSystem.Bug.MUNMAP_LEAKS_FRAMES) {
-                allocator.free(f);
+                port.freeFrame(f, allocator);
             }
         } else {
             refs.put(f.number(), n - 1);

@@ -182,17 +182,18 @@ public final class VmInvariants {
             });
 
     public static final Invariant<VmSystem> XLAYER_2 = Invariant.of("XLAYER-2",
-            "frames mapped by address spaces or held by the page cache, plus page-table frames, plus free frames, account for every frame (no leaks)",
+            "frames mapped by address spaces or held by the page cache, plus page-table frames, plus free frames, plus frames the TLB shootdown withholds (lazy deferred-free list), account for every frame (no leaks)",
             s -> {
                 Set<Long> user = new java.util.HashSet<>(mappings(s).keySet());
                 user.addAll(s.frames().cachedFrames());
                 long mapped = user.size();
                 long tables = tableFrames(s).size();
                 long free = s.frames().allocator().freeFrames();
+                long withheld = s.frames().port().withheld().size();
                 long all = s.frames().allocator().managedFrames();
-                return mapped + tables + free == all ? holds()
-                        : broken("%d mapped + %d table + %d free != %d managed: %d frame(s) leaked", mapped, tables, free,
-                                all, all - mapped - tables - free);
+                return mapped + tables + free + withheld == all ? holds()
+                        : broken("%d mapped + %d table + %d free + %d withheld != %d managed: %d frame(s) leaked", mapped,
+                                tables, free, withheld, all, all - mapped - tables - free - withheld);
             });
 
     public static final Invariant<VmSystem> XLAYER_3 = Invariant.of("XLAYER-3",
