@@ -4,7 +4,8 @@ package org.mmspec.check;
  * The typed error of the specification: an operation was rejected because its input or the
  * current state does not satisfy its precondition.
  *
- * <p>Every component's error type extends this class. The checking core relies on one contract
+ * <p>Every component's error type extends this class, through {@link KindedException} (which holds
+ * the component's kind enum). The checking core relies on one contract
  * from it: <em>an operation that throws an {@code MmException} leaves the state exactly as it
  * was</em>. {@link Step#perform} and {@link Explorer} check that contract on every rejected
  * operation, so it is tested everywhere without a test having to remember it.

@@ -1,9 +1,9 @@
 package org.mmspec.debug;
 
-import org.mmspec.check.MmException;
+import org.mmspec.check.KindedException;
 
 /** A rejected debug command; nothing changed. */
-public final class DebugError extends MmException {
+public final class DebugError extends KindedException {
     private static final long serialVersionUID = 1L;
 
     /** Why a debug command was rejected. */
@@ -14,15 +14,12 @@ public final class DebugError extends MmException {
         BAD_ARGUMENT
     }
 
-    private final Kind kind;
-
     public DebugError(Kind kind, String message) {
-        super(message);
-        this.kind = kind;
+        super(kind, message);
     }
 
     @Override
-    public String kind() {
-        return kind.name();
+    public Kind errorKind() {
+        return (Kind) super.errorKind();
     }
 }

@@ -1,12 +1,12 @@
 package org.mmspec.fault;
 
-import org.mmspec.check.MmException;
+import org.mmspec.check.KindedException;
 
 /**
  * The seed's {@code Error::SegmentationFault}: an access the address space does not allow. The
  * address space is unchanged (the process would receive SIGSEGV).
  */
-public final class SegmentationFault extends MmException {
+public final class SegmentationFault extends KindedException {
     private static final long serialVersionUID = 1L;
 
     /** Why the access is invalid; the first two are Linux's {@code si_code}s. */
@@ -25,23 +25,21 @@ public final class SegmentationFault extends MmException {
         NON_CANONICAL
     }
 
-    private final Kind kind;
-
-    public SegmentationFault(Kind kind, String message) {
-        super(message);
-        this.kind = kind;
+    public SegmentationFault(Kind kind, String format, Object... args) {
+        super(kind, format, args);
     }
 
     public static SegmentationFault of(Kind kind, String format, Object... args) {
-        return new SegmentationFault(kind, String.format(format, args));
-    }
-
-    public Kind faultKind() {
-        return kind;
+        return new SegmentationFault(kind, format, args);
     }
 
     @Override
-    public String kind() {
-        return kind.name();
+    public Kind errorKind() {
+        return (Kind) super.errorKind();
+    }
+
+    /** The seed's name for {@link #errorKind()}. */
+    public Kind faultKind() {
+        return errorKind();
     }
 }

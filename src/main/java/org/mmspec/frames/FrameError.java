@@ -1,11 +1,11 @@
 package org.mmspec.frames;
 
-import org.mmspec.check.MmException;
+import org.mmspec.check.KindedException;
 
 /**
  * A rejected frame operation. The allocator's state is exactly as it was before the call.
  */
-public final class FrameError extends MmException {
+public final class FrameError extends KindedException {
     private static final long serialVersionUID = 1L;
 
     /** Why a frame operation was rejected. */
@@ -30,23 +30,16 @@ public final class FrameError extends MmException {
         BAD_REGION
     }
 
-    private final Kind kind;
-
-    public FrameError(Kind kind, String message) {
-        super(message);
-        this.kind = kind;
+    public FrameError(Kind kind, String format, Object... args) {
+        super(kind, format, args);
     }
 
     public static FrameError of(Kind kind, String format, Object... args) {
-        return new FrameError(kind, String.format(format, args));
-    }
-
-    public Kind errorKind() {
-        return kind;
+        return new FrameError(kind, format, args);
     }
 
     @Override
-    public String kind() {
-        return kind.name();
+    public Kind errorKind() {
+        return (Kind) super.errorKind();
     }
 }

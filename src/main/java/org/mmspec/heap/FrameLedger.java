@@ -42,6 +42,31 @@ final class FrameLedger {
         } catch (FrameError e) {
             throw HeapError.of(HeapError.Kind.OUT_OF_MEMORY, "frame allocator refused %d frames: %s", count, e.kind());
         }
+        return hold(run);
+    }
+
+    /**
+     * Draws {@code count} contiguous frames whose first frame number is a multiple of
+     * {@code alignFrames}, or returns null, with nothing changed, when the allocator cannot place
+     * runs by alignment (it rejects the request with MISALIGNED, as {@link FrameAllocator}'s
+     * default does); any other refusal becomes OUT_OF_MEMORY, with nothing changed.
+     */
+    FrameRange takeAligned(long count, long alignFrames) {
+        FrameRange run;
+        try {
+            run = frames.allocate(count, alignFrames);
+        } catch (FrameError e) {
+            if (e.errorKind() == FrameError.Kind.MISALIGNED) {
+                return null;
+            }
+            throw HeapError.of(HeapError.Kind.OUT_OF_MEMORY, "frame allocator refused %d frames aligned to %d: %s",
+                    count, alignFrames, e.kind());
+        }
+        return hold(run);
+    }
+
+    /** Records {@code run} as held, unless it lies above the heap region (then it goes back: OUT_OF_MEMORY). */
+    private FrameRange hold(FrameRange run) {
         if (run.endNumber() * org.mmspec.frames.PhysFrame.SIZE > HeapAddr.HEAP_SIZE) {
             frames.free(run);
             throw HeapError.of(HeapError.Kind.OUT_OF_MEMORY, "%s lies above the 16 TiB the heap region maps linearly", run);

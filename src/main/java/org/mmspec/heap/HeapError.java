@@ -1,12 +1,12 @@
 package org.mmspec.heap;
 
-import org.mmspec.check.MmException;
+import org.mmspec.check.KindedException;
 
 /**
  * A rejected heap operation. The heap, its per-CPU caches, the frame allocator behind it and the
  * heap's memory contents are exactly as they were before the call (ATOMIC-1).
  */
-public final class HeapError extends MmException {
+public final class HeapError extends KindedException {
     private static final long serialVersionUID = 1L;
 
     /** Why a heap operation was rejected; {@code spec/heap.md} gives the precedence. */
@@ -31,23 +31,16 @@ public final class HeapError extends MmException {
         RED_ZONE_CORRUPTED
     }
 
-    private final Kind kind;
-
-    public HeapError(Kind kind, String message) {
-        super(message);
-        this.kind = kind;
+    public HeapError(Kind kind, String format, Object... args) {
+        super(kind, format, args);
     }
 
     public static HeapError of(Kind kind, String format, Object... args) {
-        return new HeapError(kind, String.format(format, args));
-    }
-
-    public Kind errorKind() {
-        return kind;
+        return new HeapError(kind, format, args);
     }
 
     @Override
-    public String kind() {
-        return kind.name();
+    public Kind errorKind() {
+        return (Kind) super.errorKind();
     }
 }

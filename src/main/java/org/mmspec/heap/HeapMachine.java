@@ -118,8 +118,10 @@ public final class HeapMachine implements StateMachine<HeapMachine.State> {
             long need = size + debug.guardBytes();
             SizeClass c = SizeClass.fitting(need);
             long frames = c == null ? (LinkedListAllocator.blockFor(need) + PhysFrame.SIZE - 1) / PhysFrame.SIZE
-                    : c.slabFrames() + c.alignFrames() - 1;
-            step.check(!s.hs.frames.hasRun(frames, 1), "OUT_OF_MEMORY although a run of %d frames is free", frames);
+                    : c.slabFrames();
+            long align = c == null ? 1 : c.alignFrames();
+            step.check(!s.hs.frames.hasRun(frames, align), "OUT_OF_MEMORY although a run of %d frames aligned to %d is free",
+                    frames, align);
         } else {
             HeapAddr a = r.value();
             long off = a.offset();

@@ -8,8 +8,8 @@ import org.mmspec.frames.PhysFrame;
  *
  * <p>Encoding. {@code run} is the frame run drawn from the frame allocator and returned to it
  * whole; {@code base} is the heap offset of object 0, the first multiple of the class size inside
- * the run (the run is larger than {@link SizeClass#slabFrames()} only when the allocator handed
- * out a misaligned run for an 8 or 16 KiB class). Object {@code i} covers
+ * the run (the run is larger than {@link SizeClass#slabFrames()} only when the allocator cannot
+ * place runs by alignment and handed out a misaligned run for an 8 or 16 KiB class). Object {@code i} covers
  * {@code [base + i*size, base + (i+1)*size)}. Free objects are kept in a LIFO free list, the
  * stack {@code freeStack[0 .. freeCount)} of object indices (SLUB's freelist, kept outside the
  * slab's memory so that an overflow cannot corrupt it); {@code onFree[i]} mirrors membership so

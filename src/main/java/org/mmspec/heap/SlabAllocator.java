@@ -303,17 +303,24 @@ public final class SlabAllocator {
         }
     }
 
-    /** Builds an empty slab of class {@code c} from fresh frames, on the empty list. */
+    /**
+     * Builds an empty slab of class {@code c} from fresh frames, on the empty list. The run is
+     * asked for aligned to the class, so the slab wastes no frames; only an allocator that cannot
+     * place runs by alignment gets the fallback, which may take {@code alignFrames - 1} extra
+     * frames and slide the objects up.
+     */
     private Slab newSlab(SizeClass c) {
-        FrameRange run = ledger.take(c.slabFrames());
-        long start = run.start().number() * PhysFrame.SIZE;
-        if (start % c.bytes() != 0) {
-            // The allocator gave a run that is not aligned to the class: swap it for a run with
-            // room to slide the objects up to the next multiple of the class size.
-            ledger.give(run);
-            run = ledger.take(c.slabFrames() + c.alignFrames() - 1);
-            start = run.start().number() * PhysFrame.SIZE;
+        FrameRange run = ledger.takeAligned(c.slabFrames(), c.alignFrames());
+        if (run == null) {
+            run = ledger.take(c.slabFrames());
+            if (run.start().number() % c.alignFrames() != 0) {
+                // Not aligned to the class: swap it for a run with room to slide the objects up
+                // to the next multiple of the class size.
+                ledger.give(run);
+                run = ledger.take(c.slabFrames() + c.alignFrames() - 1);
+            }
         }
+        long start = run.start().number() * PhysFrame.SIZE;
         long base = (start + c.bytes() - 1) / c.bytes() * c.bytes();
         Slab s = new Slab(c, run, base);
         caches[c.ordinal()].empty.add(s);

@@ -1,9 +1,9 @@
 package org.mmspec.numa;
 
-import org.mmspec.check.MmException;
+import org.mmspec.check.KindedException;
 
 /** A rejected NUMA operation or topology. The allocator's state is exactly as it was. */
-public final class NumaError extends MmException {
+public final class NumaError extends KindedException {
     private static final long serialVersionUID = 1L;
 
     /** Why a NUMA operation or topology was rejected. */
@@ -44,47 +44,16 @@ public final class NumaError extends MmException {
         OUT_OF_RANGE
     }
 
-    private final Kind kind;
-    private final String format;
-    private final Object[] args;
-    private String message;
-
-    public NumaError(Kind kind, String message) {
-        this(kind, message, new Object[0]);
+    public NumaError(Kind kind, String format, Object... args) {
+        super(kind, format, args);
     }
 
-    private NumaError(Kind kind, String format, Object[] args) {
-        super(null);
-        this.kind = kind;
-        this.format = format;
-        this.args = args;
-    }
-
-    /** A rejection whose message is {@code String.format(format, args)}, formatted when first read. */
     public static NumaError of(Kind kind, String format, Object... args) {
-        return new NumaError(kind, format, args.clone());
+        return new NumaError(kind, format, args);
     }
 
     @Override
-    public synchronized String getMessage() {
-        if (message == null) {
-            message = args.length == 0 ? format : String.format(format, args);
-        }
-        return message;
-    }
-
-    /** No stack trace, as for {@code ZoneError}: a rejection is a specified outcome, not a fault. */
-    @Override
-    public synchronized Throwable fillInStackTrace() {
-        return this;
-    }
-
     public Kind errorKind() {
-        return kind;
-    }
-
-    @Override
-    public String kind() {
-        return kind.name();
+        return (Kind) super.errorKind();
     }
 }

@@ -1,6 +1,6 @@
 package org.mmspec.paging;
 
-import org.mmspec.check.MmException;
+import org.mmspec.check.KindedException;
 
 /**
  * A rejected page-table operation. The page tables, the frame allocator and simulated physical
@@ -12,7 +12,7 @@ import org.mmspec.check.MmException;
  * tree ({@code ALREADY_MAPPED}, {@code NOT_MAPPED}, {@code SIZE_MISMATCH}, {@code MALFORMED_ENTRY}),
  * and last the frames for new tables ({@code OUT_OF_MEMORY}).
  */
-public final class PagingError extends MmException {
+public final class PagingError extends KindedException {
     private static final long serialVersionUID = 1L;
 
     /** Why a paging operation was rejected. */
@@ -39,23 +39,16 @@ public final class PagingError extends MmException {
         OUT_OF_MEMORY
     }
 
-    private final Kind kind;
-
-    public PagingError(Kind kind, String message) {
-        super(message);
-        this.kind = kind;
+    public PagingError(Kind kind, String format, Object... args) {
+        super(kind, format, args);
     }
 
     public static PagingError of(Kind kind, String format, Object... args) {
-        return new PagingError(kind, String.format(format, args));
-    }
-
-    public Kind errorKind() {
-        return kind;
+        return new PagingError(kind, format, args);
     }
 
     @Override
-    public String kind() {
-        return kind.name();
+    public Kind errorKind() {
+        return (Kind) super.errorKind();
     }
 }

@@ -1,9 +1,9 @@
 package org.mmspec.tlb;
 
-import org.mmspec.check.MmException;
+import org.mmspec.check.KindedException;
 
 /** A rejected shootdown request. Nothing was sent and no state changed. */
-public final class TlbError extends MmException {
+public final class TlbError extends KindedException {
     private static final long serialVersionUID = 1L;
 
     /** Why a request was rejected. */
@@ -18,23 +18,16 @@ public final class TlbError extends MmException {
         NOT_CONTIGUOUS
     }
 
-    private final Kind kind;
-
-    public TlbError(Kind kind, String message) {
-        super(message);
-        this.kind = kind;
+    public TlbError(Kind kind, String format, Object... args) {
+        super(kind, format, args);
     }
 
     public static TlbError of(Kind kind, String format, Object... args) {
-        return new TlbError(kind, String.format(format, args));
-    }
-
-    public Kind errorKind() {
-        return kind;
+        return new TlbError(kind, format, args);
     }
 
     @Override
-    public String kind() {
-        return kind.name();
+    public Kind errorKind() {
+        return (Kind) super.errorKind();
     }
 }

@@ -1,13 +1,13 @@
 package org.mmspec.vm;
 
-import org.mmspec.check.MmException;
+import org.mmspec.check.KindedException;
 
 /**
  * A rejected address-space operation. The address space is exactly as it was before the call
  * (ATOMIC-1). Each error carries the errno Linux returns for the same input, so the replay
  * harness can compare a rejection with what strace recorded.
  */
-public final class VmError extends MmException {
+public final class VmError extends KindedException {
     private static final long serialVersionUID = 1L;
 
     /** Why an address-space operation was rejected. */
@@ -34,21 +34,15 @@ public final class VmError extends MmException {
         OUT_OF_MEMORY
     }
 
-    private final Kind kind;
     private final String errno;
 
-    public VmError(Kind kind, String errno, String message) {
-        super(message);
-        this.kind = kind;
+    public VmError(Kind kind, String errno, String format, Object... args) {
+        super(kind, format, args);
         this.errno = errno;
     }
 
     public static VmError of(Kind kind, String errno, String format, Object... args) {
-        return new VmError(kind, errno, String.format(format, args));
-    }
-
-    public Kind errorKind() {
-        return kind;
+        return new VmError(kind, errno, format, args);
     }
 
     /** The errno name Linux returns for this input ({@code EINVAL}, {@code ENOMEM}, ...). */
@@ -57,7 +51,7 @@ public final class VmError extends MmException {
     }
 
     @Override
-    public String kind() {
-        return kind.name();
+    public Kind errorKind() {
+        return (Kind) super.errorKind();
     }
 }

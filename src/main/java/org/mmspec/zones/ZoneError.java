@@ -1,13 +1,13 @@
 package org.mmspec.zones;
 
-import org.mmspec.check.MmException;
+import org.mmspec.check.KindedException;
 
 /**
  * A rejected zone operation. The zone allocator's state is exactly as it was before the call,
  * with one exception stated in {@code spec/zones.md}: when a reclaim hook freed frames and the
  * allocation still failed, those frames stay free ({@link #reclaimedFrames()} says how many).
  */
-public final class ZoneError extends MmException {
+public final class ZoneError extends KindedException {
     private static final long serialVersionUID = 1L;
 
     /** Why a zone operation was rejected. */
@@ -32,49 +32,20 @@ public final class ZoneError extends MmException {
         BAD_FALLBACK
     }
 
-    private final Kind kind;
     private final long reclaimedFrames;
-    private final String format;
-    private final Object[] args;
-    private String message;
 
     public ZoneError(Kind kind, String message, long reclaimedFrames) {
-        this(kind, message, new Object[0], reclaimedFrames);
-    }
-
-    private ZoneError(Kind kind, String format, Object[] args, long reclaimedFrames) {
-        super(null);
-        this.kind = kind;
+        super(kind, message);
         this.reclaimedFrames = reclaimedFrames;
-        this.format = format;
-        this.args = args;
     }
 
-    /** A rejection whose message is {@code String.format(format, args)}, formatted when first read. */
+    private ZoneError(Kind kind, String format, Object[] args) {
+        super(kind, format, args);
+        this.reclaimedFrames = 0;
+    }
+
     public static ZoneError of(Kind kind, String format, Object... args) {
-        return new ZoneError(kind, format, args.clone(), 0);
-    }
-
-    @Override
-    public synchronized String getMessage() {
-        if (message == null) {
-            message = args.length == 0 ? format : String.format(format, args);
-        }
-        return message;
-    }
-
-    /**
-     * A rejection is an outcome the specification defines, not a fault, so it carries no stack
-     * trace: the explorer rejects millions of bad inputs, and filling a trace for each dominated
-     * its run time. The message names the operation and its arguments instead.
-     */
-    @Override
-    public synchronized Throwable fillInStackTrace() {
-        return this;
-    }
-
-    public Kind errorKind() {
-        return kind;
+        return new ZoneError(kind, format, args);
     }
 
     /** Frames a reclaim hook freed during the failed allocation (0 for every other rejection). */
@@ -83,7 +54,7 @@ public final class ZoneError extends MmException {
     }
 
     @Override
-    public String kind() {
-        return kind.name();
+    public Kind errorKind() {
+        return (Kind) super.errorKind();
     }
 }

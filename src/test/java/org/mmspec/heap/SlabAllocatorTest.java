@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
+import org.mmspec.frames.FrameAllocator;
 import org.mmspec.frames.FrameRange;
 import org.mmspec.frames.ReferenceFrameAllocator;
 
@@ -55,6 +56,49 @@ class SlabAllocatorTest {
         HeapAddr b = h.allocate(0, 8 * 1024);
         assertThat(a.isAligned(16 * 1024)).isTrue();
         assertThat(b.isAligned(8 * 1024)).isTrue();
+        assertThat(HeapFixtures.broken(h)).isEmpty();
+    }
+
+    @Test
+    void eightAndSixteenKiBSlabsTakeAnAlignedRunAndWasteNoFrames() {
+        ReferenceFrameAllocator frames = new ReferenceFrameAllocator(FrameRange.of(17, 40)); // frame 17: not 16 KiB aligned
+        SlabAllocator h = new SlabAllocator(frames, HeapConfig.of(1, 2, 1, 0));
+        h.allocate(0, 16 * 1024);
+        assertThat(h.ledger.heldFrames()).isEqualTo(SizeClass.B16K.slabFrames());
+        h.allocate(0, 8 * 1024);
+        assertThat(h.ledger.heldFrames()).isEqualTo(SizeClass.B16K.slabFrames() + SizeClass.B8K.slabFrames());
+        assertThat(HeapFixtures.broken(h)).isEmpty();
+    }
+
+    @Test
+    void anAllocatorThatCannotAlignRunsGetsTheSlideFallback() {
+        ReferenceFrameAllocator ref = new ReferenceFrameAllocator(FrameRange.of(17, 40));
+        FrameAllocator noAlignment = new FrameAllocator() { // keeps the default allocate(count, align): MISALIGNED
+            @Override
+            public FrameRange allocate(long count) {
+                return ref.allocate(count);
+            }
+
+            @Override
+            public void free(FrameRange run) {
+                ref.free(run);
+            }
+
+            @Override
+            public long freeFrames() {
+                return ref.freeFrames();
+            }
+
+            @Override
+            public long managedFrames() {
+                return ref.managedFrames();
+            }
+        };
+        SlabAllocator h = new SlabAllocator(noAlignment, HeapConfig.of(1, 2, 1, 0));
+        HeapAddr a = h.allocate(0, 16 * 1024);
+        assertThat(a.isAligned(16 * 1024)).isTrue();
+        // The first run [17, 25) was misaligned and went back; the slab slid up inside [17, 28).
+        assertThat(h.ledger.heldFrames()).isEqualTo(SizeClass.B16K.slabFrames() + SizeClass.B16K.alignFrames() - 1);
         assertThat(HeapFixtures.broken(h)).isEmpty();
     }
 

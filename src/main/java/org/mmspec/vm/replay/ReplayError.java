@@ -1,12 +1,12 @@
 package org.mmspec.vm.replay;
 
-import org.mmspec.check.MmException;
+import org.mmspec.check.KindedException;
 
 /**
  * A trace or maps file the replay harness cannot read. The message names the file's line number
  * and says what was expected there; parsing never fails any other way.
  */
-public final class ReplayError extends MmException {
+public final class ReplayError extends KindedException {
     private static final long serialVersionUID = 1L;
 
     /** What was wrong with the input. */
@@ -21,12 +21,10 @@ public final class ReplayError extends MmException {
         MALFORMED_MAPS
     }
 
-    private final Kind kind;
     private final int line;
 
     public ReplayError(Kind kind, int line, String message) {
-        super("line " + line + ": " + message);
-        this.kind = kind;
+        super(kind, "line %d: %s", line, message);
         this.line = line;
     }
 
@@ -35,12 +33,8 @@ public final class ReplayError extends MmException {
         return line;
     }
 
-    public Kind errorKind() {
-        return kind;
-    }
-
     @Override
-    public String kind() {
-        return kind.name();
+    public Kind errorKind() {
+        return (Kind) super.errorKind();
     }
 }
