@@ -119,6 +119,21 @@ class WxPermitTest {
         assertThat(enforce.key()).isEqualTo(before);
     }
 
+    /**
+     * AS-4 now holds under PERMIT too: a W+X record in a W+X area breaks AS-4 (not AS-2: the area
+     * allows both), and XLAYER-3, since the PageMapper never encodes W+X bits.
+     */
+    @Test
+    void AS_4_catchesWritableExecutableTranslationUnderPermit() {
+        as.mmap(UserAddr.ofPage(10), P, Prot.RWX, MapFlags.PRIVATE_ANON_FIXED, null, 0);
+        access(10, Access.WRITE);
+        assertClean();
+        Pte p = as.translation(10).orElseThrow();
+        as.corruptPutPte(10, new Pte(p.frame(), true, true, true));
+        assertThat(VmInvariants.ALL.violations(sys)).extracting(org.mmspec.check.Violation::invariantId)
+                .containsExactlyInAnyOrder("AS-4", "XLAYER-3");
+    }
+
     /** The model-based check with every rule under PERMIT: Step.perform checks ATOMIC-1 on each rejection. */
     @Test
     void addressSpacesAgreeWithThePageModelUnderPermit() {
