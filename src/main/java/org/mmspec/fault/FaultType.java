@@ -15,5 +15,10 @@ public enum FaultType {
     /** Access below a stack within its limit and clear of the guard gap: the stack grows. */
     STACK_GROWTH,
     /** The translation already permits the access. */
-    SPURIOUS
+    SPURIOUS,
+    /**
+     * Instruction fetch from a writable page of a W+X area (only under {@code WxPolicy.PERMIT}):
+     * the translation trades write for exec, since no entry is ever W+X (WX-1).
+     */
+    WX_EXEC_FLIP
 }

@@ -24,7 +24,8 @@ import org.mmspec.vm.VmError;
  * area lookup with stack growth for an address below a grows-down area (stack limit, then the
  * guard gap to the next accessible area below), the access against the area's protection
  * ({@code access_error}), then the translation: absent means demand paging, present without write
- * on a writable area means copy-on-write, present and permitting means spurious. Every rejection
+ * on a writable area means copy-on-write, present without exec in a W+X area (PERMIT only) means
+ * the W^X exec flip, present and permitting means spurious. Every rejection
  * and out-of-memory happens before the first change, so a failed fault changes nothing.
  */
 public final class PageFaultHandler {
@@ -61,9 +62,11 @@ public final class PageFaultHandler {
             requireFreeFrame(as, addr);
             if (stack != null) {
                 as.growStackAndFault(stack, page);
+                execPhaseFor(as, page, vma, error.access());
                 return FaultType.STACK_GROWTH;
             }
             as.installZeroPage(page);
+            execPhaseFor(as, page, vma, error.access());
             return FaultType.DEMAND_PAGE;
         }
         Pte p = pte.get();
@@ -78,6 +81,10 @@ public final class PageFaultHandler {
             requireFreeFrame(as, addr);
             as.copyOnWrite(page);
             return FaultType.COPY_ON_WRITE;
+        }
+        if (error.access() == Access.EXECUTE && !p.exec() && vma.prot().isWriteExec()) {
+            as.execFlip(page);
+            return FaultType.WX_EXEC_FLIP;
         }
         throw new IllegalStateException("translation " + p + " at " + addr + " denies " + error.access()
                 + " that area " + vma + " allows (AS-2 guarantees it cannot)");
@@ -95,6 +102,17 @@ public final class PageFaultHandler {
             return Optional.of(handle(as, addr, PageFaultError.user(as.translation(addr.page()).isPresent(), access)));
         }
         return Optional.of(handle(as, addr, PageFaultError.user(false, access)));
+    }
+
+    /**
+     * A page just mapped in a W+X area starts in its write phase ({@code Pte.wxSplit}); an
+     * instruction fetch needs the exec phase at once. The flip needs no frame, so once the page
+     * is mapped it cannot fail, and the fault stays one atomic step.
+     */
+    private static void execPhaseFor(AddressSpace as, long page, Vma vma, Access access) {
+        if (access == Access.EXECUTE && vma.prot().isWriteExec() && !as.translation(page).orElseThrow().exec()) {
+            as.execFlip(page);
+        }
     }
 
     /** The stack area that would grow down to {@code page}, or a SegmentationFault saying why not. */

@@ -55,7 +55,9 @@ public final class PageMapper {
         /** An emptied table is unlinked but never freed (a leaked table frame). */
         LEAK_RECLAIMED_TABLE,
         /** Last-level leaves carry the huge-page marker (x86 PS at the PT level). */
-        HUGE_BIT_AT_LAST_LEVEL
+        HUGE_BIT_AT_LAST_LEVEL,
+        /** remap skips the W^X check (shows the inductiveness check covers remap). */
+        REMAP_SKIPS_WX_CHECK
     }
 
     private final PteFormat format;
@@ -295,7 +297,7 @@ public final class PageMapper {
         if (frame.number() % page.size().frames() != 0) {
             throw PagingError.of(PagingError.Kind.MISALIGNED, "remap %s: %s is not aligned to %s", page, frame, page.size());
         }
-        checkFlags("remap " + page, flags, true);
+        checkFlags("remap " + page, flags, bug != Bug.REMAP_SKIPS_WX_CHECK);
         Located loc = locate(page, depth, "remap");
         PageFlags old = loc.entry.flags();
         PhysFrame oldFrame;

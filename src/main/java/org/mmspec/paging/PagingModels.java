@@ -24,7 +24,9 @@ import org.mmspec.frames.ReferenceFrameAllocator;
  * <p>Bounds: {@code format} ({@link PteFormat#name()}), {@code pages} (base pages at the start
  * of the window), {@code huge} (1 to add the huge page covering them), {@code kernel} (1 to add a
  * base page in the upper half), {@code tables} (table frames the allocator holds, in tables,
- * roots included), {@code bug} (a seeded {@link PageMapper.Bug}, default NONE).
+ * roots included), {@code bug} (a seeded {@link PageMapper.Bug}, default NONE), {@code remap}
+ * (1 to add {@link PageMapper#remap} of every page to another frame with every request; default
+ * 0, so the recorded model configurations are unchanged; the W^X inductiveness check sets it).
  */
 public final class PagingModels {
     private PagingModels() {
@@ -89,14 +91,15 @@ public final class PagingModels {
         FrameRange managed = PagingScope.tableFrames(f, b.getInt("tables", f.roots() + 4));
         List<Page> pages = pages(f, b);
         List<PageFlags> requests = requests(f);
+        boolean remap = b.getInt("remap", 0) == 1;
         return ActionSystem.of("paging " + b, () -> {
             PageMapper m = new PageMapper(f, new PhysicalMemory(), new ReferenceFrameAllocator(managed), TlbFlushSink.NONE);
             m.bug = bug;
             return List.of(m);
-        }, m -> copy(m, managed), PageMapper::stateKey, m -> actions(pages, requests), PagingInvariants.ALL);
+        }, m -> copy(m, managed), PageMapper::stateKey, m -> actions(pages, requests, remap), PagingInvariants.ALL);
     }
 
-    static List<ActionSystem.Action<PageMapper>> actions(List<Page> pages, List<PageFlags> requests) {
+    static List<ActionSystem.Action<PageMapper>> actions(List<Page> pages, List<PageFlags> requests, boolean remap) {
         List<ActionSystem.Action<PageMapper>> out = new ArrayList<>();
         for (Page p : pages) {
             for (PageFlags fl : requests) {
@@ -106,9 +109,23 @@ public final class PagingModels {
             for (PageFlags fl : requests) {
                 out.add(new ActionSystem.Action<>("updateFlags(" + p + ", " + fl + ")", m -> m.updateFlags(p, fl)));
             }
+            if (remap) {
+                PhysFrame to = remapFrame(p);
+                for (PageFlags fl : requests) {
+                    out.add(new ActionSystem.Action<>("remap(" + p + ", " + to + ", " + fl + ")", m -> m.remap(p, to, fl)));
+                }
+            }
         }
         return out;
     }
+
+    /** The frame a remap moves page {@code p} to (as a copy-on-write break would): a data frame aligned to {@code p}, not {@link #frameFor}. */
+    static PhysFrame remapFrame(Page p) {
+        return PagingScope.frame(p.size(), REMAP_FRAME_INDEX);
+    }
+
+    /** Which of {@link PagingScope#frame}'s frames remap targets: index 2 differs from {@link #frameFor} of every window page of the scopes (base pages 0 and 1, the huge page at 0). */
+    private static final int REMAP_FRAME_INDEX = 2;
 
     /** A deep copy: memory, a reference allocator with the same live runs, and the mapper's bookkeeping. */
     static PageMapper copy(PageMapper m, FrameRange managed) {

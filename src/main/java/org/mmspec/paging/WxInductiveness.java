@@ -13,8 +13,10 @@ import org.mmspec.paging.riscv.RiscvPte;
 /**
  * The bounded inductiveness check that {@code proofs/wx.md} names: from <em>every</em> state of a
  * small scope that satisfies all page-table invariants (reachable or not), every operation that
- * writes a page-table entry (map, unmap, updateFlags, and the huge-page split inside the last
- * two) leads to a state that satisfies them again; in particular WX-1.
+ * writes a page-table entry (map, unmap, updateFlags, remap, and the huge-page split inside the
+ * last three) leads to a state that satisfies them again; in particular WX-1. Remap (the
+ * copy-on-write break's in-place re-point) moves each page to another data frame with every
+ * request, W+X included.
  *
  * <p>The scope is built from the bits, not from mapper calls, so it holds states the mapper never
  * produces: two neighbouring base-page leaves, each absent or encoding any combination of
@@ -35,7 +37,7 @@ public final class WxInductiveness {
     }
 
     private static Bounds bounds(PteFormat f) {
-        return Bounds.parse("format=" + f.name() + ",pages=2,huge=1,kernel=0,tables=" + (f.roots() + f.levels() + 4));
+        return Bounds.parse("format=" + f.name() + ",pages=2,huge=1,kernel=0,remap=1,tables=" + (f.roots() + f.levels() + 4));
     }
 
     /** Every PTE-writing operation on the scope's pages, with every request (W+X included). */

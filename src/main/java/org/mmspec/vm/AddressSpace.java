@@ -39,7 +39,14 @@ import org.mmspec.paging.VirtAddr;
  * inside user space ({@code [minPage, topPage)}); VMA-3 no two adjacent areas could merge (the
  * operations merge exactly as Linux's {@code vma_merge}); AS-1 every present translation lies in
  * an area; AS-2 it grants no more than its area allows; AS-3 no area is writable and executable
- * under {@link WxPolicy#ENFORCE}; AS-4 no translation is both writable and executable.
+ * under {@link WxPolicy#ENFORCE}; AS-4 no translation is both writable and executable, under
+ * either policy.
+ *
+ * <p>W^X under {@link WxPolicy#PERMIT}: an area may be W+X (Linux), but its translations never
+ * are: every translation written passes {@link Pte#wxSplit}, so a writable page of a W+X area
+ * has no exec, and an instruction fetch from it trades write for exec ({@link #execFlip}), as a
+ * kernel enforcing W^X per page-table entry would. So mprotect and faults never meet the
+ * {@code PageMapper}'s WX-1 refusal, and a rejected operation changes nothing under either policy.
  *
  * <p>Semantics are Linux's (mm/mmap.c, mm/mprotect.c, mm/vma.c of 6.x) with two stated
  * differences: W^X under {@code ENFORCE} rejects what Linux allows, and an mprotect over a range
@@ -387,7 +394,7 @@ public final class AddressSpace {
             Pte old = e.getValue();
             Pte next = Pte.of(old.frame(), prot, exclusive(e.getKey(), old));
             if (bug() == VmSystem.Bug.MPROTECT_KEEPS_PTE_WRITABLE) {
-                // (Only where it stays W^X: the PageMapper would refuse W+X bits outright.)
+                // (Only where it stays W^X, so the bug shows as AS-2, not as a lost exec right.)
                 next = next.withWrite(next.write() || (old.write() && !prot.exec()));
             }
             reprotect(e.getKey(), next);
@@ -528,7 +535,7 @@ public final class AddressSpace {
                     frames.memory().write64(t.start().plus(w), saved.read64(t.start().plus(w)));
                 }
             }
-            throw VmError.of(VmError.Kind.OUT_OF_MEMORY, "ENOMEM", "fork: no frame for the child's page tables: %s", e.getMessage());
+            throw fromPaging(e, "fork: no frame for the child's page tables");
         }
         child.translations.clear();
         child.translations.putAll(shared);
@@ -589,7 +596,7 @@ public final class AddressSpace {
             if (cached.isEmpty()) {
                 frames.release(f);
             }
-            throw VmError.of(VmError.Kind.OUT_OF_MEMORY, "ENOMEM", "no frame for a page table: %s", e.getMessage());
+            throw fromPaging(e, "no frame for a page table");
         }
         if (cached.isPresent()) {
             // A shared object's page is found in the page cache, already holding its data.
@@ -606,9 +613,26 @@ public final class AddressSpace {
         }
     }
 
-    /** Copy-on-write, last reference: the frame stays, the translation regains write. */
+    /**
+     * Copy-on-write, last reference: the frame stays, the translation regains write (and, in a W+X
+     * area, loses exec: {@link Pte#wxSplit}).
+     */
     public void reuseForWrite(long page) {
         reprotect(page, translations.get(page).withWrite(true));
+    }
+
+    /**
+     * W^X on the entry: an instruction fetch from a present page of a W+X area (only under
+     * {@link WxPolicy#PERMIT}) whose translation lacks exec. The translation trades write for
+     * exec in place; the next write faults and trades back ({@link #reuseForWrite} or
+     * {@link #copyOnWrite}). No frame or table is needed, so it cannot fail.
+     */
+    public void execFlip(long page) {
+        Vma v = areaAt(page).orElseThrow(() -> new IllegalStateException("no area at page " + page));
+        if (!v.prot().isWriteExec()) {
+            throw new IllegalStateException("exec flip at page " + page + " outside a W+X area: " + v);
+        }
+        reprotect(page, translations.get(page).execPhase());
     }
 
     /** Copy-on-write: copies the shared frame into a fresh one, maps it writable, drops the old reference. */
@@ -618,7 +642,7 @@ public final class AddressSpace {
         frames.memory().copyFrame(p.frame(), fresh);
         // In place (ptep_clear_flush + set_pte): no table is reclaimed or needed, so the break cannot run
         // out of table frames while a shootdown still holds freed ones.
-        Pte next = p.withWrite(true).withFrame(fresh);
+        Pte next = p.withWrite(true).withFrame(fresh).wxSplit();
         mapper.remap(page4k(page), fresh, hwFlags(next));
         translations.put(page, next);
         if (bug() != VmSystem.Bug.COW_NO_RELEASE) {
@@ -795,8 +819,21 @@ public final class AddressSpace {
 
     /** New rights for a present page (same frame), in the record and the hardware table. */
     private void reprotect(long page, Pte next) {
-        mapper.updateFlags(page4k(page), hwFlags(next));
-        translations.put(page, next);
+        Pte safe = next.wxSplit();
+        mapper.updateFlags(page4k(page), hwFlags(safe));
+        translations.put(page, safe);
+    }
+
+    /**
+     * A {@code PageMapper} refusal as this component's error, named for what it is: W^X stays
+     * WX_VIOLATION (unreachable while every translation passes {@link Pte#wxSplit}, but never
+     * reported as a lack of memory), everything else is a missing table frame.
+     */
+    private static VmError fromPaging(PagingError e, String what) {
+        if (e.errorKind() == PagingError.Kind.WX_VIOLATION) {
+            return VmError.of(VmError.Kind.WX_VIOLATION, "EACCES", "%s: %s", what, e.getMessage());
+        }
+        return VmError.of(VmError.Kind.OUT_OF_MEMORY, "ENOMEM", "%s: %s", what, e.getMessage());
     }
 
     private static long pagesOf(long bytes) {

@@ -13,9 +13,28 @@ import org.mmspec.frames.PhysFrame;
  * @param exec instruction fetch allowed (NX clear)
  */
 public record Pte(PhysFrame frame, boolean read, boolean write, boolean exec) {
-    /** The rights an area with protection {@code p} grants, writable only if {@code mayWrite}. */
+    /**
+     * The rights an area with protection {@code p} grants, writable only if {@code mayWrite}. A
+     * W+X area (only under {@code WxPolicy.PERMIT}) gives a writable page no exec: the page
+     * tables hold W^X per entry (WX-1), and an instruction fetch trades write for exec
+     * ({@link #execPhase}).
+     */
     public static Pte of(PhysFrame frame, Prot p, boolean mayWrite) {
-        return new Pte(frame, p.readable(), p.write() && mayWrite, p.exec());
+        return new Pte(frame, p.readable(), p.write() && mayWrite, p.exec()).wxSplit();
+    }
+
+    /**
+     * These rights with W^X held on the entry: if both write and exec are set, exec goes (the
+     * page is in its write phase). Every translation the address space writes passes through
+     * this, so a W+X area never makes the {@code PageMapper} refuse a leaf.
+     */
+    public Pte wxSplit() {
+        return write && exec ? new Pte(frame, read, true, false) : this;
+    }
+
+    /** The exec phase of a page in a W+X area: exec on, write off (the next write faults again). */
+    public Pte execPhase() {
+        return new Pte(frame, read, false, true);
     }
 
     public Pte withFrame(PhysFrame f) {

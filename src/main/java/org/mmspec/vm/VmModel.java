@@ -23,12 +23,14 @@ import org.mmspec.fault.PageFaultHandler;
  * <p>Bounds: {@code pages} (address-space size), {@code frames} (physical frames),
  * {@code maxLen} (longest range, in pages), {@code processes} (most live address spaces),
  * {@code shared} (1: also MAP_SHARED|MAP_ANONYMOUS rw- mappings, anywhere and at every page),
- * {@code bug} (a {@link VmSystem.Bug} to seed).
+ * {@code bug} (a {@link VmSystem.Bug} to seed), {@code wx} ({@code enforce}, the default, or
+ * {@code permit}: W+X requests are granted, so W+X areas, their W^X-per-entry flips and
+ * mprotect over their present pages are explored, with ATOMIC-1 on every rejection).
  */
 public final class VmModel implements ExhaustiveModel {
     /** The word a store action writes; one value keeps the state space small but zeroing visible. */
     private static final long STORED_WORD = 1;
-    /** Protections an mmap action requests: one of each kind, W+X included (always rejected). */
+    /** Protections an mmap action requests: one of each kind, W+X included (rejected under ENFORCE). */
     private static final List<Prot> MMAP_PROTS = List.of(Prot.R, Prot.RW, Prot.RX, Prot.RWX);
     /** Protections an mprotect action requests. */
     private static final List<Prot> MPROTECT_PROTS = List.of(Prot.NONE, Prot.R, Prot.RW, Prot.RX, Prot.RWX);
@@ -51,9 +53,10 @@ public final class VmModel implements ExhaustiveModel {
         int processes = b.getInt("processes", 2);
         boolean shared = b.getInt("shared", 0) == 1;
         VmSystem.Bug bug = VmSystem.Bug.valueOf(b.get("bug", "NONE"));
+        AddressSpace.WxPolicy wx = AddressSpace.WxPolicy.valueOf(b.get("wx", "enforce").toUpperCase(java.util.Locale.ROOT));
         Layout layout = Layout.small(pages);
         return ActionSystem.of("vm-address-space " + b,
-                () -> List.of(new VmSystem(layout, AddressSpace.WxPolicy.ENFORCE, frames, bug)),
+                () -> List.of(new VmSystem(layout, wx, frames, bug)),
                 VmSystem::copy, VmSystem::key,
                 s -> actions(s, layout, maxLen, processes, shared), VmInvariants.ALL);
     }

@@ -102,6 +102,7 @@ public final class VmStateMachine implements StateMachine<VmStateMachine.State> 
 
     private final VmSystem.Bug bug;
     private final org.mmspec.paging.PteFormat format;
+    private final AddressSpace.WxPolicy wx;
 
     public VmStateMachine() {
         this(VmSystem.Bug.NONE);
@@ -114,19 +115,36 @@ public final class VmStateMachine implements StateMachine<VmStateMachine.State> 
 
     /** A machine whose page tables have {@code format} (one with 4 KiB pages). */
     public VmStateMachine(VmSystem.Bug bug, org.mmspec.paging.PteFormat format) {
+        this(bug, format, AddressSpace.WxPolicy.ENFORCE);
+    }
+
+    /**
+     * A machine under W^X policy {@code wx}. Under {@link AddressSpace.WxPolicy#PERMIT} (the
+     * replay's, Linux's) W+X protections are granted, so W+X areas, their write/exec flips and
+     * mprotect over their present pages all run, with ATOMIC-1 checked on every rejection.
+     */
+    public VmStateMachine(VmSystem.Bug bug, org.mmspec.paging.PteFormat format, AddressSpace.WxPolicy wx) {
         this.bug = bug;
         this.format = format;
+        this.wx = wx;
+    }
+
+    /** The model-based check under {@link AddressSpace.WxPolicy#PERMIT}. */
+    public static VmStateMachine permit() {
+        return new VmStateMachine(VmSystem.Bug.NONE, org.mmspec.paging.x86_64.X86_64Pte.FORMAT,
+                AddressSpace.WxPolicy.PERMIT);
     }
 
     @Override
     public String name() {
         return "vm" + (format == org.mmspec.paging.x86_64.X86_64Pte.FORMAT ? "" : "/" + format.name())
+                + (wx == AddressSpace.WxPolicy.ENFORCE ? "" : "/" + wx.name().toLowerCase(java.util.Locale.ROOT))
                 + (bug == VmSystem.Bug.NONE ? "" : "[" + bug + "]");
     }
 
     @Override
     public State init(Choices choices) {
-        State s = new State(new VmSystem(Layout.small(PAGES), AddressSpace.WxPolicy.ENFORCE, FRAMES, bug, format));
+        State s = new State(new VmSystem(Layout.small(PAGES), wx, FRAMES, bug, format));
         TreeMap<Long, ModelPage> m = new TreeMap<>();
         Layout l = s.layout();
         for (long p = l.stackTop() - l.stackInitialPages(); p < l.stackTop(); p++) {
@@ -190,7 +208,7 @@ public final class VmStateMachine implements StateMachine<VmStateMachine.State> 
         String expected;
         if (len == 0) {
             expected = "ZERO_LENGTH";
-        } else if (prot.isWriteExec()) {
+        } else if (prot.isWriteExec() && as.wxPolicy() == AddressSpace.WxPolicy.ENFORCE) {
             expected = "WX_VIOLATION";
         } else if (fixed && page + len > l.topPage()) {
             expected = "OUT_OF_RANGE";
@@ -257,7 +275,7 @@ public final class VmStateMachine implements StateMachine<VmStateMachine.State> 
             expected = "ok";
         } else if (page + len > as.layout().topPage()) {
             expected = "OUT_OF_RANGE";
-        } else if (prot.isWriteExec()) {
+        } else if (prot.isWriteExec() && as.wxPolicy() == AddressSpace.WxPolicy.ENFORCE) {
             expected = "WX_VIOLATION";
         } else if (!allMapped(m, page, page + len)) {
             expected = "NOT_MAPPED";

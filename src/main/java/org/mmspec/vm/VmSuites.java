@@ -23,6 +23,7 @@ public final class VmSuites {
     public static List<CheckSuite> all() {
         return List.of(
                 CheckSuite.stateful("vm", new VmStateMachine(), STEPS),
+                CheckSuite.stateful("vm", VmStateMachine.permit(), STEPS),
                 CheckSuite.exhaustive("vm", "address space, 8 pages, one process, depth " + QUICK_DEPTH,
                         () -> new VmModel().build(Bounds.parse("pages=8,frames=7,maxLen=2,processes=1")),
                         ExploreBounds.depth(QUICK_DEPTH)),

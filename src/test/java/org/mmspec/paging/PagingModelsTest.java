@@ -114,4 +114,18 @@ class PagingModelsTest {
         InductivenessCheck.Result r = InductivenessCheck.check("split bug", scope, WxInductiveness.system(f));
         assertThat(r.counterexample().orElseThrow().invariantId()).isEqualTo("WX-1");
     }
+
+    /**
+     * remap is one of the inductive step's transitions: with its W^X check removed, the check finds a
+     * satisfying state whose remap successor breaks WX-1, and the counterexample is a remap.
+     */
+    @ParameterizedTest
+    @MethodSource("formats")
+    void WX_1_inductiveCheckCoversRemap(PteFormat f) {
+        List<PageMapper> scope = WxInductiveness.scope(f);
+        scope.forEach(m -> m.bug = PageMapper.Bug.REMAP_SKIPS_WX_CHECK);
+        InductivenessCheck.Result r = InductivenessCheck.check("remap bug", scope, WxInductiveness.system(f));
+        assertThat(r.counterexample().orElseThrow().invariantId()).isEqualTo("WX-1");
+        assertThat(r.counterexample().orElseThrow().steps().get(1).label()).startsWith("remap(");
+    }
 }
