@@ -18,8 +18,9 @@ public final class ModelRun {
     }
 
     /**
-     * The differences between a run and the manifest: a drifted count, or a verdict that is not
-     * the expected one. Empty when the run matches.
+     * The differences between a run and the manifest: a drifted count, a search that was complete
+     * and no longer is (or the reverse), or a verdict that is not the expected one. Empty when the
+     * run matches.
      */
     public static List<String> drift(Manifest manifest, String config, ExplorationResult r) {
         List<String> out = new ArrayList<>();
@@ -32,6 +33,10 @@ public final class ModelRun {
         compare(out, manifest, config, "states", r.distinctStates());
         compare(out, manifest, config, "transitions", r.transitions());
         compare(out, manifest, config, "reached", r.depth());
+        String complete = manifest.get(config + ".complete", null);
+        if (complete != null && !complete.equals(String.valueOf(r.complete()))) {
+            out.add(config + ": complete drifted: recorded " + complete + ", now " + r.complete());
+        }
         if (r.counterexample().isPresent()) {
             compare(out, manifest, config, "cexLength", r.counterexample().get().length());
         }

@@ -59,4 +59,11 @@ class ManifestTest {
         assertThat(Bounds.parse("a=1,b=x").with("c", 3).toString()).isEqualTo("a=1,b=x,c=3");
         assertThat(List.of(Bounds.parse(""))).hasSize(1);
     }
+
+    @Test
+    void aSearchThatStopsBeingCompleteIsDrift() {
+        Manifest m = Manifest.parse("demo", TEXT + "small.complete=true\n");
+        ExplorationResult r = new ExplorationResult("demo", 10, 20, 4, false, Duration.ZERO, Optional.empty());
+        assertThat(ModelRun.drift(m, "small", r)).containsExactly("small: complete drifted: recorded true, now false");
+    }
 }

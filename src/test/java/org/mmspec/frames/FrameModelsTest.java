@@ -2,20 +2,14 @@ package org.mmspec.frames;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.mmspec.check.Bounds;
 import org.mmspec.check.ExhaustiveModel;
 import org.mmspec.check.ExplorationResult;
 import org.mmspec.check.ExploreBounds;
 import org.mmspec.check.Explorer;
-import org.mmspec.check.Manifest;
-import org.mmspec.check.ModelRun;
-import org.mmspec.check.Progress;
 
 /**
  * The exhaustive models of {@code models/}: each ci configuration reproduces its recorded
@@ -23,28 +17,6 @@ import org.mmspec.check.Progress;
  * invariant.
  */
 class FrameModelsTest {
-
-    static List<String[]> ciConfigs() {
-        List<String[]> out = new ArrayList<>();
-        for (ExhaustiveModel m : FrameModels.all()) {
-            Manifest manifest = Manifest.load(m.name());
-            for (String c : manifest.configs()) {
-                if (manifest.profile(c).equals("ci")) {
-                    out.add(new String[] {m.name(), c});
-                }
-            }
-        }
-        return out;
-    }
-
-    @ParameterizedTest(name = "{0} [{1}]")
-    @MethodSource("ciConfigs")
-    void ciConfigMatchesManifest(String model, String config) {
-        ExhaustiveModel m = FrameModels.all().stream().filter(x -> x.name().equals(model)).findFirst().orElseThrow();
-        Manifest manifest = Manifest.load(model);
-        ExplorationResult r = ModelRun.explore(m, manifest, config, Progress.NONE);
-        assertThat(ModelRun.drift(manifest, config, r)).as(r.summary()).isEmpty();
-    }
 
     private static ExplorationResult explore(ExhaustiveModel model, String bounds, int depth) {
         return Explorer.explore(model.build(Bounds.parse(bounds)), ExploreBounds.depth(depth));

@@ -7,9 +7,6 @@ import org.mmspec.check.Bounds;
 import org.mmspec.check.ExplorationResult;
 import org.mmspec.check.ExploreBounds;
 import org.mmspec.check.Explorer;
-import org.mmspec.check.Manifest;
-import org.mmspec.check.ModelRun;
-import org.mmspec.check.Progress;
 
 /**
  * Exhaustive exploration of the heap models at their manifest bounds (every ci configuration,
@@ -17,28 +14,6 @@ import org.mmspec.check.Progress;
  * exploration must catch.
  */
 class HeapModelTest {
-
-    private static void matchesManifest(HeapModel model) {
-        Manifest m = Manifest.load(model.name());
-        for (String config : m.configs()) {
-            if (!m.profile(config).equals("ci")) {
-                continue;
-            }
-            ExplorationResult r = ModelRun.explore(model, m, config, Progress.NONE);
-            System.out.println(model.name() + " [" + config + "] " + r.summary());
-            assertThat(ModelRun.drift(m, config, r)).as(model.name() + " " + config).isEmpty();
-        }
-    }
-
-    @Test
-    void perCpuModelMatchesItsManifest() {
-        matchesManifest(HeapModel.perCpu());
-    }
-
-    @Test
-    void largeModelMatchesItsManifest() {
-        matchesManifest(HeapModel.large());
-    }
 
     private static ExplorationResult explore(HeapModel model, String bounds) {
         return Explorer.explore(model.build(Bounds.parse(bounds)), ExploreBounds.unbounded());

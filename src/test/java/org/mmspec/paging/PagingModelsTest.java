@@ -2,23 +2,17 @@ package org.mmspec.paging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.mmspec.check.Bounds;
-import org.mmspec.check.ExhaustiveModel;
 import org.mmspec.check.ExplorationResult;
 import org.mmspec.check.Explorer;
 import org.mmspec.check.ExploreBounds;
 import org.mmspec.check.InductivenessCheck;
-import org.mmspec.check.Manifest;
-import org.mmspec.check.ModelRun;
-import org.mmspec.check.Progress;
 
 /**
  * The exhaustive page-table models at their manifest's ci bounds (counts must not drift; the
@@ -26,29 +20,6 @@ import org.mmspec.check.Progress;
  * explorer with a counterexample naming the right ID, and the bounded W^X inductiveness check.
  */
 class PagingModelsTest {
-
-    static Stream<Arguments> ciConfigs() {
-        List<Arguments> out = new ArrayList<>();
-        for (ExhaustiveModel m : PagingModels.all()) {
-            Manifest manifest = Manifest.load(m.name());
-            for (String c : manifest.configs()) {
-                if (manifest.profile(c).equals("ci")) {
-                    out.add(Arguments.of(m.name(), c));
-                }
-            }
-        }
-        return out.stream();
-    }
-
-    @ParameterizedTest(name = "{0} [{1}]")
-    @MethodSource("ciConfigs")
-    void modelMatchesItsManifest(String model, String config) {
-        ExhaustiveModel m = PagingModels.all().stream().filter(x -> x.name().equals(model)).findFirst().orElseThrow();
-        Manifest manifest = Manifest.load(model);
-        ExplorationResult r = ModelRun.explore(m, manifest, config, Progress.NONE);
-        System.out.println(model + " [" + config + "] " + r.summary());
-        assertThat(ModelRun.drift(manifest, config, r)).isEmpty();
-    }
 
     private static ExplorationResult explore(String bounds) {
         return Explorer.explore(PagingModels.system(Bounds.parse(bounds)), ExploreBounds.unbounded());

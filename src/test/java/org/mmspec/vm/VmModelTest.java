@@ -8,23 +8,9 @@ import org.mmspec.check.Bounds;
 import org.mmspec.check.ExplorationResult;
 import org.mmspec.check.ExploreBounds;
 import org.mmspec.check.Explorer;
-import org.mmspec.check.Manifest;
-import org.mmspec.check.ModelRun;
-import org.mmspec.check.Progress;
 
 /** Runs the ci configurations of models/vm-address-space and compares them with the manifest. */
 class VmModelTest {
-
-    @ParameterizedTest
-    @ValueSource(strings = {"small", "small-shared", "small-bug-zeroing", "small-bug-cow"})
-    void ciConfigurationMatchesManifest(String config) {
-        Manifest m = Manifest.load("vm-address-space");
-        ExplorationResult r = ModelRun.explore(new VmModel(), m, config, Progress.NONE);
-        System.out.println(config + ": " + r.summary() + " verdict " + Manifest.verdict(r)
-                + r.counterexample().map(c -> " cexLength " + c.length()).orElse(""));
-        assertThat(Manifest.verdict(r)).isEqualTo(m.expect(config));
-        assertThat(ModelRun.drift(m, config, r)).as("drift from the manifest").isEmpty();
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {"MUNMAP_LEAKS_FRAMES:XLAYER-2:1", "MPROTECT_NO_MERGE:VMA-3:1", "WX_UNCHECKED:AS-3:1",
