@@ -97,4 +97,16 @@ class SpecTraceabilityTest {
         }
         assertThat(undefined).as("IDs checked by suites but not defined in spec/").isEmpty();
     }
+
+    @Test
+    void everySpecIdHasARowInTheProofsIndex() throws IOException {
+        String index = Files.readString(Path.of("proofs", "README.md"));
+        Set<String> missing = new TreeSet<>();
+        for (String id : definitions().keySet()) {
+            if (!Pattern.compile("^\\| *`?" + Pattern.quote(id) + "`? *\\|", Pattern.MULTILINE).matcher(index).find()) {
+                missing.add(id);
+            }
+        }
+        assertThat(missing).as("spec IDs without a row in proofs/README.md").isEmpty();
+    }
 }
