@@ -44,6 +44,16 @@ public final class AllocationStats {
         framesFreed += frames;
     }
 
+    /** {@link FrameAllocator#requireValidRequest}, counting a rejected request as a failure. */
+    void requireValidRequest(String allocator, long count, long alignFrames) {
+        try {
+            FrameAllocator.requireValidRequest(allocator, count, alignFrames);
+        } catch (FrameError e) {
+            recordFailure();
+            throw e;
+        }
+    }
+
     void recordFailure() {
         failures++;
     }

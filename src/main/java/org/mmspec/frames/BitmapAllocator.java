@@ -152,16 +152,7 @@ public final class BitmapAllocator implements FrameAllocator, FrameAccounting {
      */
     @Override
     public FrameRange allocate(long count, long alignFrames) {
-        if (count < 1) {
-            stats.recordFailure();
-            throw FrameError.of(FrameError.Kind.ZERO_SIZE, "bitmap allocate(%d): at least one frame", count);
-        }
-        try {
-            FrameAllocator.requireAlignment(alignFrames);
-        } catch (FrameError e) {
-            stats.recordFailure();
-            throw e;
-        }
+        stats.requireValidRequest("bitmap", count, alignFrames);
         if (count > n) {
             stats.recordFailure();
             throw FrameError.of(FrameError.Kind.IMPOSSIBLE_SIZE, "bitmap allocate(%d): more than the %d frames of %s", count, n, managed);

@@ -204,16 +204,7 @@ public final class BuddyAllocator implements FrameAllocator, FrameAccounting {
      */
     @Override
     public FrameRange allocate(long count, long alignFrames) {
-        if (count < 1) {
-            stats.recordFailure();
-            throw FrameError.of(FrameError.Kind.ZERO_SIZE, "buddy allocate(%d): at least one frame", count);
-        }
-        try {
-            FrameAllocator.requireAlignment(alignFrames);
-        } catch (FrameError e) {
-            stats.recordFailure();
-            throw e;
-        }
+        stats.requireValidRequest("buddy", count, alignFrames);
         if (!couldEverHold(count) || alignFrames > (1L << maxOrder)) {
             stats.recordFailure();
             throw FrameError.of(FrameError.Kind.IMPOSSIBLE_SIZE,

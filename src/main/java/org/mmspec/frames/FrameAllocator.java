@@ -43,15 +43,23 @@ public interface FrameAllocator {
      * MISALIGNED; the allocators of this package override it.
      */
     default FrameRange allocate(long count, long alignFrames) {
-        if (count < 1) {
-            throw FrameError.of(FrameError.Kind.ZERO_SIZE, "allocate(%d, align %d): at least one frame", count, alignFrames);
-        }
-        requireAlignment(alignFrames);
+        requireValidRequest(getClass().getSimpleName(), count, alignFrames);
         if (alignFrames == ANY_ALIGNMENT) {
             return allocate(count);
         }
         throw FrameError.of(FrameError.Kind.MISALIGNED, "%s cannot place a run aligned to %d frames",
                 getClass().getSimpleName(), alignFrames);
+    }
+
+    /**
+     * The first two preconditions of every allocation, in the contract's order: {@code count >= 1}
+     * (else ZERO_SIZE), then {@code alignFrames} a power of two (else MISALIGNED).
+     */
+    static void requireValidRequest(String allocator, long count, long alignFrames) {
+        if (count < 1) {
+            throw FrameError.of(FrameError.Kind.ZERO_SIZE, "%s allocate(%d): at least one frame", allocator, count);
+        }
+        requireAlignment(alignFrames);
     }
 
     /** Rejects an alignment that is not a power of two with MISALIGNED. */

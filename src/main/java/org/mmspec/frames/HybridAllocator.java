@@ -193,16 +193,7 @@ public final class HybridAllocator implements FrameAllocator, FrameAccounting {
      */
     @Override
     public FrameRange allocate(long count, long alignFrames) {
-        if (count < 1) {
-            stats.recordFailure();
-            throw FrameError.of(FrameError.Kind.ZERO_SIZE, "hybrid allocate(%d): at least one frame", count);
-        }
-        try {
-            FrameAllocator.requireAlignment(alignFrames);
-        } catch (FrameError e) {
-            stats.recordFailure();
-            throw e;
-        }
+        stats.requireValidRequest("hybrid", count, alignFrames);
         boolean bitmapCould = route(count) == Half.BITMAP && bitmap != null && count <= bitmap.managedFrames();
         boolean buddyCould = buddy != null && buddy.couldEverHold(count) && alignFrames <= (1L << buddy.maxOrder());
         if (!bitmapCould && !buddyCould) {

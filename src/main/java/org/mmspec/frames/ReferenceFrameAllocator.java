@@ -70,10 +70,7 @@ public final class ReferenceFrameAllocator implements FrameAllocator {
 
     /** The lowest run of {@code count} free frames whose first frame number is a multiple of {@code align}. */
     public FrameRange allocateAligned(long count, long align) {
-        if (count < 1) {
-            throw FrameError.of(FrameError.Kind.ZERO_SIZE, "allocate(%d): at least one frame", count);
-        }
-        FrameAllocator.requireAlignment(align);
+        FrameAllocator.requireValidRequest("reference", count, align);
         if (count > managed.count()) {
             throw FrameError.of(FrameError.Kind.IMPOSSIBLE_SIZE, "allocate(%d): larger than managed %s", count, managed);
         }
