@@ -1,0 +1,93 @@
+package org.mmspec.check;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A hand-written state graph for testing the explorer: states are ints, each edge has a label,
+ * and DEMO-7 ("the state is not bad") is broken in the states listed as bad. Small enough that
+ * every count the explorer reports can be worked out by hand.
+ */
+final class Graph implements TransitionSystem<Integer> {
+    /** One labelled edge. */
+    record Edge(String label, int to) {
+    }
+
+    private final List<Integer> initial;
+    private final Map<Integer, List<Edge>> edges = new LinkedHashMap<>();
+    private final Set<Integer> bad;
+    private final Map<Integer, RuntimeException> failing = new LinkedHashMap<>();
+    private final Map<Integer, Error> failingWithError = new LinkedHashMap<>();
+
+    Graph(List<Integer> initial, Set<Integer> bad) {
+        this.initial = initial;
+        this.bad = bad;
+    }
+
+    /** An edge {@code from -> to} labelled {@code "to <to>"}. */
+    Graph edge(int from, int to) {
+        return edge(from, "to " + to, to);
+    }
+
+    Graph edge(int from, String label, int to) {
+        edges.computeIfAbsent(from, k -> new ArrayList<>()).add(new Edge(label, to));
+        return this;
+    }
+
+    /** A chain {@code 0 -> 1 -> ... -> n-1}. */
+    static Graph chain(int n, Set<Integer> bad) {
+        Graph g = new Graph(List.of(0), bad);
+        for (int i = 0; i + 1 < n; i++) {
+            g.edge(i, i + 1);
+        }
+        return g;
+    }
+
+    /** Expanding {@code state} throws {@code e}. */
+    Graph failsAt(int state, RuntimeException e) {
+        failing.put(state, e);
+        return this;
+    }
+
+    Graph failsAt(int state, Error e) {
+        failingWithError.put(state, e);
+        return this;
+    }
+
+    @Override
+    public String name() {
+        return "graph";
+    }
+
+    @Override
+    public List<Integer> initialStates() {
+        return initial;
+    }
+
+    @Override
+    public void successors(Integer state, Successors<Integer> out) {
+        if (failing.containsKey(state)) {
+            throw failing.get(state);
+        }
+        if (failingWithError.containsKey(state)) {
+            throw failingWithError.get(state);
+        }
+        for (Edge e : edges.getOrDefault(state, List.of())) {
+            out.add(e.label(), e.to());
+        }
+    }
+
+    @Override
+    public Object key(Integer state) {
+        return state;
+    }
+
+    @Override
+    public InvariantSet<Integer> invariants() {
+        return InvariantSet.of("graph", List.of(Invariant.of("DEMO-7", "the state is not bad",
+                (Integer s) -> Invariant.require(!bad.contains(s), "state %d is bad", s))), s -> "state " + s);
+    }
+}
