@@ -270,6 +270,36 @@ class ExplorerCountsTest {
         assertThat(c.length()).isZero();
     }
 
+    // --- systems that break the explorer's contract ------------------------------------------------
+
+    @Test
+    void DEMO_7_initialStatesThatChangeBetweenCallsAreReportedNotTracedWrongly() {
+        int[] calls = {0};
+        Graph g = new Graph(List.of(0), Set.of(0, 100)) {
+            @Override
+            public List<Integer> initialStates() {
+                return List.of(calls[0]++ == 0 ? 0 : 100);
+            }
+        };
+        assertThatThrownBy(() -> explore(g, ExploreBounds.unbounded())).isInstanceOf(IllegalStateException.class)
+                .hasMessage("graph: initial states are not reproducible");
+    }
+
+    @Test
+    void DEMO_7_successorsThatChangeBetweenCallsAreReportedNotTracedWrongly() {
+        // The first expansion of 0 reaches the bad state 1; replaying it for the trace reaches 2.
+        int[] calls = {0};
+        Graph g = new Graph(List.of(0), Set.of(1)) {
+            @Override
+            public void successors(Integer state, Successors<Integer> out) {
+                out.add("next", calls[0]++ == 0 ? 1 : 2);
+            }
+        };
+        Counterexample c = explore(g, ExploreBounds.unbounded()).counterexample().orElseThrow();
+        assertThat(c.invariantId()).isEqualTo("IllegalStateException");
+        assertThat(c.failure()).isEqualTo("a transition failed: graph: successors are not deterministic at next");
+    }
+
     // --- progress --------------------------------------------------------------------------------
 
     @Test

@@ -11,7 +11,7 @@ import java.util.Set;
  * and DEMO-7 ("the state is not bad") is broken in the states listed as bad. Small enough that
  * every count the explorer reports can be worked out by hand.
  */
-final class Graph implements TransitionSystem<Integer> {
+class Graph implements TransitionSystem<Integer> {
     /** One labelled edge. */
     record Edge(String label, int to) {
     }

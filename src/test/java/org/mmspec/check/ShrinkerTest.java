@@ -200,6 +200,107 @@ class ShrinkerTest {
         return false;
     }
 
+    /** put(x) for x in [0, 20], enabled until three values are put. */
+    private static final Rule<Tape> PUT_THREE = Rule.when("put", t -> t.values.size() < 3, (t, step) -> {
+        int x = step.between(0, 20);
+        step.call("put(%d)", x);
+        t.values.add(x);
+    });
+
+    @Test
+    void DEMO_14_equalDrawsShrinkTogetherAndAnotherPassLowersWhatTheyHeldUp() {
+        // Broken by [x, x, z] with x >= 5 and z > x. Alone, neither x can move; together they
+        // drop to 5, and only then can a second pass lower z from x + 1 to 6.
+        InvariantSet<Tape> inv = InvariantSet.of("tape", Invariant.of("DEMO-14", "no pair of 5 or more with a larger third",
+                (Tape t) -> Invariant.require(t.values.size() < 3 || t.values.get(0) < 5
+                        || !t.values.get(0).equals(t.values.get(1)) || t.values.get(2) <= t.values.get(0),
+                        "values %s", t.values)));
+        for (long seed : new long[] {1, 2, 3}) {
+            AtomicInteger inits = new AtomicInteger();
+            StatefulFailure f = catchThrowableOfType(StatefulFailure.class, () -> StatefulChecker.check(
+                    machine("triple", c -> new Tape(), List.of(PUT_THREE), inv, inits),
+                    BASE.withSeed(seed).withRuns(5000).withSteps(3)));
+            assertThat(f.steps()).as("seed %d", seed).containsExactly("put(5)", "put(5)", "put(6)");
+            assertThat(f.choices()).containsExactly(0, 5, 0, 5, 0, 6);
+            assertThat(f.getMessage()).contains("shrinking 3 steps to 3");
+        }
+    }
+
+    @Test
+    void DEMO_15_equalDrawsAreBinarySearchedAllTheWayDown() {
+        // Broken by two equal values of 100 or more among values in [0, 1000].
+        InvariantSet<Tape> inv = InvariantSet.of("tape", Invariant.of("DEMO-15", "no value of 100 or more twice",
+                (Tape t) -> Invariant.require(t.values.stream().filter(v -> v >= 100).distinct().count()
+                        == t.values.stream().filter(v -> v >= 100).count(), "values %s", t.values)));
+        for (long seed : new long[] {1, 2, 3}) {
+            StatefulFailure f = catchThrowableOfType(StatefulFailure.class, () -> StatefulChecker.check(
+                    machine("pairs", c -> new Tape(), List.of(PUT), inv, new AtomicInteger()),
+                    BASE.withSeed(seed).withRuns(200).withSteps(20)));
+            assertThat(f.steps()).as("seed %d", seed).containsExactly("put(100)", "put(100)");
+            assertThat(f.choices()).containsExactly(0, 100, 0, 100);
+        }
+    }
+
+    // --- shrinking a given failing sequence ----------------------------------------------------------
+
+    /** Replays {@code choices} (which must fail) and shrinks the run with generous limits. */
+    private static StatefulChecker.Run shrunk(StateMachine<Tape> m, long... choices) {
+        StatefulChecker.Run failing = StatefulChecker.execute(m, Choices.replay(choices), Integer.MAX_VALUE);
+        assertThat(failing.failed()).as("the starting sequence fails").isTrue();
+        return StatefulChecker.shrink(m, failing, BASE);
+    }
+
+    private static InvariantSet<Tape> broken(String id, String statement,
+            java.util.function.Predicate<List<Integer>> broken) {
+        return InvariantSet.of("tape", Invariant.of(id, statement,
+                (Tape t) -> Invariant.require(!broken.test(t.values), "values %s", t.values)));
+    }
+
+    @Test
+    void DEMO_16_eachDrawIsLoweredAloneAsFarAsItStillFails() {
+        // Broken when the first value is 20 or more and the second 50 or more. Lowered together
+        // the two 50s cannot move; alone, the first drops to 20.
+        InvariantSet<Tape> inv = broken("DEMO-16", "not (first >= 20 and second >= 50)",
+                v -> v.size() >= 2 && v.get(0) >= 20 && v.get(1) >= 50);
+        StatefulChecker.Run r = shrunk(machine("two", c -> new Tape(), List.of(PUT), inv, new AtomicInteger()),
+                0, 50, 0, 50);
+        assertThat(r.choices()).containsExactly(0, 20, 0, 50);
+        assertThat(r.steps()).containsExactly("put(20)", "put(50)");
+    }
+
+    @Test
+    void DEMO_14_aPassThatOnlyLoweredEqualDrawsIsFollowedByAnother() {
+        // [9, 9, 10]: neither 9 can move alone and 10 is already 9 + 1, so the first pass only
+        // lowers the pair (to 5); the second pass then lowers the third value to 6.
+        InvariantSet<Tape> inv = broken("DEMO-14", "no pair of 5 or more with a larger third",
+                v -> v.size() == 3 && v.get(0) >= 5 && v.get(0).equals(v.get(1)) && v.get(2) > v.get(0));
+        StatefulChecker.Run r = shrunk(machine("triple", c -> new Tape(), List.of(PUT_THREE), inv, new AtomicInteger()),
+                0, 9, 0, 9, 0, 10);
+        assertThat(r.choices()).containsExactly(0, 5, 0, 5, 0, 6);
+    }
+
+    @Test
+    void DEMO_17_aDeletedSpanIsFollowedByTheSpanThatTookItsPlace() {
+        // Broken when a value of 50 or more follows an even number of smaller ones, so smaller
+        // values can only be deleted in pairs: spans of two steps, tried again at the same index.
+        InvariantSet<Tape> inv = broken("DEMO-17", "a large value follows an odd number of small ones",
+                v -> !v.isEmpty() && v.get(v.size() - 1) >= 50 && v.stream().filter(x -> x < 50).count() % 2 == 0);
+        StatefulChecker.Run r = shrunk(machine("parity", c -> new Tape(), List.of(PUT), inv, new AtomicInteger()),
+                0, 1, 0, 1, 0, 1, 0, 1, 0, 60);
+        assertThat(r.choices()).containsExactly(0, 50);
+        assertThat(r.steps()).containsExactly("put(50)");
+    }
+
+    @Test
+    void DEMO_18_aSpanInTheMiddleIsDeletedWithoutItsTail() {
+        // Broken when the values sum to 100 or more: the 10 in the middle goes, the 70 stays.
+        InvariantSet<Tape> inv = broken("DEMO-18", "values sum to less than 100",
+                v -> v.stream().mapToInt(Integer::intValue).sum() >= 100);
+        StatefulChecker.Run r = shrunk(machine("sum", c -> new Tape(), List.of(PUT), inv, new AtomicInteger()),
+                0, 40, 0, 10, 0, 70);
+        assertThat(r.choices()).containsExactly(0, 30, 0, 70);
+    }
+
     @Test
     void shrinkingKeepsTheExceptionClassOfAFailureWithoutAnId() {
         // Values of 50 and above throw IllegalArgumentException, values below 10 throw
