@@ -257,15 +257,40 @@ class ShrinkerTest {
     }
 
     @Test
-    void DEMO_16_eachDrawIsLoweredAloneAsFarAsItStillFails() {
-        // Broken when the first value is 20 or more and the second 50 or more. Lowered together
-        // the two 50s cannot move; alone, the first drops to 20.
-        InvariantSet<Tape> inv = broken("DEMO-16", "not (first >= 20 and second >= 50)",
-                v -> v.size() >= 2 && v.get(0) >= 20 && v.get(1) >= 50);
-        StatefulChecker.Run r = shrunk(machine("two", c -> new Tape(), List.of(PUT), inv, new AtomicInteger()),
-                0, 50, 0, 50);
-        assertThat(r.choices()).containsExactly(0, 20, 0, 50);
-        assertThat(r.steps()).containsExactly("put(20)", "put(50)");
+    void DEMO_16_eachDrawIsLoweredAloneAsFarAsItStillFailsInFewReplays() {
+        // Broken by [x, y, z] with x >= 20, y >= 50, z >= 25. Lowered together the three 50s
+        // cannot move; alone, x binary-searches down to 20 and z to 25, each in a handful of
+        // replays (not until the attempt budget runs out).
+        InvariantSet<Tape> inv = broken("DEMO-16", "not (x >= 20 and y >= 50 and z >= 25)",
+                v -> v.size() == 3 && v.get(0) >= 20 && v.get(1) >= 50 && v.get(2) >= 25);
+        AtomicInteger inits = new AtomicInteger();
+        StatefulChecker.Run r = shrunk(machine("three", c -> new Tape(), List.of(PUT), inv, inits), 0, 50, 0, 50, 0, 50);
+        assertThat(r.choices()).containsExactly(0, 20, 0, 50, 0, 25);
+        assertThat(r.steps()).containsExactly("put(20)", "put(50)", "put(25)");
+        assertThat(inits.get()).as("replays").isBetween(10, 150);
+    }
+
+    @Test
+    void DEMO_19_aPassThatOnlyZeroedADrawIsFollowedByAnother() {
+        // Broken by [w, v, x] with v >= 30 and w >= 30, or w >= 10 once x is 0. Pass one can only
+        // zero x (w and v are equal and v cannot move); pass two then lowers w alone to 10.
+        InvariantSet<Tape> inv = broken("DEMO-19", "not (v >= 30 and w >= (x == 0 ? 10 : 30))",
+                v -> v.size() == 3 && v.get(1) >= 30 && v.get(0) >= (v.get(2) == 0 ? 10 : 30));
+        StatefulChecker.Run r = shrunk(machine("wait", c -> new Tape(), List.of(PUT), inv, new AtomicInteger()),
+                0, 30, 0, 30, 0, 40);
+        assertThat(r.choices()).containsExactly(0, 10, 0, 30, 0, 0);
+    }
+
+    @Test
+    void DEMO_20_aPassThatOnlyLoweredSingleDrawsIsFollowedByAnother() {
+        // Broken by [x, y, z] with y >= 15, z >= 15 and x >= z - 5. Pass one lowers each alone to
+        // 15 (x first, while z is still 20); the three 15s cannot move together; pass two lowers
+        // x to 10.
+        InvariantSet<Tape> inv = broken("DEMO-20", "not (y >= 15 and z >= 15 and x >= z - 5)",
+                v -> v.size() == 3 && v.get(1) >= 15 && v.get(2) >= 15 && v.get(0) >= v.get(2) - 5);
+        StatefulChecker.Run r = shrunk(machine("lag", c -> new Tape(), List.of(PUT), inv, new AtomicInteger()),
+                0, 20, 0, 20, 0, 20);
+        assertThat(r.choices()).containsExactly(0, 10, 0, 15, 0, 15);
     }
 
     @Test
