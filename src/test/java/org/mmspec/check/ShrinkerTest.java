@@ -317,6 +317,26 @@ class ShrinkerTest {
     }
 
     @Test
+    void DEMO_21_aPassThatOnlyDeletedStepsIsFollowedByAnother() {
+        // Broken when a value of 50 or more follows a positive, even number of smaller ones.
+        // Fifteen steps: ten 60s, four 0s, a 50. Pass one tries spans of 7, 3 and 1 and deletes
+        // the 60s (pairs of 0s need a span of 2); pass two, on five steps, deletes a pair.
+        InvariantSet<Tape> inv = broken("DEMO-21", "no large value after a positive even number of small ones",
+                v -> {
+                    long small = v.stream().filter(x -> x < 50).count();
+                    return !v.isEmpty() && v.get(v.size() - 1) >= 50 && small > 0 && small % 2 == 0;
+                });
+        long[] start = new long[30];
+        for (int i = 0; i < 10; i++) {
+            start[2 * i + 1] = 60;
+        }
+        start[29] = 50;
+        StatefulChecker.Run r = shrunk(machine("pairs", c -> new Tape(), List.of(PUT), inv, new AtomicInteger()), start);
+        assertThat(r.choices()).containsExactly(0, 0, 0, 0, 0, 50);
+        assertThat(r.steps()).containsExactly("put(0)", "put(0)", "put(50)");
+    }
+
+    @Test
     void DEMO_18_aSpanInTheMiddleIsDeletedWithoutItsTail() {
         // Broken when the values sum to 100 or more: the 10 in the middle goes, the 70 stays.
         InvariantSet<Tape> inv = broken("DEMO-18", "values sum to less than 100",
