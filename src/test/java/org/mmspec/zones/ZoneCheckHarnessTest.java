@@ -19,10 +19,7 @@ import org.mmspec.check.StateMachine;
 import org.mmspec.check.StatefulChecker;
 import org.mmspec.check.StatefulFailure;
 import org.mmspec.check.TransitionSystem;
-import org.mmspec.frames.FrameAllocator;
-import org.mmspec.frames.FrameError;
 import org.mmspec.frames.FrameRange;
-import org.mmspec.frames.ReferenceFrameAllocator;
 
 /**
  * The zone checks themselves: the exhaustive model's memory maps and actions, its ci counts
@@ -57,63 +54,8 @@ class ZoneCheckHarnessTest {
         return out.stream().mapToLong(Long::longValue).toArray();
     }
 
-    // ---- a deliberately faulty allocator ----
-
-    private enum Fault {
-        NONE, REFUSE_ALLOCATION, LAZY_FREE, REFUSE_FREE
-    }
-
-    /** First fit over a reference allocator, with one fault. */
-    private static final class Faulty implements FrameAllocator {
-        private final ReferenceFrameAllocator inner;
-        private final Fault fault;
-        private final List<FrameRange> pending = new ArrayList<>();
-
-        Faulty(ReferenceFrameAllocator inner, Fault fault) {
-            this.inner = inner;
-            this.fault = fault;
-        }
-
-        @Override
-        public FrameRange allocate(long count) {
-            return allocate(count, ANY_ALIGNMENT);
-        }
-
-        @Override
-        public FrameRange allocate(long count, long alignFrames) {
-            if (fault == Fault.REFUSE_ALLOCATION) {
-                throw FrameError.of(FrameError.Kind.OUT_OF_MEMORY, "refused");
-            }
-            pending.forEach(inner::free);
-            pending.clear();
-            return inner.allocate(count, alignFrames);
-        }
-
-        @Override
-        public void free(FrameRange run) {
-            if (fault == Fault.REFUSE_FREE) {
-                throw FrameError.of(FrameError.Kind.NOT_ALLOCATED, "refused");
-            }
-            if (fault == Fault.LAZY_FREE) {
-                pending.add(run);
-                return;
-            }
-            inner.free(run);
-        }
-
-        @Override
-        public long freeFrames() {
-            return inner.freeFrames();
-        }
-
-        @Override
-        public long managedFrames() {
-            return inner.managedFrames();
-        }
-    }
-
-    private static AllocatorFactory faulty(Fault fault) {
-        return (managed, reserved) -> new Faulty(new ReferenceFrameAllocator(managed, reserved), fault);
+    private static AllocatorFactory faulty(FaultyAllocator.Fault fault) {
+        return FaultyAllocator.factory(fault);
     }
 
     /** The zone machine with a corruption applied to each fresh state; remembers the last state. */
@@ -225,13 +167,21 @@ class ZoneCheckHarnessTest {
 
     @Test
     void anAllocationTheModelWouldServeButTheAllocatorRefusesIsAMismatch() {
-        assertThat(failure(new ZoneStateMachine(faulty(Fault.REFUSE_ALLOCATION)), seq(INIT, ALLOC_EXACT)))
+        assertThat(failure(new ZoneStateMachine(faulty(FaultyAllocator.Fault.REFUSE_ALLOCATION)), seq(INIT, ALLOC_EXACT)))
                 .contains("model mismatch on allocate(DMA, order 0, exact)");
     }
 
     @Test
+    void anAllocatorThatPlacesRunsElsewhereThanFirstFitIsCaughtAtTheAllocation() {
+        assertThat(failure(new ZoneStateMachine(faulty(FaultyAllocator.Fault.LAST_FIT)), seq(INIT, ALLOC_EXACT)))
+                .contains("zone DMA: bitmap aligned first fit is [frame#4094..4095), the allocator returned [frame#4095..4096)");
+    }
+
+    @Test
     void freeFramesAreComparedAfterEveryKindOfStep() {
-        ZoneStateMachine lazy = new ZoneStateMachine(faulty(Fault.LAZY_FREE));
+        assertThat(failure(new ZoneStateMachine(faulty(FaultyAllocator.Fault.TAKE_EXTRA)), seq(INIT, ALLOC_EXACT)))
+                .contains("model mismatch on free frames of DMA: implementation gave 0, model gave 1");
+        ZoneStateMachine lazy = new ZoneStateMachine(faulty(FaultyAllocator.Fault.LAZY_FREE));
         assertThat(failure(lazy, seq(INIT, ALLOC_EXACT, FREE_LIVE)))
                 .contains("model mismatch on free frames of DMA: implementation gave 1, model gave 2");
         assertThat(failure(lazy, seq(INIT, ALLOC_EXACT, FREE_BAD_4094)))
@@ -240,7 +190,7 @@ class ZoneCheckHarnessTest {
 
     @Test
     void aRefusedFreeIsAMismatchOnTheFreeItself() {
-        ZoneStateMachine refusing = new ZoneStateMachine(faulty(Fault.REFUSE_FREE));
+        ZoneStateMachine refusing = new ZoneStateMachine(faulty(FaultyAllocator.Fault.REFUSE_FREE));
         assertThat(failure(refusing, seq(INIT, ALLOC_EXACT, FREE_LIVE)))
                 .contains("model mismatch on free([frame#4094..4095)): implementation gave NOT_ALLOCATED, model gave ok");
         assertThat(failure(refusing, seq(INIT, ALLOC_EXACT, FREE_BAD_4094)))
