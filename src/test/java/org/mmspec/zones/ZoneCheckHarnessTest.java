@@ -257,7 +257,7 @@ class ZoneCheckHarnessTest {
     @Test
     void theCiConfigurationsMatchTheirManifest() {
         Manifest manifest = Manifest.load("zones-small");
-        for (String config : List.of("z32", "z64", "bug-align")) {
+        for (String config : List.of("z64", "bug-align")) // z32 takes seconds; ModelManifestDriftTest runs every ci config {
             ExplorationResult r = ModelRun.explore(new ZoneModel(), manifest, config, Progress.NONE);
             assertThat(ModelRun.drift(manifest, config, r)).as(config).isEmpty();
         }
