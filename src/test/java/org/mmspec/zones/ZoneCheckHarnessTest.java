@@ -257,7 +257,8 @@ class ZoneCheckHarnessTest {
     @Test
     void theCiConfigurationsMatchTheirManifest() {
         Manifest manifest = Manifest.load("zones-small");
-        for (String config : List.of("z64", "bug-align")) // z32 takes seconds; ModelManifestDriftTest runs every ci config {
+        // z32 takes seconds; ModelManifestDriftTest runs every ci configuration
+        for (String config : List.of("z64", "bug-align")) {
             ExplorationResult r = ModelRun.explore(new ZoneModel(), manifest, config, Progress.NONE);
             assertThat(ModelRun.drift(manifest, config, r)).as(config).isEmpty();
         }
