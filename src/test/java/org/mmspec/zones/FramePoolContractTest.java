@@ -193,4 +193,16 @@ class FramePoolContractTest {
         Optional<FrameRange> again = c.tryAllocate(1, FrameAllocator.ANY_ALIGNMENT);
         assertThat(again).contains(a);
     }
+
+    @Test
+    void aRequestForMoreThanTheFreeFramesNeverReachesTheAllocator() {
+        FramePool p = new FramePool(List.of(FrameRange.of(8, 4)), AllocatorFactory.HYBRID);
+        org.mmspec.frames.HybridAllocator h = (org.mmspec.frames.HybridAllocator) p.allocator();
+        assertThat(p.tryAllocate(5)).isEmpty();
+        assertThat(h.stats().failures()).isZero(); // spared the rejection
+        p.tryAllocate(4, 4);
+        assertThat(p.tryAllocate(1)).isEmpty();
+        assertThat(h.stats().failures()).isZero();
+        assertThat(h.stats().allocations()).isEqualTo(1);
+    }
 }
