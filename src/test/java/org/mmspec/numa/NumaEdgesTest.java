@@ -201,6 +201,7 @@ class NumaEdgesTest {
         NumaTopology a = NumaFixtures.fourNodes(2);
         assertThat(a).isEqualTo(NumaFixtures.fourNodes(2)).hasSameHashCodeAs(NumaFixtures.fourNodes(2));
         assertThat(a).isNotEqualTo(NumaFixtures.fourNodes(1));
+        assertThat(a.hashCode()).isNotEqualTo(NumaFixtures.fourNodes(1).hashCode()); // hashes the nodes, not a constant
         assertThat(a.equals("topology")).isFalse();
         assertThat(a.has(N3)).isTrue();
         assertThat(a.has(NodeId.of(4))).isFalse();
