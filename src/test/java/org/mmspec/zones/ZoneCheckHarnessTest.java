@@ -163,6 +163,12 @@ class ZoneCheckHarnessTest {
         assertThat(c.last.sys.cache.cached()).containsExactly(FrameRange.of(4095, 1));
         assertThat(c.last.modelCache).containsExactly(FrameRange.of(4095, 1));
         assertThat(c.last.sys.zones.lastDecision().orElseThrow().reclaimedFrames()).isEqualTo(1);
+        // the one-in-ten bad order: order 19 is rejected and nothing is allocated
+        StatefulChecker.replay(c, seq(INIT, new long[] {0, 0, 9, 1}));
+        assertThat(c.last.sys.zones.live()).isEmpty();
+        // freeBad of two frames at 4094, where only one frame is live: not an allocation
+        StatefulChecker.replay(c, seq(INIT, ALLOC_EXACT, new long[] {2, 1, 2}));
+        assertThat(c.last.sys.zones.live()).containsOnlyKeys(4094L);
     }
 
     @Test
