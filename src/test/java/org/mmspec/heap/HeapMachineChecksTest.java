@@ -323,6 +323,90 @@ class HeapMachineChecksTest {
         assertThatCode(() -> StatefulChecker.replay(small, new long[] {2, 2, 0, 0})).doesNotThrowAnyException();
     }
 
+    /** The whole failure report: the steps as called (arguments included) and the cause. */
+    private static String report(StateMachine<HeapMachine.State> m, long[] choices) {
+        try {
+            StatefulChecker.replay(m, choices);
+        } catch (StatefulFailure f) {
+            return f.getMessage();
+        }
+        throw new AssertionError("the replay passed");
+    }
+
+    /** The model believes an allocation of {@code size} bytes lives at 1 GiB, where the heap holds nothing. */
+    private static StateMachine<HeapMachine.State> phantom(HeapDebugOptions debug, long size) {
+        return seeded(debug, state(debug, s -> s.live.put(1L << 30, new long[] {size, 1})));
+    }
+
+    @Test
+    void eachBadFreeIsCalledWithTheArgumentsItsKindCallsFor() {
+        String at = HeapAddr.ofOffset(1L << 30).toString();
+        assertThat(report(phantom(HeapDebugOptions.OFF, 100), new long[] {2, 2, 0, 0}))
+                .contains("free(cpu 0, " + at + ", 256) [SIZE]");
+        assertThat(report(phantom(HeapDebugOptions.ALL, 120), new long[] {2, 2, 0, 0}))
+                .as("the red zone counts: 128 bytes, so twice the class less the guard").contains("free(cpu 0, " + at + ", 248) [SIZE]");
+        assertThat(report(phantom(HeapDebugOptions.OFF, 16_000), new long[] {2, 2, 0, 0}))
+                .contains("free(cpu 0, " + at + ", 40000) [SIZE]");
+        assertThat(report(phantom(HeapDebugOptions.OFF, 20_000), new long[] {2, 2, 0, 0}))
+                .contains("free(cpu 0, " + at + ", 8) [SIZE]");
+        assertThat(report(phantom(HeapDebugOptions.OFF, 100), new long[] {2, 3, 0, 0, 5}))
+                .as("a foreign pointer lies past the managed frames").contains("free(cpu 0, 0xffffc00000050005, 8) [FOREIGN]");
+        assertThat(report(phantom(HeapDebugOptions.OFF, 100), new long[] {2, 4, 0, 0}))
+                .contains("free(cpu 0, " + at + ", 0) [ZERO]");
+        assertThat(report(phantom(HeapDebugOptions.OFF, 100), new long[] {2, 5, 0, 0}))
+                .contains("free(cpu 1, " + at + ", 100) [CPU]");
+        assertThat(report(phantom(HeapDebugOptions.OFF, 100), new long[] {2, 1, 0, 0, 4}))
+                .contains("free(cpu 0, " + HeapAddr.ofOffset((1L << 30) + 5) + ", 100) [INTERIOR]");
+    }
+
+    @Test
+    void anInteriorFreeNeedsAnAllocationOfAtLeastTwoBytes() {
+        assertThat(failure(phantom(HeapDebugOptions.OFF, 2), new long[] {2, 1, 0, 0, 0}))
+                .hasMessageStartingWith("INTERIOR: expected one of [INTERIOR_POINTER]");
+        assertThatCode(() -> StatefulChecker.replay(phantom(HeapDebugOptions.OFF, 1), new long[] {2, 1, 0, 0}))
+                .as("a one-byte allocation has no interior: the step does nothing").doesNotThrowAnyException();
+    }
+
+    @Test
+    void aRememberedFreeInsideALiveAllocationMustBeAnInteriorPointer() {
+        long x = 1L << 30;
+        StateMachine<HeapMachine.State> inside = seeded(HeapDebugOptions.OFF, state(HeapDebugOptions.OFF, s -> {
+            s.live.put(x, new long[] {100, 1});
+            s.freed.add(new long[] {x + 99, 8});
+        }));
+        assertThat(failure(inside, new long[] {2, 0, 0, 0, 0}))
+                .hasMessageStartingWith("DOUBLE: expected one of [INTERIOR_POINTER] but got rejected HeapError[NOT_ALLOCATED]");
+        StateMachine<HeapMachine.State> past = seeded(HeapDebugOptions.OFF, state(HeapDebugOptions.OFF, s -> {
+            s.live.put(x, new long[] {100, 1});
+            s.freed.add(new long[] {x + 100, 8});
+        }));
+        assertThat(failure(past, new long[] {2, 0, 0, 0, 0}).getMessage())
+                .as("just past it: any of the three kinds will do").startsWith("model mismatch on live allocations");
+        StateMachine<HeapMachine.State> reused = seeded(HeapDebugOptions.OFF, state(HeapDebugOptions.OFF, s -> {
+            s.live.put(x, new long[] {100, 1});
+            s.freed.add(new long[] {x, 100});
+        }));
+        assertThatCode(() -> StatefulChecker.replay(reused, new long[] {2, 0, 0, 0, 0}))
+                .as("reused since: a valid free, left to the free rule").doesNotThrowAnyException();
+    }
+
+    @Test
+    void releaseAllIsEnabledOnlyWithMoreThanTwoLiveAllocations() {
+        HeapMachine.State[] kept = new HeapMachine.State[1];
+        StateMachine<HeapMachine.State> two = seeded(HeapDebugOptions.OFF, state(HeapDebugOptions.OFF, s -> {
+            kept[0] = s;
+            for (int i = 0; i < 2; i++) {
+                HeapAddr a = s.hs.heap.allocate(0, 2000);
+                s.live.put(a.offset(), new long[] {2000, 1});
+                s.hs.heap.memory().write(a, (byte) 1);
+                s.hs.heap.memory().write(a.plus(1999), (byte) 1);
+            }
+        }));
+        // Rule 5 of the five enabled rules wraps round to allocate(cpu 0, 64).
+        StatefulChecker.replay(two, new long[] {5, 0, 0, 0, 0, 63});
+        assertThat(kept[0].live).hasSize(3);
+    }
+
     // ---------------------------------------------------------------- releasing everything returns every frame
 
     /** Three live 2K allocations the model knows, with their patterns written. */
