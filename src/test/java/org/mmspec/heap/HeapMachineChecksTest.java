@@ -110,6 +110,8 @@ class HeapMachineChecksTest {
         assertThat(failure(m, allocate(16_384))).hasMessage("OUT_OF_MEMORY although a run of 8 frames aligned to 4 is free");
         assertThat(failure(m, allocate(20_000))).hasMessage("OUT_OF_MEMORY although a run of 5 frames aligned to 1 is free");
         assertThat(failure(m, allocate(20_481))).hasMessage("OUT_OF_MEMORY although a run of 6 frames aligned to 1 is free");
+        assertThat(failure(m, allocate(20_480))).as("exactly five frames").hasMessage(
+                "OUT_OF_MEMORY although a run of 5 frames aligned to 1 is free");
     }
 
     @Test
@@ -405,6 +407,78 @@ class HeapMachineChecksTest {
         // Rule 5 of the five enabled rules wraps round to allocate(cpu 0, 64).
         StatefulChecker.replay(two, new long[] {5, 0, 0, 0, 0, 63});
         assertThat(kept[0].live).hasSize(3);
+    }
+
+    @Test
+    void theAllocateRuleDrawsItsCpuAndSizeAsSpecified() {
+        StateMachine<HeapMachine.State> stray = seeded(HeapDebugOptions.OFF, strayAllocation(s -> { }));
+        assertThat(report(stray, new long[] {0, 24, 0})).contains("allocate(cpu 1, 1)");
+        assertThat(report(stray, new long[] {0, 24, 1})).contains("allocate(cpu -1, 1)");
+        assertThat(report(stray, new long[] {0, 0, 2, 0, 0, 63})).contains("allocate(cpu 0, 64)");
+        assertThat(report(stray, new long[] {0, 0, 0, 19, 0})).contains("allocate(cpu 0, 1073741825)");
+        assertThat(report(stray, new long[] {0, 0, 0, 19, 1})).contains("allocate(cpu 0, 0)");
+        assertThat(report(stray, new long[] {0, 0, 0, 0, 1, 3})).as("from the list of edge sizes").contains("allocate(cpu 0, 9)");
+    }
+
+    @Test
+    void theAllocateRuleRecordsItsCallSiteAndAPatternFromTheAddress() {
+        HeapDebugOptions tracking = new HeapDebugOptions(false, false, false, false, true);
+        HeapMachine.State[] kept = new HeapMachine.State[1];
+        StateMachine<HeapMachine.State> m = seeded(tracking, state(tracking, s -> kept[0] = s));
+        StatefulChecker.replay(m, new long[] {0, 0, 0, 0, 0, 99, 0, 0, 0, 0, 0, 99}); // allocate(cpu 0, 100) twice
+        assertThat(kept[0].heap().liveAllocations()).extracting(Allocation::site)
+                .containsExactly(CallSite.of("rule", 3), CallSite.of("rule", 3));
+        long second = 16 * 4096 + 128;
+        assertThat(kept[0].live.get(second)).containsExactly(100, ((second >>> 3) & 0x7F) | 1);
+        assertThat(kept[0].live.get(second)[1]).isEqualTo(0x11);
+    }
+
+    @Test
+    void freeBadIsDisabledWithNothingLiveAndNothingFreed() {
+        HeapMachine.State[] kept = new HeapMachine.State[1];
+        StateMachine<HeapMachine.State> m = seeded(HeapDebugOptions.OFF, state(HeapDebugOptions.OFF, s -> kept[0] = s));
+        // Rule 1 is drain (allocate, drain, shrink); then allocate(cpu 0, 64).
+        StatefulChecker.replay(m, new long[] {1, 0, 0, 0, 0, 0, 0, 63});
+        assertThat(kept[0].live.values()).singleElement().satisfies(v -> assertThat(v[0]).isEqualTo(64));
+    }
+
+    @Test
+    void aBadFreeWithNothingLiveBecomesADoubleFreeOfARememberedOne() {
+        StateMachine<HeapMachine.State> m = seeded(HeapDebugOptions.OFF, state(HeapDebugOptions.OFF,
+                s -> s.freed.add(new long[] {1L << 40, 8})));
+        assertThatCode(() -> StatefulChecker.replay(m, new long[] {1, 2, 0, 0})).doesNotThrowAnyException();
+        assertThatCode(() -> StatefulChecker.replay(m, new long[] {1, 1, 0, 0})).doesNotThrowAnyException();
+    }
+
+    @Test
+    void anInteriorPointerIsDrawnInsideTheAllocation() {
+        assertThat(report(phantom(HeapDebugOptions.OFF, 100), new long[] {2, 1, 0, 0, 99}))
+                .contains("free(cpu 0, " + HeapAddr.ofOffset((1L << 30) + 1) + ", 100) [INTERIOR]");
+    }
+
+    @Test
+    void theShrinkRuleReportsHowManySlabsWentBack() {
+        StateMachine<HeapMachine.State> m = seeded(HeapDebugOptions.OFF, () -> {
+            HeapMachine.State s = new HeapMachine.State(HeapState.fresh(64, new HeapConfig(1, 1, 1, 1, HeapDebugOptions.OFF), Bug.NONE));
+            s.hs.heap.free(0, s.hs.heap.allocate(0, 2048), 2048);
+            s.hs.heap.drain(0); // one empty 2K slab, kept
+            s.hs.heap.allocate(0, 64); // stray: the live tables disagree after the step
+            return s;
+        });
+        assertThat(report(m, new long[] {2})).contains("shrink() -> 1");
+    }
+
+    @Test
+    void theLiftedInvariantsKeepTheHeapsDetailAndDescription() {
+        HeapMachine.State s = new HeapMachine.State(HeapState.fresh(64, HeapConfig.of(1, 1, 1, 0), Bug.NONE));
+        s.hs.heap.ledger.frames.allocate(1);
+        String detail = HeapInvariants.HEAP_4.evaluate(s.hs.heap).orElseThrow().detail();
+        assertThat(HeapMachine.lift(HeapInvariants.ALL).violations(s)).singleElement()
+                .satisfies(v -> assertThat(v.detail()).isEqualTo(detail).isNotEmpty());
+        assertThat(HeapMachine.lift(HeapInvariants.ALL).describe(s)).contains(s.hs.heap.stateKey());
+        assertThat(HeapModel.lift(HeapInvariants.ALL).violations(s.hs)).singleElement()
+                .satisfies(v -> assertThat(v.detail()).isEqualTo(detail));
+        assertThat(HeapModel.lift(HeapInvariants.ALL).describe(s.hs)).contains(s.hs.heap.stateKey());
     }
 
     // ---------------------------------------------------------------- releasing everything returns every frame
