@@ -115,7 +115,8 @@ final class Slab {
     String describe() {
         StringBuilder sb = new StringBuilder();
         sb.append(cls.label()).append('@').append(Long.toHexString(base)).append(' ').append(list).append(" free[");
-        for (int k = 0; k < freeCount; k++) {
+        // Bounded by the stack's length: SLAB-3 describes a slab whose free count is out of range.
+        for (int k = 0; k < Math.min(freeCount, capacity); k++) {
             sb.append(k == 0 ? "" : ",").append(freeStack[k]);
         }
         return sb.append("]/").append(capacity).toString();
