@@ -17,8 +17,11 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Every Java PathFinder application file under {@code models/} names a class that exists and has
  * a plain {@code main(String[])}, puts the compiled classes on its class path, and enables
- * assertions, so a user with a JPF installation can run it as README describes. (JPF itself is
- * not published on any registry this project can use, so it is not run here.)
+ * assertions, so a user with a JPF installation can run it as README describes; and every one is
+ * run by some variant of its folder's {@code jpf-manifest.properties}, whose expected outcomes
+ * {@code tools/jpf} checks and whose recorded results agree with them. (JPF is not published on any
+ * registry this project can use, so the build does not run it: {@code tools/jpf} does, given a
+ * locally built JPF.)
  */
 class JpfApplicationFilesTest {
 
@@ -40,6 +43,61 @@ class JpfApplicationFilesTest {
             assertThat(Modifier.isStatic(main.getModifiers())).as("%s.main is static", target).isTrue();
             assertThat(p.getProperty("classpath", "")).as("classpath in %s", f).contains("target/classes");
             assertThat(p.getProperty("+vm.enable_assertions", "")).as("+vm.enable_assertions in %s", f).isEqualTo("*");
+            Properties m = manifest(f.getParent());
+            boolean named = false;
+            for (String v : m.getProperty("variants", "").split(",")) {
+                named |= f.getFileName().toString().equals(m.getProperty(v + ".file"));
+            }
+            assertThat(named).as("%s is run by a variant of its jpf-manifest.properties", f).isTrue();
         }));
+    }
+
+    /**
+     * Each variant of each JPF manifest names an application file next to it, expects {@code pass}
+     * or {@code fail:<text>}, and has a recorded JPF result that matches: a clean run that reached
+     * the program's end at least once, or an error naming one of the expected texts.
+     */
+    @TestFactory
+    Stream<DynamicTest> everyJpfManifestVariantIsRecordedWithItsExpectedVerdict() throws IOException {
+        List<Path> manifests;
+        try (Stream<Path> walk = Files.walk(Path.of("models"))) {
+            manifests = walk.filter(p -> p.getFileName().toString().equals("jpf-manifest.properties")).sorted().toList();
+        }
+        assertThat(manifests).as("jpf-manifest.properties files").isNotEmpty();
+        return manifests.stream().flatMap(mf -> {
+            Properties m = manifest(mf.getParent());
+            assertThat(m.getProperty("jpf.revision")).as("jpf.revision in %s", mf).isNotBlank();
+            return Stream.of(m.getProperty("variants").split(",")).map(v -> DynamicTest.dynamicTest(mf.getParent() + " " + v,
+                    () -> {
+                        assertThat(mf.getParent().resolve(m.getProperty(v + ".file", "-"))).as("%s.file", v).exists();
+                        assertThat(m.getProperty(v + ".args")).as("%s.args", v).isNotNull();
+                        String expect = m.getProperty(v + ".expect", "");
+                        String verdict = m.getProperty(v + ".verdict", "");
+                        assertThat(expect).as("%s.expect", v).matches("pass|fail:[^|]+(\\|[^|]+)*");
+                        assertThat(m.getProperty(v + ".states", "")).as("%s.states", v).matches("[1-9][0-9]*");
+                        assertThat(m.getProperty(v + ".seconds", "")).as("%s.seconds", v).matches("[0-9]+\\.[0-9]");
+                        if (expect.equals("pass")) {
+                            assertThat(verdict).as("%s.verdict", v).isIn("pass", "pass-bounded");
+                            assertThat(Integer.parseInt(m.getProperty(v + ".ends", "0"))).as("%s.ends: paths that reached the end", v)
+                                    .isPositive();
+                            assertThat(m.getProperty(v + ".error")).as("%s.error", v).isEqualTo("-");
+                        } else {
+                            List<String> texts = List.of(expect.substring("fail:".length()).split("\\|"));
+                            assertThat(verdict).as("%s.verdict", v).startsWith("fail:");
+                            assertThat(texts).as("%s.verdict %s among the expected", v, verdict)
+                                    .contains(verdict.substring("fail:".length()));
+                        }
+                    }));
+        });
+    }
+
+    private static Properties manifest(Path folder) {
+        Properties m = new Properties();
+        try (var in = Files.newBufferedReader(folder.resolve("jpf-manifest.properties"))) {
+            m.load(in);
+        } catch (IOException e) {
+            throw new AssertionError("no readable jpf-manifest.properties in " + folder, e);
+        }
+        return m;
     }
 }

@@ -73,6 +73,8 @@ public final class JpfShootdown {
         BEFORE_SERVE,
         /** A target ran one of its IPI steps and more follow (between acknowledge and invalidate, say). */
         BETWEEN_TARGET_STEPS,
+        /** Frames reached the free list (an initiator's free, or a lazy release) and TLB-2 was checked. */
+        FREED,
         /** An initiator finished its operation (after every check). */
         OP_DONE,
         /** A CPU is about to run its lazy catch-up flush. */
@@ -275,6 +277,7 @@ public final class JpfShootdown {
                     frames = frames.release(toFree);
                 }
                 checkFreed(c, toFree);
+                at(c, Point.FREED);
             } else if (step == InitiatorStep.DEFER_FREE) {
                 deferFree(c, toFree);
                 checkCompleted(c, op, pages);
@@ -451,6 +454,7 @@ public final class JpfShootdown {
         }
         if (released != 0) {
             checkFreed(c, released);
+            at(c, Point.FREED);
             ringAll();
         }
     }
