@@ -1,6 +1,8 @@
 package org.mmspec;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.io.IOException;
 import java.lang.reflect.Method;
@@ -12,7 +14,10 @@ import java.util.Properties;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.mmspec.heap.CrossCpuFreeScenario;
+import org.mmspec.heap.RefillRaceScenario;
 
 /**
  * Every Java PathFinder application file under {@code models/} names a class that exists and has
@@ -90,6 +95,49 @@ class JpfApplicationFilesTest {
                     }));
         });
     }
+
+    @Test
+    void heapScenariosRefuseABugThatCannotTakeEffect() {
+        assertThatThrownBy(() -> CrossCpuFreeScenario.main(new String[] {"REFILL_TAKES_TWICE"}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("bug REFILL_TAKES_TWICE cannot take effect in this "
+                        + "scenario; it accepts FLUSH_DROPS_OBJECT, STALE_SLAB_LIST, LEAK_EMPTY_SLAB");
+        assertThatThrownBy(() -> RefillRaceScenario.main(new String[] {"NO_COALESCE"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageEndingWith("it accepts REFILL_WITHOUT_LOCK, REFILL_TAKES_TWICE, FLUSH_DROPS_OBJECT, STALE_SLAB_LIST, "
+                        + "LEAK_EMPTY_SLAB");
+    }
+
+    /**
+     * The heap scenarios' seeded bugs passed as arguments fail on plain threads too, with a failure
+     * naming one of the texts the manifest expects from JPF: they take effect on every schedule.
+     */
+    @TestFactory
+    Stream<DynamicTest> heapSeededBugsFailOnPlainThreadsAsTheirManifestExpects() {
+        List<DynamicTest> tests = new java.util.ArrayList<>();
+        for (String folder : new String[] {"heap-jpf-cross-cpu-free", "heap-jpf-refill-race"}) {
+            Properties m = manifest(Path.of("models", folder));
+            for (String v : m.getProperty("variants").split(",")) {
+                String args = m.getProperty(v + ".args", "");
+                if (args.isEmpty()) {
+                    continue; // the clean run, or the race that needs JPF's schedules (refill-race-bug.jpf)
+                }
+                List<String> texts = List.of(m.getProperty(v + ".expect").substring("fail:".length()).split("\\|"));
+                tests.add(DynamicTest.dynamicTest(folder + " " + v, () -> {
+                    Throwable t = catchThrowable(() -> (folder.contains("cross") ? CROSS : REFILL).run(new String[] {args}));
+                    assertThat(t).as("%s %s", folder, v).isInstanceOf(AssertionError.class);
+                    assertThat(texts).as("%s %s: %s", folder, v, t.getMessage()).anyMatch(x -> t.getMessage().contains(x));
+                }));
+            }
+        }
+        return tests.stream();
+    }
+
+    private interface Main {
+        void run(String[] args) throws Exception;
+    }
+
+    private static final Main CROSS = CrossCpuFreeScenario::main;
+    private static final Main REFILL = RefillRaceScenario::main;
 
     private static Properties manifest(Path folder) {
         Properties m = new Properties();
