@@ -4,13 +4,13 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
+import org.mmspec.tlb.FrameTable;
 import org.mmspec.tlb.KernelOp;
 import org.mmspec.tlb.ShootdownProtocol;
 import org.mmspec.tlb.ShootdownProtocol.InitiatorStep;
 import org.mmspec.tlb.ShootdownProtocol.TargetStep;
 import org.mmspec.tlb.TlbConfig;
 import org.mmspec.tlb.TlbShootdown;
-import org.mmspec.tlb.FrameTable;
 import org.mmspec.tlb.hw.Mmu;
 import org.mmspec.tlb.hw.PageTable;
 import org.mmspec.tlb.hw.Pte;
