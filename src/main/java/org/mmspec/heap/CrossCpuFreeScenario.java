@@ -8,11 +8,17 @@ package org.mmspec.heap;
  * every frame. With argument {@code FLUSH_DROPS_OBJECT} every interleaving fails SLAB-6. Run: {@code java -cp target/classes org.mmspec.heap.CrossCpuFreeScenario [BUG]}.
  */
 public final class CrossCpuFreeScenario {
+    /**
+     * The seeded bugs that take effect here (each fails on every schedule or, for the refill race, on
+     * some); models/heap-jpf-*&#47;jpf-manifest.properties lists them with the failure each must cause.
+     */
+    static final Bug[] BUGS = {Bug.FLUSH_DROPS_OBJECT, Bug.STALE_SLAB_LIST, Bug.LEAK_EMPTY_SLAB};
+
     private CrossCpuFreeScenario() {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        SlabAllocator h = HeapScenarios.heap(1, HeapScenarios.bug(args));
+        SlabAllocator h = HeapScenarios.heap(1, HeapScenarios.bug(args, BUGS));
         HeapAddr a = h.allocate(0, HeapScenarios.SIZE);
         HeapAddr b = h.allocate(0, HeapScenarios.SIZE);
         HeapAddr c = h.allocate(0, HeapScenarios.SIZE);

@@ -29,9 +29,27 @@ final class HeapScenarios {
         return new SlabAllocator(frames, new HeapConfig(2, cap, 1, 0, HeapDebugOptions.OFF), bug);
     }
 
-    /** The bug named by the first argument, or NONE. */
-    static Bug bug(String[] args) {
-        return args.length > 0 ? Bug.valueOf(args[0]) : Bug.NONE;
+    /**
+     * The bug named by the first argument, or NONE; it must be one of {@code accepted}, the bugs whose
+     * effect the scenario shows and checks: any other is refused, so that a bug that cannot take effect
+     * is never reported as "no errors" (under Java PathFinder the refusal is an uncaught exception).
+     */
+    static Bug bug(String[] args, Bug... accepted) {
+        if (args.length == 0) {
+            return Bug.NONE;
+        }
+        Bug b = Bug.valueOf(args[0]);
+        if (b == Bug.NONE) {
+            return b;
+        }
+        String known = "";
+        for (Bug a : accepted) {
+            if (a == b) {
+                return b;
+            }
+            known = known.isEmpty() ? a.name() : known + ", " + a.name();
+        }
+        throw new IllegalArgumentException("bug " + b.name() + " cannot take effect in this scenario; it accepts " + known);
     }
 
     static void check(boolean ok, String what) {

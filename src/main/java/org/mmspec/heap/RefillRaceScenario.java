@@ -9,11 +9,18 @@ package org.mmspec.heap;
  * Run: {@code java -cp target/classes org.mmspec.heap.RefillRaceScenario [BUG]}.
  */
 public final class RefillRaceScenario {
+    /**
+     * The seeded bugs that take effect here (each fails on every schedule or, for the refill race, on
+     * some); models/heap-jpf-*&#47;jpf-manifest.properties lists them with the failure each must cause.
+     */
+    static final Bug[] BUGS = {Bug.REFILL_WITHOUT_LOCK, Bug.REFILL_TAKES_TWICE, Bug.FLUSH_DROPS_OBJECT, Bug.STALE_SLAB_LIST,
+        Bug.LEAK_EMPTY_SLAB};
+
     private RefillRaceScenario() {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        SlabAllocator h = HeapScenarios.heap(2, HeapScenarios.bug(args));
+        SlabAllocator h = HeapScenarios.heap(2, HeapScenarios.bug(args, BUGS));
         HeapAddr first = h.allocate(0, HeapScenarios.SIZE);
         HeapAddr[] got = new HeapAddr[2];
         HeapScenarios.runBoth(() -> got[0] = h.allocate(0, HeapScenarios.SIZE),

@@ -4,18 +4,24 @@ import org.mmspec.tlb.CostModel;
 import org.mmspec.tlb.KernelOp;
 import org.mmspec.tlb.SeededBug;
 import org.mmspec.tlb.ShootdownMode;
-import org.mmspec.tlb.ThreadedShootdown;
 import org.mmspec.tlb.TlbConfig;
 
 /**
  * Shared body of the Java PathFinder entry points: builds a configuration without the manifest
- * machinery, runs the threaded shootdown once with untimed waits (so JPF sees a deadlock as a
+ * machinery, runs {@link JpfShootdown} once with untimed waits (so JPF sees a deadlock as a
  * deadlock), and fails with an {@link AssertionError} naming the broken invariant.
  *
- * <p>Written for JPF's limits on Java 17: plain classes (no records), no lambdas or boxing method
- * references, no executors or futures, no {@code List.of}. Run with plain {@code java} it explores
- * one schedule; under JPF ({@code models/<name>/<name>.jpf}) it explores all of them. The first
- * argument, if any, names a {@link SeededBug} (for example {@code ack-before-invalidate}).
+ * <p>Written for JPF's limits on Java 17 (each one met while running the models, see README "Java
+ * PathFinder"): plain classes (no records), no lambdas or boxing method references, no executors
+ * or futures, no {@code List.of}, and no text built on the explored path except after every CPU
+ * thread finished (a {@code StringJoiner} ends in {@code NoSuchMethodError System$2.join} inside JPF).
+ * Run with plain {@code java} it explores one schedule; under JPF ({@code models/<name>/<name>.jpf})
+ * it explores all of them.
+ *
+ * <p>The first argument, if any, names a {@link SeededBug} (for example {@code ack-before-invalidate}).
+ * Each scenario lists the bugs that take effect in it; any other is refused with an
+ * {@link IllegalArgumentException}, so a bug that cannot show in a scenario is never reported as
+ * "no errors" (under JPF a refused bug is an uncaught exception, an error, not a silent pass).
  */
 public final class JpfScenario {
     private JpfScenario() {
@@ -30,8 +36,26 @@ public final class JpfScenario {
         return s;
     }
 
-    static SeededBug bug(String[] args) {
-        return args.length > 0 ? SeededBug.parse(args[0]) : SeededBug.NONE;
+    /**
+     * The bug named by {@code args[0]} ({@link SeededBug#NONE} without arguments), which must be one
+     * of {@code accepted}: the bugs whose effect this scenario can show and check.
+     */
+    static SeededBug bug(String[] args, SeededBug... accepted) {
+        if (args.length == 0) {
+            return SeededBug.NONE;
+        }
+        SeededBug b = SeededBug.parse(args[0]);
+        if (b == SeededBug.NONE) {
+            return b;
+        }
+        String known = "";
+        for (SeededBug a : accepted) {
+            if (a == b) {
+                return b;
+            }
+            known = known.isEmpty() ? a.word() : known + ", " + a.word();
+        }
+        throw new IllegalArgumentException("bug " + b.word() + " cannot take effect in this scenario; it accepts " + known);
     }
 
     static TlbConfig config(int cpus, int pages, ShootdownMode mode, boolean lazy, int globalPages, KernelOp[][] scripts,
@@ -42,13 +66,16 @@ public final class JpfScenario {
 
     /** Runs the machine once; throws when an invariant broke. */
     static void run(String name, TlbConfig config) {
-        ThreadedShootdown machine = new ThreadedShootdown(config, 0);
+        run(name, new JpfShootdown(config, 0, null));
+    }
+
+    /** Runs {@code machine} once; throws when an invariant broke. */
+    static void run(String name, JpfShootdown machine) {
         machine.runAll();
         String violation = machine.firstViolation();
-        assert violation == null : name + ": " + violation;
         if (violation != null) {
             throw new AssertionError(name + ": " + violation);
         }
-        System.out.println(name + ": ok (" + config + ")");
+        System.out.println(name + ": ok");
     }
 }
