@@ -185,9 +185,10 @@ public final class PagingInvariants {
                 if (!caches.freedWhileCached().isEmpty()) {
                     return Invariant.broken("%s", caches.freedWhileCached().get(0));
                 }
+                java.util.SortedSet<PhysFrame> owned = m.tableFrames();
                 for (PagingStructureCaches.Cached c : caches.entries()) {
                     PhysFrame target = PhysFrame.of(c.table());
-                    if (!m.tableFrames().contains(target) || m.allocatorSaysFree(target).orElse(false)) {
+                    if (!owned.contains(target) || m.allocatorSaysFree(target).orElse(false)) {
                         return Invariant.broken("paging-structure cache entry (%s) points at %s, which is no table the mapper owns: it was freed without the TABLE_FREED flush", c, target);
                     }
                 }
