@@ -215,7 +215,8 @@ class PageTableLifecycleTest {
 
     private static String caughtStateful(PteFormat f, PageMapper.Bug bug, long seed) {
         StatefulFailure failure = catchThrowableOfType(StatefulFailure.class,
-                () -> StatefulChecker.check(new PagingMachine(f, bug), CheckSettings.fromSystemProperties(40).withSeed(seed)));
+                () -> StatefulChecker.check(new PagingMachine(f, bug),
+                        CheckSettings.fromSystemProperties(40).withRuns(CheckSettings.DEFAULT_RUNS).withSeed(seed)));
         assertThat(failure).as("%s with %s, seed %d, must fail", f, bug, seed).isNotNull();
         return failure.failure() instanceof InvariantViolation iv ? iv.invariantId() : failure.failure().getClass().getSimpleName();
     }

@@ -36,7 +36,7 @@ class PagingQuickChecksTest {
 
     private static String caught(PteFormat f, PageMapper.Bug bug) {
         StatefulFailure failure = catchThrowableOfType(StatefulFailure.class,
-                () -> StatefulChecker.check(new PagingMachine(f, bug), CheckSettings.fromSystemProperties(40).withRuns(30).withSeed(3)));
+                () -> StatefulChecker.check(new PagingMachine(f, bug), CheckSettings.fromSystemProperties(40).withRuns(CheckSettings.DEFAULT_RUNS).withSeed(3)));
         assertThat(failure).as("%s with %s must fail", f, bug).isNotNull();
         return failure.failure() instanceof InvariantViolation iv ? iv.invariantId() : failure.failure().getClass().getSimpleName();
     }
