@@ -26,6 +26,10 @@ import org.mmspec.frames.ReferenceFrameAllocator;
  * <p>The table allocator is drawn small (a few tables) so OUT_OF_MEMORY happens, and the rules
  * draw bad input on purpose: W+X, missing PRESENT, unencodable flags, misaligned frames,
  * non-canonical (Sv39) pages, double unmaps, partial unmaps of huge pages (splits).
+ *
+ * <p>The table frames had owners before ({@link PagingStructureCaches#scribble}), and the mapper
+ * flushes through {@link PagingStructureCaches}, filled after every changing step, so PTL-1 and
+ * PTL-2 ({@link PagingInvariants#LIFECYCLE}) are checked first, at every state.
  */
 public final class PagingMachine implements StateMachine<PagingMachine.State> {
 
