@@ -58,6 +58,9 @@ public final class PagingStructureCaches implements TlbFlushSink {
     /** One paging-structure cache entry: walks of {@code [va, va + span)} continue at {@code table}. */
     record Cached(int depth, long va, long span, long table) {
         boolean overlaps(long start, long bytes) {
+            if (bytes == 0) {
+                return false; // an empty range: start - 1 would wrap to the whole space
+            }
             long last = va + span - 1;
             long flushLast = start + bytes - 1;
             return Long.compareUnsigned(va, flushLast) <= 0 && Long.compareUnsigned(start, last) <= 0;

@@ -98,6 +98,41 @@ class PageMapperDetailTest {
         PagingError oom = error(() -> m.map(Page.of(GIB, PageSize.KIB_4), PhysFrame.of(0x10_0000), R));
         assertThat(oom.errorKind()).isEqualTo(PagingError.Kind.OUT_OF_MEMORY);
         assertThat(oom.getMessage()).startsWith("no frame for a page table: ");
+        assertThat(oom.getMessage()).isEqualTo("no frame for a page table: allocate(1): no free run");
+        PageMapper g16 = new PageMapper(Aarch64Pte.G16K, new PhysicalMemory(), new ReferenceFrameAllocator(FrameRange.of(16, 8)),
+                TlbFlushSink.NONE);
+        PagingError oom16 = error(() -> g16.map(Page.of(GIB, PageSize.KIB_16), PhysFrame.of(0x10_0000), R));
+        assertThat(oom16.getMessage()).isEqualTo("no frame for a page table: allocate(4): no free run");
+    }
+
+    /** Linking new tables under an existing one writes each pointer at its own level's index. */
+    @Test
+    void newTablesAreLinkedAtTheirOwnLevelsIndex() {
+        PageMapper m = x86(TlbFlushSink.NONE);
+        m.map(Page.of(GIB, PageSize.KIB_4), PhysFrame.of(0x10_0000), R);
+        // PML4 0 (shared), PDPT 2, PD 3, PT 3: two new tables below an existing PDPT.
+        long va = 2 * GIB + 3 * MIB2 + 3 * 4096;
+        m.map(Page.of(va, PageSize.KIB_4), PhysFrame.of(0x10_0001), R);
+        assertThat(m.translate(VirtAddr.of(va)).orElseThrow().pa()).isEqualTo(PhysFrame.of(0x10_0001).start());
+        assertThat(m.walk(VirtAddr.of(va)).steps()).extracting(Walk.StepRead::index).containsExactly(0, 2, 3, 3);
+        assertThat(m.translate(VirtAddr.of(GIB)).orElseThrow().pa()).isEqualTo(PhysFrame.of(0x10_0000).start());
+        PagingInvariants.ALL.assertHolds(m);
+    }
+
+    @Test
+    void aReservedEntryWhereTheLeafGoesIsMalformed() {
+        PageMapper m = x86(TlbFlushSink.NONE);
+        m.map(Page.of(GIB, PageSize.KIB_4), PhysFrame.of(0x10_0000), R);
+        m.unmap(Page.of(GIB, PageSize.KIB_4));
+        m.map(Page.of(GIB + MIB2, PageSize.KIB_4), PhysFrame.of(0x10_0000), R);
+        Walk.StepRead pd = m.walk(VirtAddr.of(GIB)).steps().get(2);
+        m.memory().write64(pd.table().plus((long) pd.index() * 8), 0x20_2081L);
+        Object before = m.stateKey();
+        PagingError e = error(() -> m.map(Page.of(GIB, PageSize.MIB_2), PhysFrame.of(0x10_0000), R));
+        assertThat(e.errorKind()).isEqualTo(PagingError.Kind.MALFORMED_ENTRY);
+        assertThat(e.getMessage()).isEqualTo(
+                "0x0000000040000000/2 MiB: PD entry is malformed: address bits 13..20 of a PD leaf are reserved");
+        assertThat(m.stateKey()).isEqualTo(before);
     }
 
     @Test

@@ -129,6 +129,8 @@ class PageTableLifecycleTest {
         assertThat(c.entries()).hasSize(4);
         c.flush(new TlbFlush(VirtAddr.of(GIB - 4096), 4097, TlbFlush.Reason.TABLE_FREED));
         assertThat(c.entries()).extracting(PagingStructureCaches.Cached::va).containsExactly(-(1L << 39), -GIB, -(2L << 20));
+        c.flush(new TlbFlush(VirtAddr.of(0), 0, TlbFlush.Reason.TABLE_FREED));
+        assertThat(c.entries()).as("an empty range drops nothing").hasSize(3);
         c.flush(new TlbFlush(VirtAddr.of(-4096), 4096, TlbFlush.Reason.TABLE_FREED));
         assertThat(c.entries()).isEmpty();
         c.fill(m);
