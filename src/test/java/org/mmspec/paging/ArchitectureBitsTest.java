@@ -256,6 +256,7 @@ class ArchitectureBitsTest {
         assertThat(f.decode(0x1403L | (1L << 53), 2)).as("PPN bit 43, beyond 52-bit PAs")
                 .isEqualTo(Entry.reserved("PPN 0x80000000005 lies beyond the 52-bit physical address space"));
         assertThat(f.decode((PhysFrame.LIMIT - 1) << 10 | 0x3, 2).kind()).isEqualTo(Entry.Kind.LEAF);
+        assertThat(f.decode(PhysFrame.LIMIT << 10 | 0x3, 2).kind()).as("PPN = LIMIT is the first beyond").isEqualTo(Entry.Kind.RESERVED);
         assertThat(f.decode(0x1405L, 2)).isEqualTo(Entry.reserved("W=1 with R=0 is reserved"));
         assertThat(f.decode(0x1C01L, 2)).isEqualTo(Entry.reserved("a pointer at level 0"));
         assertThat(f.problem(0x1C01L, 2)).contains(new PteFormat.Problem("PTE-2", "a pointer (R=W=X=0) at the last level"));
