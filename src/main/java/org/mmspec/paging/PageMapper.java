@@ -33,7 +33,10 @@ import org.mmspec.frames.ReferenceFrameAllocator;
  *
  * <p>Invariants ({@link PagingInvariants}, defined in {@code spec/paging.md}): WX-1 (W^X on the
  * effective permissions of every present leaf), PT-1..PT-5 (tree well-formedness and ownership),
- * PTE-1..PTE-3 (every entry well formed and canonical).
+ * PTE-1..PTE-3 (every entry well formed and canonical); as the hardware sees the lifecycle of a
+ * table, PTL-1 (a table is zeroed before it is linked, so it holds only entries the mapper wrote)
+ * and PTL-2 (a table is unlinked and flushed with {@link TlbFlush.Reason#TABLE_FREED} before it
+ * is freed, so no paging-structure cache still points at it; {@link PagingStructureCaches}).
  *
  * <p>Every operation checks its whole precondition and allocates every table it needs before it
  * writes the first entry, so a rejected call ({@link PagingError}) leaves memory, the allocator,
@@ -57,7 +60,13 @@ public final class PageMapper {
         /** Last-level leaves carry the huge-page marker (x86 PS at the PT level). */
         HUGE_BIT_AT_LAST_LEVEL,
         /** remap skips the W^X check (shows the inductiveness check covers remap). */
-        REMAP_SKIPS_WX_CHECK
+        REMAP_SKIPS_WX_CHECK,
+        /** A newly allocated table frame is not zeroed: whatever its previous owner left is linked (PTL-1). */
+        NO_ZEROING,
+        /** An emptied table is unlinked and freed without the TABLE_FREED flush (PTL-2). */
+        NO_FLUSH_BEFORE_FREE,
+        /** An emptied table is freed first and flushed after, too late for a CPU that walks in between (PTL-2). */
+        FREE_BEFORE_FLUSH
     }
 
     private final PteFormat format;
@@ -138,6 +147,11 @@ public final class PageMapper {
 
     public FrameAllocator allocator() {
         return allocator;
+    }
+
+    /** Where invalidations and freed tables go (the seed's {@code tlb_shootdown}). */
+    TlbFlushSink tlbSink() {
+        return tlb;
     }
 
     /** The root tables: one, or {TTBR0, TTBR1} on AArch64. */
@@ -534,13 +548,20 @@ public final class PageMapper {
             }
             writeEntry(path.get(d - 1), va, d - 1, 0);
             long span = 1L << format.indexShift(d - 1);
-            tlb.flush(new TlbFlush(va.alignDown(span), span, TlbFlush.Reason.TABLE_FREED));
+            // The paging-structure caches may still point at t: drop them before t can be reused.
+            TlbFlush flush = new TlbFlush(va.alignDown(span), span, TlbFlush.Reason.TABLE_FREED);
+            if (bug != Bug.NO_FLUSH_BEFORE_FREE && bug != Bug.FREE_BEFORE_FLUSH) {
+                tlb.flush(flush);
+            }
             if (bug == Bug.LEAK_RECLAIMED_TABLE) {
                 continue;
             }
             FrameRange run = FrameRange.of(t.value() >>> PhysFrame.SHIFT, format.tableFrames());
             tables.remove(run.start().number());
             tlb.freeTable(run, allocator);
+            if (bug == Bug.FREE_BEFORE_FLUSH) {
+                tlb.flush(flush);
+            }
         }
     }
 
@@ -603,7 +624,11 @@ public final class PageMapper {
             throw e;
         }
         for (FrameRange r : got) {
-            memory.zero(r);
+            // The frame's previous owner may have left anything in it (PTL-1): a stray valid entry
+            // in a table would map whatever it says as soon as the table is linked.
+            if (bug != Bug.NO_ZEROING) {
+                memory.zero(r);
+            }
             tables.add(r.start().number());
         }
         return got;

@@ -150,9 +150,72 @@ public final class PagingInvariants {
                 }
             }));
 
+    /**
+     * A table is empty when linked: no owned table still holds the word its frame's previous
+     * owner left ({@link PagingStructureCaches#LEFTOVER}), so every valid entry of a table is one
+     * the mapper wrote after it zeroed the frame. Vacuous where nobody wrote into free frames.
+     */
+    public static final Invariant<PageMapper> PTL_1 = Invariant.of("PTL-1",
+            "a table is empty when linked: no table the mapper owns holds a word its frame's previous owner left, so every valid entry in it is one the mapper wrote after taking the frame",
+            m -> {
+                for (PhysFrame t : m.tableFrames()) {
+                    for (int i = 0; i < m.format().tableFrames(); i++) {
+                        PhysFrame f = t.plus(i);
+                        if (PagingStructureCaches.holdsLeftover(m.memory(), f)) {
+                            return Invariant.broken(
+                                    "table %s holds 0x%016x at %s, left by the frame's previous owner: the table was linked without being zeroed",
+                                    t, PagingStructureCaches.LEFTOVER, f.start().plus(PagingStructureCaches.LEFTOVER_OFFSET));
+                        }
+                    }
+                }
+                return Invariant.holds();
+            });
+
+    /**
+     * No CPU's paging-structure cache reaches a freed table: every cached pointer targets a table
+     * the mapper owns, and no table went back to the allocator while one pointed into it.
+     * Vacuous for a mapper whose sink does not model the caches ({@link PagingStructureCaches}).
+     */
+    public static final Invariant<PageMapper> PTL_2 = Invariant.of("PTL-2",
+            "no CPU's TLB or paging-structure cache can reach a table frame after it is freed: every cached pointer targets a table the mapper owns, and no table frame goes back to the allocator while a cached pointer targets it",
+            m -> {
+                if (!(m.tlbSink() instanceof PagingStructureCaches caches)) {
+                    return Invariant.holds();
+                }
+                if (!caches.freedWhileCached().isEmpty()) {
+                    return Invariant.broken("%s", caches.freedWhileCached().get(0));
+                }
+                java.util.SortedSet<PhysFrame> owned = m.tableFrames();
+                for (PagingStructureCaches.Cached c : caches.entries()) {
+                    PhysFrame target = PhysFrame.of(c.table());
+                    if (!owned.contains(target) || m.allocatorSaysFree(target).orElse(false)) {
+                        return Invariant.broken("paging-structure cache entry (%s) points at %s, which is no table the mapper owns: it was freed without the TABLE_FREED flush", c, target);
+                    }
+                }
+                return Invariant.holds();
+            });
+
+    /**
+     * The page-table lifecycle as the hardware sees it (PTL-1, PTL-2), checked before {@link #ALL}
+     * by the paging stateful and exhaustive suites, which model frame reuse and the caches: a stray
+     * or stale table also breaks structural invariants, and the cause is named first.
+     */
+    public static final InvariantSet<PageMapper> LIFECYCLE = InvariantSet.of("paging", List.of(PTL_1, PTL_2),
+            PageMapper::dumpTree);
+
     /** Every page-table invariant, in the order of the spec. */
     public static final InvariantSet<PageMapper> ALL = InvariantSet.of("paging",
             List.of(WX_1, PT_1, PT_2, PT_3, PT_4, PT_5, PTE_1, PTE_2, PTE_3), PageMapper::dumpTree);
+
+    /** {@link #LIFECYCLE} then {@link #ALL}: what the paging stateful and exhaustive suites check at every state. */
+    public static final InvariantSet<PageMapper> WITH_LIFECYCLE = InvariantSet.of("paging", withLifecycle(),
+            PageMapper::dumpTree);
+
+    private static List<Invariant<PageMapper>> withLifecycle() {
+        List<Invariant<PageMapper>> out = new ArrayList<>(LIFECYCLE.invariants());
+        out.addAll(ALL.invariants());
+        return out;
+    }
 
     private static Optional<String> problems(PageMapper m, String id) {
         return first(m, out -> new TreeScan.Visitor() {

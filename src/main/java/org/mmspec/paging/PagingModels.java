@@ -19,7 +19,10 @@ import org.mmspec.frames.ReferenceFrameAllocator;
  * page over them (so maps collide, huge pages split, tables are created and reclaimed), each
  * mapped, unmapped and re-protected with read-only, read-write, read-execute and the W+X request
  * that must be refused, and a table allocator small enough to run out. Every state must satisfy
- * every {@link PagingInvariants}, and every rejected action must leave the state unchanged.
+ * every {@link PagingInvariants} ({@link PagingInvariants#WITH_LIFECYCLE}), and every rejected action
+ * must leave the state unchanged. Every free table frame holds what its previous owner left, and
+ * the CPUs' paging-structure caches ({@link PagingStructureCaches}) are filled after every action,
+ * so PTL-1 and PTL-2 are checked at every state.
  *
  * <p>Bounds: {@code format} ({@link PteFormat#name()}), {@code pages} (base pages at the start
  * of the window), {@code huge} (1 to add the huge page covering them), {@code kernel} (1 to add a
@@ -93,26 +96,60 @@ public final class PagingModels {
         List<PageFlags> requests = requests(f);
         boolean remap = b.getInt("remap", 0) == 1;
         return ActionSystem.of("paging " + b, () -> {
-            PageMapper m = new PageMapper(f, new PhysicalMemory(), new ReferenceFrameAllocator(managed), TlbFlushSink.NONE);
+            PhysicalMemory memory = new PhysicalMemory();
+            ReferenceFrameAllocator allocator = new ReferenceFrameAllocator(managed);
+            PagingStructureCaches.scribble(memory, managed, allocator);
+            PagingStructureCaches caches = new PagingStructureCaches(TlbFlushSink.NONE, memory);
+            PageMapper m = new PageMapper(f, memory, allocator, caches);
             m.bug = bug;
+            caches.fill(m);
             return List.of(m);
-        }, m -> copy(m, managed), PageMapper::stateKey, m -> actions(pages, requests, remap), PagingInvariants.ALL);
+        }, m -> copy(m, managed), PagingModels::key, m -> actions(pages, requests, remap), PagingInvariants.WITH_LIFECYCLE);
+    }
+
+    /**
+     * The state as a value: the mapper's, and the paging-structure caches when modelled. For a
+     * mapper that flushes what it frees the caches hold exactly what is reachable, and every free
+     * frame holds its previous owner's word, so the state graph has the shape it had before
+     * either was modelled (the manifests' counts).
+     */
+    static Object key(PageMapper m) {
+        return m.tlbSink() instanceof PagingStructureCaches c ? List.of(m.stateKey(), c.stateKey()) : m.stateKey();
+    }
+
+    /** After every action the CPUs may have walked the new tree: the caches are filled at every state. */
+    private static void walked(PageMapper m) {
+        if (m.tlbSink() instanceof PagingStructureCaches c) {
+            c.fill(m);
+        }
     }
 
     static List<ActionSystem.Action<PageMapper>> actions(List<Page> pages, List<PageFlags> requests, boolean remap) {
         List<ActionSystem.Action<PageMapper>> out = new ArrayList<>();
         for (Page p : pages) {
             for (PageFlags fl : requests) {
-                out.add(new ActionSystem.Action<>("map(" + p + ", " + fl + ")", m -> m.map(p, frameFor(p), fl)));
+                out.add(new ActionSystem.Action<>("map(" + p + ", " + fl + ")", m -> {
+                    m.map(p, frameFor(p), fl);
+                    walked(m);
+                }));
             }
-            out.add(new ActionSystem.Action<>("unmap(" + p + ")", m -> m.unmap(p)));
+            out.add(new ActionSystem.Action<>("unmap(" + p + ")", m -> {
+                m.unmap(p);
+                walked(m);
+            }));
             for (PageFlags fl : requests) {
-                out.add(new ActionSystem.Action<>("updateFlags(" + p + ", " + fl + ")", m -> m.updateFlags(p, fl)));
+                out.add(new ActionSystem.Action<>("updateFlags(" + p + ", " + fl + ")", m -> {
+                    m.updateFlags(p, fl);
+                    walked(m);
+                }));
             }
             if (remap) {
                 PhysFrame to = remapFrame(p);
                 for (PageFlags fl : requests) {
-                    out.add(new ActionSystem.Action<>("remap(" + p + ", " + to + ", " + fl + ")", m -> m.remap(p, to, fl)));
+                    out.add(new ActionSystem.Action<>("remap(" + p + ", " + to + ", " + fl + ")", m -> {
+                        m.remap(p, to, fl);
+                        walked(m);
+                    }));
                 }
             }
         }
@@ -127,12 +164,14 @@ public final class PagingModels {
     /** Which of {@link PagingScope#frame}'s frames remap targets: index 2 differs from {@link #frameFor} of every window page of the scopes (base pages 0 and 1, the huge page at 0). */
     private static final int REMAP_FRAME_INDEX = 2;
 
-    /** A deep copy: memory, a reference allocator with the same live runs, and the mapper's bookkeeping. */
+    /** A deep copy: memory, a reference allocator with the same live runs, the caches, and the mapper's bookkeeping. */
     static PageMapper copy(PageMapper m, FrameRange managed) {
         ReferenceFrameAllocator a = new ReferenceFrameAllocator(managed);
         for (Map.Entry<Long, Long> run : ((ReferenceFrameAllocator) m.allocator()).live().entrySet()) {
             a.take(FrameRange.of(run.getKey(), run.getValue()));
         }
-        return m.copy(m.memory().copy(), a, TlbFlushSink.NONE);
+        PhysicalMemory memory = m.memory().copy();
+        TlbFlushSink sink = m.tlbSink() instanceof PagingStructureCaches c ? c.copy(TlbFlushSink.NONE, memory) : TlbFlushSink.NONE;
+        return m.copy(memory, a, sink);
     }
 }

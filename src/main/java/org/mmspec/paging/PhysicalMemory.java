@@ -1,8 +1,12 @@
 package org.mmspec.paging;
 
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.WeakHashMap;
 
 import org.mmspec.frames.FrameRange;
 import org.mmspec.frames.PhysAddr;
@@ -13,9 +17,13 @@ import org.mmspec.frames.PhysFrame;
  * MMU reads page-table entries.
  *
  * <p>Encoding: a sparse map from frame number to that frame's 512 little 64-bit words. A frame
- * never written reads as all zeroes, as freshly zeroed memory. Only frames that hold a non-zero
- * word matter for equality: {@link #snapshot()} lists exactly the non-zero words, so two
- * memories with the same contents have equal snapshots whatever their write history.
+ * never written reads as all zeroes, as freshly zeroed memory, and a frame whose words are all
+ * zero is not in the map, so the map is canonical: two memories with the same contents have equal
+ * maps whatever their write history, and {@link #snapshot()} values compare equal exactly then.
+ * Frames are copy-on-write: {@link #copy()} and {@link #snapshot()} share the word arrays, and a
+ * memory clones a shared array before its first write to it ({@link #owned} lists the arrays it
+ * may write in place). A model checker copies and snapshots a memory at every state, most of
+ * whose frames no step touches.
  */
 public final class PhysicalMemory {
     /** Bytes per entry: page-table entries on all three architectures are 64-bit. */
@@ -24,16 +32,17 @@ public final class PhysicalMemory {
     public static final int WORDS_PER_FRAME = (int) (PhysFrame.SIZE / WORD_BYTES);
 
     private final TreeMap<Long, long[]> frames = new TreeMap<>();
+    /** Frames whose arrays no copy or snapshot shares: written in place. */
+    private final Set<Long> owned = new HashSet<>();
 
     public PhysicalMemory() {
     }
 
-    /** A deep copy. */
+    /** A deep copy (its frames shared copy-on-write). */
     public PhysicalMemory copy() {
         PhysicalMemory m = new PhysicalMemory();
-        for (Map.Entry<Long, long[]> e : frames.entrySet()) {
-            m.frames.put(e.getKey(), e.getValue().clone());
-        }
+        m.frames.putAll(frames);
+        owned.clear();
         return m;
     }
 
@@ -49,16 +58,25 @@ public final class PhysicalMemory {
         checkAligned(addr);
         long frame = addr.value() >>> PhysFrame.SHIFT;
         long[] words = frames.get(frame);
+        int i = wordIndex(addr);
         if (words == null) {
             if (value == 0) {
                 return;
             }
             words = new long[WORDS_PER_FRAME];
             frames.put(frame, words);
+            owned.add(frame);
+        } else if (words[i] == value) {
+            return;
+        } else if (!owned.contains(frame)) {
+            words = words.clone();
+            frames.put(frame, words);
+            owned.add(frame);
         }
-        words[wordIndex(addr)] = value;
+        words[i] = value;
         if (value == 0 && allZero(words)) {
             frames.remove(frame);
+            owned.remove(frame);
         }
     }
 
@@ -66,6 +84,7 @@ public final class PhysicalMemory {
     public void zero(FrameRange run) {
         for (long f = run.start().number(); f < run.endNumber(); f++) {
             frames.remove(f);
+            owned.remove(f);
         }
     }
 
@@ -77,10 +96,12 @@ public final class PhysicalMemory {
     /** Copies one frame's contents to another (copy-on-write). */
     public void copyFrame(PhysFrame from, PhysFrame to) {
         long[] words = frames.get(from.number());
+        owned.remove(to.number());
         if (words == null) {
             frames.remove(to.number());
         } else {
-            frames.put(to.number(), words.clone());
+            frames.put(to.number(), words);
+            owned.remove(from.number());
         }
     }
 
@@ -91,50 +112,58 @@ public final class PhysicalMemory {
 
     /** The contents as a value: equal exactly when every word is equal. */
     public Snapshot snapshot() {
-        int n = 0;
-        for (long[] w : frames.values()) {
-            for (long x : w) {
-                if (x != 0) {
-                    n++;
-                }
-            }
-        }
-        long[] addrs = new long[n];
-        long[] vals = new long[n];
-        int i = 0;
-        for (Map.Entry<Long, long[]> e : frames.entrySet()) {
-            long[] w = e.getValue();
-            for (int j = 0; j < w.length; j++) {
-                if (w[j] != 0) {
-                    addrs[i] = (e.getKey() << PhysFrame.SHIFT) + (long) j * WORD_BYTES;
-                    vals[i] = w[j];
-                    i++;
-                }
-            }
-        }
-        return new Snapshot(addrs, vals);
+        owned.clear();
+        return new Snapshot(new TreeMap<>(frames));
     }
 
-    /** The non-zero words of a memory, as parallel arrays sorted by address. */
+    /**
+     * The frames of a memory with a non-zero word, frozen: the arrays are shared with the memory,
+     * which clones before it writes again. Array hashes are cached by identity, since a frozen
+     * array never changes.
+     */
     public static final class Snapshot {
-        private final long[] addrs;
-        private final long[] values;
+        /** Hashes of frozen arrays, by identity (an array's own hashCode is its identity). */
+        private static final Map<long[], Integer> HASHES = Collections.synchronizedMap(new WeakHashMap<>());
+        private final TreeMap<Long, long[]> frames;
         private final int hash;
 
-        Snapshot(long[] addrs, long[] values) {
-            this.addrs = addrs;
-            this.values = values;
-            this.hash = 31 * Arrays.hashCode(addrs) + Arrays.hashCode(values);
+        Snapshot(TreeMap<Long, long[]> frames) {
+            this.frames = frames;
+            int h = 1;
+            for (Map.Entry<Long, long[]> e : frames.entrySet()) {
+                h = 31 * h + (Long.hashCode(e.getKey()) * 17 + HASHES.computeIfAbsent(e.getValue(), Arrays::hashCode));
+            }
+            this.hash = h;
         }
 
+        /** Non-zero words. */
         public int words() {
-            return addrs.length;
+            int n = 0;
+            for (long[] w : frames.values()) {
+                for (long x : w) {
+                    if (x != 0) {
+                        n++;
+                    }
+                }
+            }
+            return n;
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Snapshot s && s.hash == hash && Arrays.equals(s.addrs, addrs)
-                    && Arrays.equals(s.values, values);
+            if (!(o instanceof Snapshot s) || s.hash != hash || s.frames.size() != frames.size()) {
+                return false;
+            }
+            var a = frames.entrySet().iterator();
+            var b = s.frames.entrySet().iterator();
+            while (a.hasNext()) {
+                Map.Entry<Long, long[]> x = a.next();
+                Map.Entry<Long, long[]> y = b.next();
+                if (!x.getKey().equals(y.getKey()) || x.getValue() != y.getValue() && !Arrays.equals(x.getValue(), y.getValue())) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         @Override
@@ -145,11 +174,20 @@ public final class PhysicalMemory {
         @Override
         public String toString() {
             StringBuilder sb = new StringBuilder("{");
-            for (int i = 0; i < addrs.length && i < 16; i++) {
-                sb.append(i == 0 ? "" : ", ").append(String.format("0x%x=0x%x", addrs[i], values[i]));
+            int shown = 0;
+            for (Map.Entry<Long, long[]> e : frames.entrySet()) {
+                long[] w = e.getValue();
+                for (int j = 0; j < w.length; j++) {
+                    if (w[j] != 0 && shown < 16) {
+                        sb.append(shown == 0 ? "" : ", ")
+                                .append(String.format("0x%x=0x%x", (e.getKey() << PhysFrame.SHIFT) + (long) j * WORD_BYTES, w[j]));
+                        shown++;
+                    }
+                }
             }
-            if (addrs.length > 16) {
-                sb.append(", ... ").append(addrs.length).append(" words");
+            int n = words();
+            if (n > 16) {
+                sb.append(", ... ").append(n).append(" words");
             }
             return sb.append('}').toString();
         }
