@@ -1,18 +1,13 @@
 package org.mmspec.tlb;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.mmspec.tlb.TlbTestSupport.explore;
 import static org.mmspec.tlb.TlbTestSupport.model;
 import static org.mmspec.tlb.TlbTestSupport.violatedIds;
 import static org.mmspec.tlb.TlbTestSupport.walk;
 
-import org.jetbrains.lincheck.Lincheck;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.mmspec.check.Bounds;
@@ -25,20 +20,16 @@ import org.mmspec.tlb.hw.Tlb;
  * The cost invariants of the flush rules (TLB-7, TLB-8, TLB-9): each fires alone on a state
  * corrupted in exactly its way, each has a seeded bug that the explorer and the threaded runs
  * catch under its own ID, and the correct protocol keeps all three where the rules bite (a global
- * page next to the batch, a batch at the threshold, a range next to a cached page).
- *
- * <p>The passing Lincheck runs go first: Lincheck's first run in a JVM instruments the classes and
- * is slow enough that, when it is also a failing run, it was reported as a hang instead of the
- * violation.
+ * page next to the batch, a batch at the threshold, a range next to a cached page). The same
+ * rules on real threads: {@link TlbCostThreadedTest}.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TlbCostInvariantsTest {
     /** p2 is global and outside the batch p0-1, which is above threshold 1. */
-    private static final String ABOVE_THRESHOLD = "cpus=2,pages=3,tlb=3,mode=range,threshold=1,global=2,ops=cpu0:munmap(0-1)";
+    static final String ABOVE_THRESHOLD = "cpus=2,pages=3,tlb=3,mode=range,threshold=1,global=2,ops=cpu0:munmap(0-1)";
     /** A batch of one page, exactly at threshold 1. */
-    private static final String AT_THRESHOLD = "cpus=2,pages=2,tlb=2,mode=range,threshold=1,ops=cpu0:munmap(0)";
+    static final String AT_THRESHOLD = "cpus=2,pages=2,tlb=2,mode=range,threshold=1,ops=cpu0:munmap(0)";
     /** A one-page range p0 while p1 may be cached. */
-    private static final String RANGE_ONE = "cpus=2,pages=2,tlb=2,mode=range,ops=cpu0:mprotect(0)";
+    static final String RANGE_ONE = "cpus=2,pages=2,tlb=2,mode=range,ops=cpu0:mprotect(0)";
 
     private static TlbConfig config(String bounds) {
         return TlbConfig.fromBounds(Bounds.parse(bounds));
@@ -161,31 +152,5 @@ class TlbCostInvariantsTest {
         String timeline = caught(RANGE_ONE + ",bug=range-overshoot", "TLB-9").counterexample().get().render();
         assertThat(timeline).contains("cpu0 mprotect(p0): invalidate locally p0 (RANGE)", "TLB{p1=f1 rw}",
                 "cpu0 invalidates p0 (RANGE) dropped 1 entry (p1), but RANGE must drop at most 0 entries");
-    }
-
-    /** Each cost bug on real threads under Lincheck: the recorded violation names its invariant. */
-    @Order(2)
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {
-            "TLB-8|" + AT_THRESHOLD + ",bug=threshold-off-by-one",
-            "TLB-7|" + ABOVE_THRESHOLD + ",bug=full-above-threshold",
-            "TLB-9|" + RANGE_ONE + ",bug=range-overshoot"})
-    void costBugIsFoundOnRealThreads(String idAndBounds) {
-        String id = idAndBounds.substring(0, idAndBounds.indexOf('|'));
-        TlbConfig cfg = config(idAndBounds.substring(idAndBounds.indexOf('|') + 1));
-        // Plain threads: the rule is checked at the invalidation itself, so every schedule reports it.
-        ThreadedShootdown machine = new ThreadedShootdown(cfg);
-        machine.runAll();
-        assertThat(machine.violations()).anySatisfy(v -> assertThat(v).startsWith(id + ": "));
-        Throwable t = assertThrows(Throwable.class, () -> Lincheck.runConcurrentTest(50, () -> ThreadedShootdownTest.runOnce(cfg)));
-        assertThat(t.getMessage()).contains(id + ": ");
-    }
-
-    @Order(1)
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {ABOVE_THRESHOLD, AT_THRESHOLD, RANGE_ONE})
-    void correctProtocolKeepsTheCostRulesOnRealThreads(String bounds) {
-        TlbConfig cfg = config(bounds);
-        Lincheck.runConcurrentTest(30, () -> ThreadedShootdownTest.runOnce(cfg));
     }
 }
