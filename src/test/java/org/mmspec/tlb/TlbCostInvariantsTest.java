@@ -52,8 +52,8 @@ class TlbCostInvariantsTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {ABOVE_THRESHOLD, AT_THRESHOLD, RANGE_ONE,
-            "cpus=3,pages=3,tlb=3,mode=global,global=2,ops=cpu0:munmap(0);cpu1:mprotect(1)",
-            "cpus=3,pages=3,tlb=3,mode=single,global=0,ops=cpu0:munmap(1-2);cpu1:cow(0)",
+            "cpus=2,pages=3,tlb=3,mode=global,global=2,ops=cpu0:munmap(0);cpu1:mprotect(1)",
+            "cpus=2,pages=3,tlb=3,mode=single,global=0,ops=cpu0:munmap(1-2);cpu1:cow(0)",
             "cpus=2,pages=3,tlb=3,mode=full,global=1,ops=cpu0:munmap(0)",
             "cpus=2,pages=3,tlb=2,mode=lazy,global=2,ops=cpu0:munmap(0-1);cpu1:cow(2)"})
     void correctProtocolKeepsTheCostRules(String bounds) {
