@@ -22,7 +22,13 @@ public enum SeededBug {
     /** A flush-everything over a global page uses the non-global flush (CR3 reload). */
     GLOBAL_SKIPS_GLOBAL("global-skips-global"),
     /** The initiator waits for acknowledgements with interrupts off, so it never serves IPIs. */
-    WAIT_WITH_IRQS_OFF("wait-irqs-off");
+    WAIT_WITH_IRQS_OFF("wait-irqs-off"),
+    /** A range above the threshold always becomes FULL, dropping global entries the batch never touched. */
+    FULL_ABOVE_THRESHOLD("full-above-threshold"),
+    /** A batch of exactly {@code threshold} pages already becomes a flush of everything ({@code >=} for {@code >}). */
+    THRESHOLD_OFF_BY_ONE("threshold-off-by-one"),
+    /** A range invalidation covers one page past the range. */
+    RANGE_OVERSHOOT("range-overshoot");
 
     private final String word;
 

@@ -196,8 +196,10 @@ public final class ShootdownModel implements TransitionSystem<TlbState> {
         TlbState.Cpu me = taking ? cpu.withMailbox(cpu.mailbox & ~(1 << initiator)) : cpu;
         TlbShootdown req = s.cpus[initiator].request;
         String what;
+        FlushCost.Flush flush = null;
         if (step == TargetStep.INVALIDATE) {
-            me = me.withTlb(protocol.invalidate(me.tlb, req));
+            flush = new FlushCost.Flush(c, req, me.tlb, protocol.invalidate(me.tlb, req));
+            me = me.withTlb(flush.after());
             what = "invalidate " + TlbShootdown.renderPages(req.pages()) + " (" + req.mode() + ")";
         } else {
             what = "ack cpu" + initiator;
@@ -208,8 +210,9 @@ public final class ShootdownModel implements TransitionSystem<TlbState> {
         if (step == TargetStep.ACK) {
             cs[initiator] = cs[initiator].withAcks(cs[initiator].acks | 1 << c);
         }
+        TlbState next = s.with(s.pt, s.frames, s.gen, cs);
         out.add(String.format("cpu%d %s%s", c, taking ? "takes IPI from cpu" + initiator + ", " : "", what),
-                s.with(s.pt, s.frames, s.gen, cs));
+                flush == null ? next : next.noting(flush));
     }
 
     private boolean pagesLocked(TlbState s, int self, int pages) {
@@ -255,9 +258,10 @@ public final class ShootdownModel implements TransitionSystem<TlbState> {
                         + config.cost().render(cpu.request) + ")", s.with(s.pt, s.frames, s.gen, cs));
             }
             case INVALIDATE_LOCAL -> {
-                cs[c] = cpu.withTlb(protocol.invalidate(cpu.tlb, cpu.request)).withPc(cpu.pc + 1);
+                FlushCost.Flush flush = new FlushCost.Flush(c, cpu.request, cpu.tlb, protocol.invalidate(cpu.tlb, cpu.request));
+                cs[c] = cpu.withTlb(flush.after()).withPc(cpu.pc + 1);
                 out.add(who + "invalidate locally " + TlbShootdown.renderPages(cpu.request.pages()) + " ("
-                        + cpu.request.mode() + ")", s.with(s.pt, s.frames, s.gen, cs));
+                        + cpu.request.mode() + ")", s.with(s.pt, s.frames, s.gen, cs).noting(flush));
             }
             case WAIT_ACKS -> {
                 if (!protocol.acknowledged(cpu.acks, cpu.request)) {

@@ -124,8 +124,10 @@ public final class ShootdownProtocol {
      */
     public ShootdownMode chooseMode(int pages, PageTable before) {
         ShootdownMode m = config.mode();
-        if (m == ShootdownMode.RANGE && Integer.bitCount(pages) > config.threshold()) {
-            m = ShootdownMode.GLOBAL;
+        int batch = Integer.bitCount(pages);
+        boolean aboveThreshold = bug == SeededBug.THRESHOLD_OFF_BY_ONE ? batch >= config.threshold() : batch > config.threshold();
+        if (m == ShootdownMode.RANGE && aboveThreshold) {
+            m = bug == SeededBug.FULL_ABOVE_THRESHOLD ? ShootdownMode.FULL : ShootdownMode.GLOBAL;
         }
         if (m == ShootdownMode.GLOBAL && touchesGlobal(pages, before) && bug != SeededBug.GLOBAL_SKIPS_GLOBAL) {
             m = ShootdownMode.FULL;
@@ -244,6 +246,8 @@ public final class ShootdownProtocol {
                 int count = request.lastPage() - request.firstPage() + 1;
                 if (bug == SeededBug.RANGE_OFF_BY_ONE) {
                     count--;
+                } else if (bug == SeededBug.RANGE_OVERSHOOT) {
+                    count++;
                 }
                 return tlb.invalidateRange(request.firstPage(), count);
             }

@@ -37,7 +37,8 @@ import org.mmspec.tlb.hw.Tlb;
  *
  * <p>Checks: the TLB chapter's invariants are checked at the points where they must hold on real
  * threads, and every violation is recorded in {@link #violations()} with its ID: TLB-1 and
- * TLB-3 when an operation completes, TLB-2 whenever frames are freed, TLB-5 when a wait exceeds
+ * TLB-3 when an operation completes, TLB-2 whenever frames are freed, TLB-7 and TLB-9 at every
+ * local invalidation, TLB-8 when a request is built, TLB-5 when a wait exceeds
  * {@link #WAIT_ROUNDS} bounded waits. Waiting is blocking, never spinning: a CPU with nothing to
  * do sleeps on its doorbell monitor, and whoever hands it work rings it.
  */
@@ -228,9 +229,10 @@ public final class ThreadedShootdown implements ShootdownService {
                     ShootdownProtocol.Plan plan = writePtes(c, op, pages);
                     toFree = plan.toFree();
                     request = plan.request();
+                    record(FlushCost.thresholdKept(config, request));
                 }
                 case SEND_IPIS -> sendIpis(c, request);
-                case INVALIDATE_LOCAL -> cpus[c].tlb = protocol.invalidate(cpus[c].tlb, request);
+                case INVALIDATE_LOCAL -> cpus[c].tlb = invalidate(c, cpus[c].tlb, request);
                 case WAIT_ACKS -> {
                     waitAcks(c, op, pc, request);
                     costs.add(protocol.costNanos(request));
@@ -337,7 +339,7 @@ public final class ThreadedShootdown implements ShootdownService {
             TlbShootdown request = cpus[i].request;
             for (TargetStep step : protocol.targetSteps()) {
                 if (step == TargetStep.INVALIDATE) {
-                    me.tlb = protocol.invalidate(me.tlb, request);
+                    me.tlb = invalidate(c, me.tlb, request);
                 } else {
                     cpus[i].acks.set(c, 1);
                     ring(i);
@@ -417,7 +419,7 @@ public final class ThreadedShootdown implements ShootdownService {
     public Receipt shootdown(int initiator, TlbShootdown request) throws TlbError {
         ShootdownProtocol.validate(initiator, request, cpus.length, config.pages());
         sendIpis(initiator, request);
-        cpus[initiator].tlb = protocol.invalidate(cpus[initiator].tlb, request);
+        cpus[initiator].tlb = invalidate(initiator, cpus[initiator].tlb, request);
         waitAcks(initiator, null, -1, request);
         checkCompleted(initiator, new KernelOp(KernelOp.Kind.MUNMAP, request.pages()), request.pages());
         return new Receipt(request, protocol.costNanos(request));
@@ -433,6 +435,26 @@ public final class ThreadedShootdown implements ShootdownService {
         Slot me = cpus[initiator];
         me.localGen = protocol.localGenAfterDefer(me.localGen, g);
         ringAll();
+    }
+
+    /**
+     * One local invalidation on CPU {@code c}'s own thread, checked against the cost rules as it
+     * happens: TLB-7 (no global entry dropped for a batch without a global page) and TLB-9 (no
+     * entry dropped that the chosen mode need not drop).
+     */
+    private Tlb invalidate(int c, Tlb before, TlbShootdown request) {
+        Tlb after = protocol.invalidate(before, request);
+        FlushCost.Flush f = new FlushCost.Flush(c, request, before, after);
+        record(FlushCost.globalKept(config, f, config.pages()));
+        record(FlushCost.dropsWithinMode(f, config.pages()));
+        return after;
+    }
+
+    /** Records a violation detail (it starts with its ID), or nothing for null. */
+    private void record(String violationOrNull) {
+        if (violationOrNull != null) {
+            violations.add(violationOrNull);
+        }
     }
 
     /** TLB-1 and TLB-3 at an operation's completion, against every CPU's TLB. */

@@ -27,13 +27,24 @@ public final class TlbState {
     final FrameTable frames;
     final int gen;
     final Cpu[] cpus;
+    /**
+     * Ghost history for TLB-7 and TLB-9: the first local invalidation that broke a cost rule
+     * ({@link FlushCost#breaks}), or null. It is null in every state of a correct run, so keeping
+     * it adds no states; once set it stays, and the invariants report it.
+     */
+    final FlushCost.Flush costBreach;
 
     TlbState(ShootdownModel model, PageTable pt, FrameTable frames, int gen, Cpu[] cpus) {
+        this(model, pt, frames, gen, cpus, null);
+    }
+
+    TlbState(ShootdownModel model, PageTable pt, FrameTable frames, int gen, Cpu[] cpus, FlushCost.Flush costBreach) {
         this.model = model;
         this.pt = pt;
         this.frames = frames;
         this.gen = gen;
         this.cpus = cpus;
+        this.costBreach = costBreach;
     }
 
     /** One CPU's part of the state. */
@@ -127,13 +138,21 @@ public final class TlbState {
 
     /** The key with CPU {@code c} placed at position {@code perm[c]}. */
     long[] key(int[] perm) {
-        long[] k = new long[2 + 2 * cpus.length];
+        long[] k = new long[2 + 2 * cpus.length + (costBreach == null ? 0 : 3)];
         k[0] = pt.encoded();
         k[1] = (long) frames.encoded() << 8 | gen;
         for (int c = 0; c < cpus.length; c++) {
             int at = 2 + 2 * perm[c];
             k[at] = cpus[c].word(perm);
             k[at + 1] = cpus[c].tlb.encoded();
+        }
+        if (costBreach != null) {
+            TlbShootdown r = costBreach.request();
+            int at = 2 + 2 * cpus.length;
+            k[at] = (long) perm[costBreach.cpu()] << 16 | rename(r.cpuMask().bits(), perm) << 9 | r.pages() << 3
+                    | r.mode().ordinal();
+            k[at + 1] = costBreach.before().encoded();
+            k[at + 2] = costBreach.after().encoded();
         }
         return k;
     }
@@ -168,18 +187,42 @@ public final class TlbState {
     TlbState withTlb(int cpu, Tlb tlb) {
         Cpu[] cs = cpus.clone();
         cs[cpu] = cs[cpu].withTlb(tlb);
-        return new TlbState(model, pt, frames, gen, cs);
+        return new TlbState(model, pt, frames, gen, cs, costBreach);
     }
 
     /** A copy with CPU {@code cpu}'s mailbox replaced: a test hook that corrupts states. */
     TlbState withMailbox(int cpu, int mailbox) {
         Cpu[] cs = cpus.clone();
         cs[cpu] = cs[cpu].withMailbox(mailbox);
-        return new TlbState(model, pt, frames, gen, cs);
+        return new TlbState(model, pt, frames, gen, cs, costBreach);
+    }
+
+    /** A copy with CPU {@code cpu}'s request replaced: a test hook that corrupts states. */
+    TlbState withRequest(int cpu, TlbShootdown request) {
+        Cpu[] cs = cpus.clone();
+        Cpu c = cs[cpu];
+        cs[cpu] = c.withOp(c.opIndex, c.pc, c.acks, c.toFree, request);
+        return new TlbState(model, pt, frames, gen, cs, costBreach);
     }
 
     TlbState with(PageTable p, FrameTable f, int g, Cpu[] cs) {
-        return new TlbState(model, p, f, g, cs);
+        return new TlbState(model, p, f, g, cs, costBreach);
+    }
+
+    /**
+     * This state after CPU {@code f.cpu()}'s invalidation {@code f}: the ghost keeps {@code f}
+     * when it is the first to break TLB-7 or TLB-9.
+     */
+    TlbState noting(FlushCost.Flush f) {
+        if (costBreach != null || !FlushCost.breaks(model.config, f, pt.pages())) {
+            return this;
+        }
+        return new TlbState(model, pt, frames, gen, cpus, f);
+    }
+
+    /** The ghost: the first invalidation that broke a cost rule, or null. */
+    public FlushCost.Flush costBreach() {
+        return costBreach;
     }
 
     @Override
