@@ -273,15 +273,15 @@ public final class Explorer {
                         return;
                     }
                     Object k;
-                    long fp;
                     try {
                         k = system.key(next);
-                        fp = prints ? Fingerprint.of(k) : 0;
                     } catch (RuntimeException | AssertionError t) {
                         e.keyFailure = t;
                         e.keyFailedAt = ordinal;
                         return;
                     }
+                    // outside the try: a key that cannot be fingerprinted is the explorer's error, not a counterexample
+                    long fp = prints ? Fingerprint.of(k) : 0;
                     if (!store.contains(k, fp)) {
                         e.add(next, k, fp, ordinal);
                     }

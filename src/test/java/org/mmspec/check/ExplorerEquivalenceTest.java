@@ -15,8 +15,9 @@ import org.mmspec.check.store.StoreMode;
  * The fast explorer against the simple one on every ci configuration of every catalogue model.
  * The manifests' recorded counts were produced by the one-thread search ({@link ReferenceExplorer});
  * {@code ModelManifestDriftTest} holds the default settings (auto store, every processor) to them,
- * and this test holds the other modes: every model with fingerprints on three threads must give the
- * recorded states, transitions, depth, completeness, verdict and counterexample length; and where a
+ * and this test holds the other modes: every model with fingerprints on three threads (each ci
+ * configuration whose recorded time is at most {@link #MAX_MILLIS}, at least one per model, so that
+ * the test costs a fraction of the drift test) must give the recorded states, transitions, depth, completeness, verdict and counterexample length; and where a
  * seeded bug gives a counterexample, the reference search, one thread with exact keys and four
  * threads switching to fingerprints after 10 states must give the very same trace (labels and
  * states) and counts. That is what "performance keeps semantics exact" means here.
@@ -24,6 +25,7 @@ import org.mmspec.check.store.StoreMode;
 class ExplorerEquivalenceTest {
     static final ExplorerSettings PARALLEL_FINGERPRINT = new ExplorerSettings(StoreMode.FINGERPRINT, 3,
             ExplorerSettings.DEFAULT_SWITCH_AT);
+    static final long MAX_MILLIS = 3000;
     static final List<ExplorerSettings> ON_BUGS = List.of(
             new ExplorerSettings(StoreMode.EXACT, 1, ExplorerSettings.DEFAULT_SWITCH_AT),
             new ExplorerSettings(StoreMode.AUTO, 4, 10));
@@ -33,8 +35,10 @@ class ExplorerEquivalenceTest {
         List<DynamicTest> tests = new ArrayList<>();
         for (ExhaustiveModel model : Catalog.models()) {
             Manifest manifest = Manifest.load(model.name());
+            int before = tests.size();
             for (String config : manifest.configs()) {
-                if (!manifest.profile(config).equals("ci")) {
+                if (!manifest.profile(config).equals("ci")
+                        || Long.parseLong(manifest.get(config + ".millis", "0")) > MAX_MILLIS) {
                     continue;
                 }
                 tests.add(DynamicTest.dynamicTest(model.name() + " [" + config + "]", () -> {
@@ -56,6 +60,8 @@ class ExplorerEquivalenceTest {
                     }
                 }));
             }
+            assertThat(tests.size()).as("%s has a ci configuration of at most %d ms", model.name(), MAX_MILLIS)
+                    .isGreaterThan(before);
         }
         return tests.stream();
     }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -22,7 +23,8 @@ import java.util.Set;
  * tag for its type (a list, a {@code long[]} and an {@code int[]} of equal values differ, and so do
  * {@code Integer} 7 and {@code Long} 7), and
  * sets and maps, whose {@code equals} ignores order, add their elements' fingerprints instead (a
- * sum is order-independent). Supported: {@link Fingerprinted}, null, boxed primitives, strings,
+ * sum is order-independent). A class of a closed module (the JDK's) that is none of the above
+ * contributes its class name and {@code hashCode} (which agrees with equals, at 32 bits only). Supported: {@link Fingerprinted}, null, boxed primitives, strings,
  * enums, lists and other ordered collections, sets, maps, primitive and object arrays, records
  * (by component), and any other class by its instance fields (the class must compare exactly
  * those fields in {@code equals}; {@code ExplorerStoreTest} checks every catalogue model's counts
@@ -38,6 +40,7 @@ public final class Fingerprint {
     private static final long INTS = 4L << 40;
     private static final long COLLECTION = 5L << 40;
     private static final long OBJECTS = 6L << 40;
+    private static final long OPTIONAL = 7L << 40;
     private static final ClassValue<MethodHandle[]> PARTS = new ClassValue<>() {
         @Override
         protected MethodHandle[] computeValue(Class<?> type) {
@@ -144,6 +147,9 @@ public final class Fingerprint {
             }
             return h;
         }
+        if (o instanceof Optional<?> opt) {
+            return opt.isPresent() ? walk(mix(h, OPTIONAL), opt.get()) : mix(h, OPTIONAL + 1);
+        }
         if (o instanceof Enum<?> e) {
             return mix(h, e.ordinal() + 0x3E00L);
         }
@@ -161,6 +167,10 @@ public final class Fingerprint {
 
     private static long walkFields(long h, Object o) {
         MethodHandle[] parts = PARTS.get(o.getClass());
+        if (parts == null) {
+            // a closed JDK class: its hashCode agrees with equals, at 32 bits only
+            return mix(mix(h, o.getClass().getName().hashCode()), o.hashCode());
+        }
         h = mix(h, parts.length);
         try {
             for (MethodHandle p : parts) {
@@ -174,8 +184,18 @@ public final class Fingerprint {
         return h;
     }
 
-    /** Record components in declaration order, or else every instance field, superclass first. */
+    /**
+     * Record components in declaration order, or else every instance field, superclass first; null
+     * for a class of a module that does not open it (the JDK's), which falls back to its hashCode.
+     */
     private static MethodHandle[] parts(Class<?> type) {
+        if (!type.getModule().isNamed() || type.getModule().isOpen(type.getPackageName(), Fingerprint.class.getModule())) {
+            return fields(type);
+        }
+        return null;
+    }
+
+    private static MethodHandle[] fields(Class<?> type) {
         MethodHandles.Lookup lookup = MethodHandles.lookup();
         List<MethodHandle> out = new ArrayList<>();
         try {

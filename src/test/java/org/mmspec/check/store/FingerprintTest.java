@@ -67,6 +67,17 @@ class FingerprintTest {
     }
 
     @Test
+    void optionalsAndClosedJdkClassesAreFingerprintedByValue() {
+        assertThat(Fingerprint.of(java.util.Optional.of(List.of(1)))).isEqualTo(Fingerprint.of(java.util.Optional.of(List.of(1))))
+                .isNotEqualTo(Fingerprint.of(java.util.Optional.of(List.of(2))))
+                .isNotEqualTo(Fingerprint.of(java.util.Optional.empty()))
+                .isNotEqualTo(Fingerprint.of(List.of(1)));
+        java.time.Duration a = java.time.Duration.ofMillis(5);
+        assertThat(Fingerprint.of(a)).isEqualTo(Fingerprint.of(java.time.Duration.ofNanos(5_000_000)))
+                .isNotEqualTo(Fingerprint.of(java.time.Duration.ofMillis(6)));
+    }
+
+    @Test
     void aMillionSmallKeysDoNotCollide() {
         Set<Long> seen = new HashSet<>();
         for (int x = 0; x < 1000; x++) {
