@@ -14,9 +14,15 @@ import java.util.Optional;
  *        bound or a violation cut the search short
  * @param elapsed wall time
  * @param counterexample the shortest trace to a violation, if one was found
+ * @param stats how the states were stored (not part of the verdict or the counts)
  */
 public record ExplorationResult(String system, long distinctStates, long transitions, int depth, boolean complete,
-        Duration elapsed, Optional<Counterexample> counterexample) {
+        Duration elapsed, Optional<Counterexample> counterexample, SearchStats stats) {
+
+    public ExplorationResult(String system, long distinctStates, long transitions, int depth, boolean complete,
+            Duration elapsed, Optional<Counterexample> counterexample) {
+        this(system, distinctStates, transitions, depth, complete, elapsed, counterexample, SearchStats.NONE);
+    }
 
     public boolean passed() {
         return counterexample.isEmpty();
@@ -34,5 +40,10 @@ public record ExplorationResult(String system, long distinctStates, long transit
         return String.format("%s: %,d states, %,d transitions, depth %d%s, %d ms, %s", system, distinctStates,
                 transitions, depth, complete ? " (complete)" : " (bounded)", elapsed.toMillis(),
                 passed() ? "pass" : "FAIL " + counterexample.get().invariantId());
+    }
+
+    /** The store line: mode, bytes per state, threads, peak frontier and collision estimate. */
+    public String storeSummary() {
+        return stats.render(distinctStates);
     }
 }

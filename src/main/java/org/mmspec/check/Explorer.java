@@ -1,27 +1,46 @@
 package org.mmspec.check;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+
+import org.mmspec.check.store.Fingerprint;
+import org.mmspec.check.store.StateStore;
 
 /**
  * Breadth-first search over every reachable state of a {@link TransitionSystem} within
- * {@link ExploreBounds}, checking every invariant in every state.
+ * {@link ExploreBounds}, checking every invariant in every state, on every core.
  *
- * <p>Encoding: each distinct state gets an index in discovery order. The search keeps, per index,
- * the canonical key, the parent's index and the label of the transition that first reached it;
- * states themselves are kept only while they wait in the frontier. Because the search is
- * breadth-first and checks a state when it is first discovered, the first violation found has a
- * shortest trace. The trace is rebuilt by replaying the recorded labels from the initial state
- * and matching keys, so no state needs to be stored for it.
+ * <p>Encoding: each distinct state gets an id in discovery order. Visited states live in a
+ * {@link StateStore} (exact keys, or 64-bit fingerprints: {@link ExplorerSettings}); per id the
+ * search keeps only the parent's id and the index of the transition, among the parent's
+ * successors, that first reached it (8 bytes). States themselves are kept only while they wait in
+ * the frontier. A counterexample is rebuilt by replaying those indices from the initial state.
+ *
+ * <p>Level-synchronous and deterministic: a level's frontier is cut into chunks, and each chunk
+ * goes through three phases separated by barriers: (A) in parallel, every frontier state's
+ * successors are generated, keyed and fingerprinted, and those already stored are dropped;
+ * (B) sequentially, in frontier order and successor order, the survivors are added to the store
+ * and given ids; (C) in parallel, the new states' invariants are checked. Phase B visits states in
+ * exactly the order of the one-thread search ({@link ReferenceExplorer}), so the ids, the parents,
+ * and therefore the counts and the counterexample are the same for any number of threads. Where
+ * the one-thread search would have stopped (a violation, a failed transition, the state cap), the
+ * counts are recomputed as of that point: the states up to and including the violating one, and the
+ * transitions the one-thread search had taken by then. Because the search is breadth-first and a
+ * state is checked when it is first discovered, the first violation has a shortest trace.
+ *
+ * <p>The model's {@code successors}, {@code key} and invariants run on several threads at once (on
+ * different states) and must not share mutable scratch state; {@code ExplorerEquivalenceTest}
+ * runs every catalogue model both ways.
  */
 public final class Explorer {
-    private static final int NO_PARENT = -1;
+    static final int NO_PARENT = -1;
+    /** Frontier states per chunk: bounds the successors held between phases A and B. */
+    static final int CHUNK = 4096;
+    /** Indices a worker takes at a time. */
+    private static final int BLOCK = 8;
 
     private Explorer() {
     }
@@ -31,43 +50,110 @@ public final class Explorer {
     }
 
     public static <S> ExplorationResult explore(TransitionSystem<S> system, ExploreBounds bounds, Progress progress) {
-        return new Search<>(system, bounds, progress).run();
+        return explore(system, bounds, progress, ExplorerSettings.fromProperties());
+    }
+
+    public static <S> ExplorationResult explore(TransitionSystem<S> system, ExploreBounds bounds, Progress progress,
+            ExplorerSettings settings) {
+        try (Workers workers = new Workers(settings.threads())) {
+            return new Search<>(system, bounds, progress, workers,
+                    StateStore.create(settings.store(), settings.switchAt())).run();
+        }
+    }
+
+    /**
+     * The successors of one frontier state that were not stored when its level began, with their
+     * keys, fingerprints and indices among all its successors; and how its expansion ended.
+     */
+    static final class Expansion {
+        private static final int FIRST = 4;
+        Object[] states = new Object[FIRST];
+        Object[] keys = new Object[FIRST];
+        long[] fps = new long[FIRST];
+        int[] ordinals = new int[FIRST];
+        int n;
+        /** Successors reported, including those already stored. */
+        int emitted;
+        /** The index of the successor whose key threw, and what it threw; later keys are not computed. */
+        int keyFailedAt = -1;
+        Throwable keyFailure;
+        /** What {@code successors} itself threw, after {@link #emitted} successors. */
+        Throwable failure;
+
+        void add(Object state, Object key, long fp, int ordinal) {
+            if (n == states.length) {
+                int cap = n * 2;
+                states = Arrays.copyOf(states, cap);
+                keys = Arrays.copyOf(keys, cap);
+                fps = Arrays.copyOf(fps, cap);
+                ordinals = Arrays.copyOf(ordinals, cap);
+            }
+            states[n] = state;
+            keys[n] = key;
+            fps[n] = fp;
+            ordinals[n] = ordinal;
+            n++;
+        }
+    }
+
+    /** A growable int array. */
+    static final class Ints {
+        int[] a = new int[16];
+        int n;
+
+        void add(int v) {
+            if (n == a.length) {
+                a = Arrays.copyOf(a, n * 2);
+            }
+            a[n++] = v;
+        }
+
+        int get(int i) {
+            return a[i];
+        }
     }
 
     private static final class Search<S> {
         private final TransitionSystem<S> system;
         private final ExploreBounds bounds;
         private final Progress progress;
-        private final Map<Object, Integer> index = new HashMap<>();
-        private final List<Object> keys = new ArrayList<>();
+        private final Workers workers;
+        private final StateStore store;
+        /** Per id: the parent's id, and the index of the transition from it (for an initial state, its index). */
         private int[] parent = new int[1024];
-        private String[] label = new String[1024];
+        private int[] choice = new int[1024];
+        private int count;
         private long transitions;
         private int depth;
         private long start;
+        private long peakFrontier;
 
-        Search(TransitionSystem<S> system, ExploreBounds bounds, Progress progress) {
+        Search(TransitionSystem<S> system, ExploreBounds bounds, Progress progress, Workers workers, StateStore store) {
             this.system = system;
             this.bounds = bounds;
             this.progress = progress;
+            this.workers = workers;
+            this.store = store;
         }
 
         ExplorationResult run() {
             start = System.nanoTime();
-            ArrayDeque<S> frontier = new ArrayDeque<>();
-            ArrayDeque<Integer> frontierIds = new ArrayDeque<>();
-            for (S init : system.initialStates()) {
-                Integer known = index.get(system.key(init));
-                if (known != null) {
+            List<S> frontier = new ArrayList<>();
+            Ints ids = new Ints();
+            List<S> inits = system.initialStates();
+            for (int i = 0; i < inits.size(); i++) {
+                S init = inits.get(i);
+                Object k = system.key(init);
+                if (!store.add(k, 0)) {
                     continue;
                 }
-                int id = add(init, NO_PARENT, "init");
-                Optional<Counterexample> bad = check(init, id);
-                if (bad.isPresent()) {
-                    return result(false, bad);
+                int id = record(NO_PARENT, i);
+                Optional<Violation> v = system.invariants().firstViolation(init);
+                if (v.isPresent()) {
+                    return result(false, count, Optional.of(violation(id, v.get())));
                 }
                 frontier.add(init);
-                frontierIds.add(id);
+                ids.add(id);
             }
             boolean cut = false;
             while (!frontier.isEmpty()) {
@@ -75,110 +161,200 @@ public final class Explorer {
                     cut = true;
                     break;
                 }
-                int levelSize = frontier.size();
                 depth++;
-                for (int n = 0; n < levelSize; n++) {
-                    S state = frontier.poll();
-                    int id = frontierIds.poll();
-                    List<S> fresh = new ArrayList<>();
-                    List<Integer> freshIds = new ArrayList<>();
-                    Optional<Counterexample> bad;
-                    try {
-                        bad = expand(state, id, fresh, freshIds);
-                    } catch (RuntimeException | AssertionError e) {
-                        return result(false, Optional.of(transitionFailure(id, e)));
+                List<S> next = new ArrayList<>();
+                Ints nextIds = new Ints();
+                for (int from = 0; from < frontier.size(); from += CHUNK) {
+                    int to = Math.min(frontier.size(), from + CHUNK);
+                    ExplorationResult stop = chunk(frontier, ids, from, to, next, nextIds);
+                    if (stop != null) {
+                        return stop;
                     }
-                    if (bad.isPresent()) {
-                        return result(false, bad);
-                    }
-                    frontier.addAll(fresh);
-                    frontierIds.addAll(freshIds);
-                    if (keys.size() >= bounds.maxStates()) {
-                        return result(false, Optional.empty());
-                    }
-                    progress.report(system.name(), keys.size(), transitions, depth, frontier.size(), elapsed());
                 }
+                frontier = next;
+                ids = nextIds;
                 if (frontier.isEmpty()) {
                     depth--; // the last level produced nothing new; report the deepest level with states
                 }
             }
-            return result(!cut, Optional.empty());
+            return result(!cut, count, Optional.empty());
         }
 
-        private Optional<Counterexample> expand(S state, int id, List<S> fresh, List<Integer> freshIds) {
-            List<Counterexample> bad = new ArrayList<>(1);
-            system.successors(state, (lbl, next) -> {
-                transitions++;
-                if (!bad.isEmpty()) {
-                    return;
+        /** Phases A, B and C for {@code frontier[from, to)}; a result when the search stops here. */
+        private ExplorationResult chunk(List<S> frontier, Ints ids, int from, int to, List<S> next, Ints nextIds) {
+            int n = to - from;
+            Expansion[] ex = new Expansion[n];
+            workers.forEach(n, BLOCK, i -> ex[i] = expand(frontier.get(from + i)));
+            for (int i = from; i < to; i++) {
+                frontier.set(i, null); // the trace replays from the initial state; the state is done
+            }
+            int firstId = count;
+            int nextBase = next.size();
+            int[] end = new int[n];
+            int last = n - 1;
+            for (int i = 0; i < n; i++) {
+                Expansion e = ex[i];
+                int pid = ids.get(from + i);
+                for (int j = 0; j < e.n; j++) {
+                    if (store.add(e.keys[j], e.fps[j])) {
+                        nextIds.add(record(pid, e.ordinals[j]));
+                        @SuppressWarnings("unchecked")
+                        S s = (S) e.states[j];
+                        next.add(s);
+                    }
                 }
-                Object k = system.key(next);
-                if (index.containsKey(k)) {
-                    return;
+                ex[i] = e.failure != null || e.keyFailure != null ? e : trim(e);
+                end[i] = count;
+                if (e.failure != null || e.keyFailure != null || count >= bounds.maxStates()) {
+                    last = i;
+                    break;
                 }
-                int nid = add(next, id, lbl);
-                check(next, nid).ifPresent(bad::add);
-                fresh.add(next);
-                freshIds.add(nid);
-            });
-            return bad.stream().findFirst();
+            }
+            Object[] outcome = new Object[count - firstId];
+            workers.forEach(outcome.length, BLOCK, j -> outcome[j] = check(next.get(nextBase + j)));
+            for (int i = 0; i <= last; i++) {
+                Expansion e = ex[i];
+                int pid = ids.get(from + i);
+                int bad = -1;
+                for (int s = i == 0 ? firstId : end[i - 1]; s < end[i]; s++) {
+                    if (outcome[s - firstId] != null) {
+                        bad = s;
+                        break;
+                    }
+                }
+                if (bad < 0 && e.keyFailure != null) {
+                    transitions += e.keyFailedAt + 1;
+                    return failed(pid, e.keyFailure, end[i]);
+                }
+                if (bad >= 0) {
+                    Object o = outcome[bad - firstId];
+                    if (o instanceof Throwable t) {
+                        // the one-thread search checks each new state as it is reported and stops there
+                        transitions += choice[bad] + 1;
+                        return failed(pid, t, bad + 1);
+                    }
+                    transitions += e.emitted;
+                    if (e.failure != null) {
+                        return failed(pid, e.failure, bad + 1);
+                    }
+                    return result(false, bad + 1, Optional.of(violation(bad, (Violation) o)));
+                }
+                transitions += e.emitted;
+                if (e.failure != null) {
+                    return failed(pid, e.failure, end[i]);
+                }
+                if (end[i] >= bounds.maxStates()) {
+                    return result(false, end[i], Optional.empty());
+                }
+            }
+            long waiting = (long) frontier.size() - to + next.size();
+            peakFrontier = Math.max(peakFrontier, waiting);
+            progress.report(system.name(), count, transitions, depth, waiting, elapsed());
+            return null;
         }
 
-        private int add(S state, int parentId, String lbl) {
-            int id = keys.size();
-            Object k = system.key(state);
-            keys.add(k);
-            index.put(k, id);
+        /** Keeps only the counts of an expansion once its states have been stored. */
+        private static Expansion trim(Expansion e) {
+            e.states = null;
+            e.keys = null;
+            e.fps = null;
+            e.ordinals = null;
+            return e;
+        }
+
+        /** Phase A for one state; runs on any worker, reads the store only. */
+        private Expansion expand(S state) {
+            Expansion e = new Expansion();
+            boolean prints = store.needsFingerprints();
+            try {
+                system.successors(state, (lbl, next) -> {
+                    int ordinal = e.emitted++;
+                    if (e.keyFailure != null) {
+                        return;
+                    }
+                    Object k;
+                    try {
+                        k = system.key(next);
+                    } catch (RuntimeException | AssertionError t) {
+                        e.keyFailure = t;
+                        e.keyFailedAt = ordinal;
+                        return;
+                    }
+                    // outside the try: a key that cannot be fingerprinted is the explorer's error, not a counterexample
+                    long fp = prints ? Fingerprint.of(k) : 0;
+                    if (!store.contains(k, fp)) {
+                        e.add(next, k, fp, ordinal);
+                    }
+                });
+            } catch (RuntimeException | AssertionError t) {
+                e.failure = t;
+            }
+            return e;
+        }
+
+        /** Phase C for one new state: null, its first {@link Violation}, or what the check threw. */
+        private Object check(S state) {
+            try {
+                return system.invariants().firstViolation(state).orElse(null);
+            } catch (RuntimeException | AssertionError t) {
+                return t;
+            }
+        }
+
+        private int record(int parentId, int transition) {
+            int id = count;
             if (id == parent.length) {
                 parent = Arrays.copyOf(parent, id * 2);
-                label = Arrays.copyOf(label, id * 2);
+                choice = Arrays.copyOf(choice, id * 2);
             }
             parent[id] = parentId;
-            label[id] = lbl;
+            choice[id] = transition;
+            count++;
             return id;
         }
 
-        private Optional<Counterexample> check(S state, int id) {
-            Optional<Violation> v = system.invariants().firstViolation(state);
-            return v.map(viol -> new Counterexample(trace(id), viol.message(), viol.invariantId()));
+        private Counterexample violation(int id, Violation v) {
+            return new Counterexample(trace(id), v.message(), v.invariantId());
         }
 
-        private Counterexample transitionFailure(int id, Throwable e) {
+        private ExplorationResult failed(int id, Throwable e, int states) {
             String kind = e instanceof FailureNotAtomic ? "ATOMIC-1" : e.getClass().getSimpleName();
-            return new Counterexample(trace(id), "a transition failed: " + e.getMessage(), kind);
+            Counterexample c = new Counterexample(trace(id), "a transition failed: " + e.getMessage(), kind);
+            return result(false, states, Optional.of(c));
         }
 
-        /** Rebuilds the path to {@code id} by replaying recorded labels from its initial state. */
+        /** Rebuilds the path to {@code id} by replaying recorded transition indices from its initial state. */
         private List<Counterexample.TraceStep> trace(int id) {
             List<Integer> path = new ArrayList<>();
             for (int i = id; i != NO_PARENT; i = parent[i]) {
                 path.add(0, i);
             }
+            List<S> inits = system.initialStates();
+            S current = inits.get(choice[path.get(0)]);
             List<Counterexample.TraceStep> out = new ArrayList<>();
-            S current = null;
-            for (S init : system.initialStates()) {
-                if (system.key(init).equals(keys.get(path.get(0)))) {
-                    current = init;
-                    break;
-                }
-            }
-            if (current == null) {
-                throw new IllegalStateException(system.name() + ": initial states are not reproducible");
-            }
             out.add(new Counterexample.TraceStep("init", system.invariants().describe(current)));
             for (int p = 1; p < path.size(); p++) {
-                int want = path.get(p);
-                List<S> match = new ArrayList<>(1);
+                int want = choice[path.get(p)];
+                List<Object> match = new ArrayList<>(2);
+                int[] seen = {0};
                 system.successors(current, (lbl, next) -> {
-                    if (match.isEmpty() && lbl.equals(label[want]) && system.key(next).equals(keys.get(want))) {
+                    if (seen[0]++ == want) {
+                        match.add(lbl);
                         match.add(next);
                     }
                 });
                 if (match.isEmpty()) {
-                    throw new IllegalStateException(system.name() + ": successors are not deterministic at " + label[want]);
+                    throw new IllegalStateException(system.name() + ": successors are not deterministic (transition "
+                            + want + " of " + seen[0] + ")");
                 }
-                current = match.get(0);
-                out.add(new Counterexample.TraceStep(label[want], system.invariants().describe(current)));
+                @SuppressWarnings("unchecked")
+                S next = (S) match.get(1);
+                Object k = system.key(next);
+                if (!store.contains(k, 0)) {
+                    throw new IllegalStateException(system.name() + ": successors are not deterministic at " + match.get(0));
+                }
+                current = next;
+                out.add(new Counterexample.TraceStep((String) match.get(0), system.invariants().describe(current)));
             }
             return out;
         }
@@ -187,8 +363,10 @@ public final class Explorer {
             return Duration.ofNanos(System.nanoTime() - start);
         }
 
-        private ExplorationResult result(boolean complete, Optional<Counterexample> cex) {
-            return new ExplorationResult(system.name(), keys.size(), transitions, depth, complete, elapsed(), cex);
+        private ExplorationResult result(boolean complete, long states, Optional<Counterexample> cex) {
+            SearchStats stats = new SearchStats(store.kind(), workers.threads(), store.bytes(),
+                    (long) parent.length * Integer.BYTES * 2, peakFrontier, store.collisions(transitions + 1));
+            return new ExplorationResult(system.name(), states, transitions, depth, complete, elapsed(), cex, stats);
         }
     }
 }

@@ -13,6 +13,7 @@ import org.mmspec.check.ExplorationResult;
 import org.mmspec.check.Manifest;
 import org.mmspec.check.ModelRun;
 import org.mmspec.check.Progress;
+import org.mmspec.check.store.StoreMode;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,12 +37,30 @@ final class ModelsCommand implements Callable<Integer> {
     @Option(names = "--trace", description = "Print the counterexample timeline of every failing configuration.")
     boolean trace;
 
+    @Option(names = "--store", description = "Visited-state store: auto, exact or fingerprint (default: the"
+            + " mmspec.explorer.store property, else auto).")
+    String store;
+
+    @Option(names = "--workers", description = "Explorer threads (default: the mmspec.explorer.threads property, else"
+            + " every processor).")
+    Integer workers;
+
     @Option(names = "--home", description = "Project root holding models/ (default: ${DEFAULT-VALUE}).")
     Path home = Path.of(System.getProperty("mmspec.home", "."));
 
     @Override
     public Integer call() throws IOException {
         int drifted = 0;
+        // ModelRun reads the explorer settings from these properties, as the tests do
+        if (store != null) {
+            System.setProperty("mmspec.explorer.store", StoreMode.parse(store).name().toLowerCase(java.util.Locale.ROOT));
+        }
+        if (workers != null) {
+            if (workers < 1) {
+                throw new IllegalArgumentException("--workers must be positive: " + workers);
+            }
+            System.setProperty("mmspec.explorer.threads", String.valueOf(workers));
+        }
         for (ExhaustiveModel model : Catalog.models()) {
             List<String> configsWanted = new ArrayList<>();
             boolean wanted = selected.isEmpty();
@@ -69,6 +88,7 @@ final class ModelsCommand implements Callable<Integer> {
                 System.out.printf("%s [%s] %s%n", model.name(), config, manifest.bounds(config));
                 ExplorationResult r = ModelRun.explore(model, manifest, config, Progress.every(Duration.ofSeconds(5), System.out));
                 System.out.println("  " + r.summary());
+                System.out.println("    " + r.storeSummary());
                 if (trace || !Manifest.verdict(r).equals(manifest.expect(config))) {
                     r.counterexample().ifPresent(c -> System.out.println(c.render()));
                 }

@@ -8,8 +8,10 @@ import org.mmspec.check.Bounds;
 import org.mmspec.check.ExplorationResult;
 import org.mmspec.check.ExploreBounds;
 import org.mmspec.check.Explorer;
+import org.mmspec.check.ExplorerSettings;
 import org.mmspec.check.Manifest;
 import org.mmspec.check.Progress;
+import org.mmspec.check.store.StoreMode;
 import org.mmspec.tlb.KernelOp;
 import org.mmspec.tlb.ShootdownModel;
 import org.mmspec.tlb.ShootdownProtocol;
@@ -72,6 +74,16 @@ final class ShootdownCommand implements Callable<Integer> {
     @Option(names = "--max-states", description = "Stop after this many distinct states (default: ${DEFAULT-VALUE}).")
     long maxStates = ExploreBounds.DEFAULT_MAX_STATES;
 
+    @Option(names = "--store", description = "Visited-state store: auto (exact keys, fingerprints past --switch-at states),"
+            + " exact or fingerprint (default: ${DEFAULT-VALUE}).")
+    String store = System.getProperty("mmspec.explorer.store", "auto");
+
+    @Option(names = "--workers", description = "Explorer threads (default: every processor, ${DEFAULT-VALUE}).")
+    int workers = ExplorerSettings.fromProperties().threads();
+
+    @Option(names = "--switch-at", description = "States after which --store=auto turns to fingerprints (default: ${DEFAULT-VALUE}).")
+    long switchAt = ExplorerSettings.fromProperties().switchAt();
+
     @Option(names = "--threads", description = "Also run the threaded implementation this many times on real threads.")
     int threads;
 
@@ -103,8 +115,10 @@ final class ShootdownCommand implements Callable<Integer> {
             }
         }
         ExploreBounds eb = new ExploreBounds(depth == null ? Integer.MAX_VALUE : depth, maxStates);
-        ExplorationResult r = Explorer.explore(model, eb, Progress.every(Duration.ofSeconds(2), System.out));
+        ExplorerSettings settings = new ExplorerSettings(StoreMode.parse(store), workers, switchAt);
+        ExplorationResult r = Explorer.explore(model, eb, Progress.every(Duration.ofSeconds(2), System.out), settings);
         System.out.println(r.summary());
+        System.out.println("  " + r.storeSummary());
         r.counterexample().ifPresent(c -> System.out.println(c.render()));
         boolean threadsOk = true;
         for (int i = 0; i < threads; i++) {
