@@ -739,7 +739,7 @@ public final class AddressSpace {
         if (p.write() && supported.contains(PageFlags.DIRTY)) {
             f = f.with(PageFlags.DIRTY);
         }
-        if (p.read()) {
+        if (p.read() || bug() == VmSystem.Bug.PROT_NONE_USER_BIT) {
             f = f.with(PageFlags.USER);
         }
         if (p.write()) {
