@@ -194,9 +194,13 @@ public final class VmStateMachine implements StateMachine<VmStateMachine.State> 
         int p = process(s, step);
         boolean fixed = step.bool();
         // MAP_FIXED_NOREPLACE alone (without MAP_FIXED): exact placement that refuses to replace (EXISTS).
-        boolean noReplace = !fixed && step.oneIn(4);
+        boolean noReplace = !fixed && step.oneIn(3);
         boolean shared = step.oneIn(4);
-        long page = step.between(0, PAGES);
+        TreeMap<Long, ModelPage> mapped = s.model.get(p);
+        // MAP_FIXED_NOREPLACE aims at a mapped page (the lowest, or any) most of the time, so EXISTS comes up often.
+        int aim = noReplace && !mapped.isEmpty() ? step.between(0, 3) : 3;
+        long page = aim == 0 || aim == 1 ? mapped.firstKey() : aim == 2 ? step.pick(new ArrayList<>(mapped.keySet()))
+                : step.between(0, PAGES);
         long len = step.between(0, MAX_LEN);
         Prot prot = prot(step);
         // Bad input at a useful rate: flags that contradict the file argument (BAD_FLAGS), an
