@@ -58,6 +58,7 @@ class ValidationRuleCoverageTest {
         MACHINES.put("paging-aarch64-16k", () -> new org.mmspec.paging.PagingMachine(org.mmspec.paging.aarch64.Aarch64Pte.G16K));
         MACHINES.put("paging-sv39", () -> new org.mmspec.paging.PagingMachine(org.mmspec.paging.riscv.RiscvPte.SV39));
         MACHINES.put("vm", org.mmspec.vm.VmStateMachine::new);
+        MACHINES.put("paging-kernel-image", () -> new org.mmspec.paging.KernelImageMachine(org.mmspec.paging.x86_64.X86_64Pte.FORMAT));
         MACHINES.put("heap", org.mmspec.heap.HeapSuites::plain);
     }
 
@@ -110,6 +111,9 @@ class ValidationRuleCoverageTest {
             new Rule("paging-x86_64", "map", "ALREADY_MAPPED", "a leaf already maps part of the page"),
             new Rule("paging-x86_64", "unmap", "NOT_MAPPED", "nothing mapped"),
             new Rule("paging-x86_64", "unmap", "SIZE_MISMATCH", "smaller leaves map part of the page"),
+            new Rule("paging-kernel-image", "set_memory_rw", "PROTECTED_SECTION", "write to .text or .rodata"),
+            new Rule("paging-kernel-image", "set_memory_x", "PROTECTED_SECTION", "execute from .rodata, .data or .bss"),
+            new Rule("paging-kernel-image", "set_memory_ro", "NOT_MAPPED", "a page of the image range in no section"),
             // vm
             new Rule("vm", "mmap", "ZERO_LENGTH", "length 0"),
             new Rule("vm", "mmap", "BAD_FLAGS", "MAP_ANONYMOUS with a file, or neither"),
