@@ -144,11 +144,20 @@ class ValidationRuleCoverageTest {
      * Construction-time rules: the constructor's input, broken by a generator the machine's init
      * offers in one run of four, and the test that checks the generator's rate and the typed error.
      */
-    static final Map<String, String> CONSTRUCTION = Map.of(
-            "FrameError.BAD_REGION (reserved regions overlap)",
-            "frames.ReservedRuleGeneratorTest#everyBadReservedDrawIsRefusedWithBadRegion (FrameMachines.construct, OVERLAPPING)",
-            "FrameError.BAD_REGION (reserved region outside managed memory)",
-            "frames.ReservedRuleGeneratorTest#everyBadReservedDrawIsRefusedWithBadRegion (FrameMachines.construct, OUTSIDE_MANAGED)");
+    private static final String TOPOLOGY = "numa.TopologyRuleGeneratorTest (NumaStateMachine.TopologyRule, offered by init)";
+
+    static final Map<String, String> CONSTRUCTION = Map.ofEntries(
+            Map.entry("FrameError.BAD_REGION",
+                    "frames.ReservedRuleGeneratorTest (FrameMachines.construct: OVERLAPPING, OUTSIDE_MANAGED)"),
+            Map.entry("NumaError.EMPTY_TOPOLOGY", TOPOLOGY),
+            Map.entry("NumaError.DUPLICATE_NODE", TOPOLOGY),
+            Map.entry("NumaError.UNKNOWN_NODE", TOPOLOGY),
+            Map.entry("NumaError.MISSING_DISTANCE", TOPOLOGY),
+            Map.entry("NumaError.BAD_SELF_DISTANCE", TOPOLOGY),
+            Map.entry("NumaError.BAD_DISTANCE", TOPOLOGY),
+            Map.entry("NumaError.ASYMMETRIC_DISTANCE", TOPOLOGY),
+            Map.entry("NumaError.OVERLAPPING_MEMORY", TOPOLOGY),
+            Map.entry("NumaError.CPU_ON_TWO_NODES", TOPOLOGY));
 
     /** Errors that answer state rather than input: no input is wrong, the machine is full. */
     static final Map<String, String> NOT_INPUT_RULES = Map.of(
@@ -165,19 +174,11 @@ class ValidationRuleCoverageTest {
 
     /**
      * Input rules without a generator yet, each checked by example tests only: construction of a
-     * zone memory map, of fallback lists and of a NUMA topology. Named so that none is forgotten.
+     * zone memory map and of fallback lists, and NUMA's reserved frames. Named so that none is forgotten.
      */
     static final Map<String, String> NO_GENERATOR_YET = Map.ofEntries(
             Map.entry("ZoneError.BAD_MEMORY_MAP", "ZoneAllocatorTest examples"),
             Map.entry("ZoneError.BAD_FALLBACK", "ZoneInvariantsTest / ZoneAllocatorTest examples"),
-            Map.entry("NumaError.EMPTY_TOPOLOGY", "NumaTopologyTest examples"),
-            Map.entry("NumaError.DUPLICATE_NODE", "NumaTopologyTest examples"),
-            Map.entry("NumaError.MISSING_DISTANCE", "NumaTopologyTest examples"),
-            Map.entry("NumaError.ASYMMETRIC_DISTANCE", "NumaTopologyTest examples"),
-            Map.entry("NumaError.BAD_SELF_DISTANCE", "NumaTopologyTest examples"),
-            Map.entry("NumaError.BAD_DISTANCE", "NumaTopologyTest examples"),
-            Map.entry("NumaError.OVERLAPPING_MEMORY", "NumaTopologyTest examples"),
-            Map.entry("NumaError.CPU_ON_TWO_NODES", "NumaTopologyTest examples"),
             Map.entry("NumaError.RESERVED", "NumaAllocatorTest examples"));
 
     private static final Map<String, RejectionCensus.Counts> CENSUS = new HashMap<>();
@@ -211,7 +212,7 @@ class ValidationRuleCoverageTest {
             String component = r.machine().split("[/-]")[0];
             covered.add(prefix.get(component) + "." + r.kind());
         }
-        covered.add("FrameError.BAD_REGION");
+        covered.addAll(CONSTRUCTION.keySet());
         TreeSet<String> missing = new TreeSet<>();
         for (Class<? extends Enum<?>> kinds : List.<Class<? extends Enum<?>>>of(FrameError.Kind.class, ZoneError.Kind.class,
                 NumaError.Kind.class, PagingError.Kind.class, VmError.Kind.class, HeapError.Kind.class)) {
