@@ -37,7 +37,9 @@ public final class VmSystem {
          * stays readable from user mode; the record is right and XLAYER-3 agrees (it encodes through
          * the same encoder), only the hardware view sees it (breaks AS-6).
          */
-        PROT_NONE_USER_BIT
+        PROT_NONE_USER_BIT,
+        /** mmap's MAP_FIXED check against {@code mmap_min_addr} is switched off (breaks VMA-2). */
+        MMAP_MIN_ADDR_UNCHECKED
     }
 
     private final FrameTable frames;

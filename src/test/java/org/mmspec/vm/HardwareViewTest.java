@@ -119,6 +119,18 @@ class HardwareViewTest {
         }
     }
 
+    /** A validation rule switched off (MAP_FIXED below mmap_min_addr accepted): VMA-2 fails every stateful run. */
+    @org.junit.jupiter.api.Test
+    void VMA_2_seededMmapMinAddrUncheckedFailsEveryStatefulRun() {
+        for (long seed = 1; seed <= 5; seed++) {
+            CheckSettings s = CheckSettings.fromSystemProperties(60).withSeed(seed).withRuns(300);
+            assertThatThrownBy(() -> StatefulChecker.check(new VmStateMachine(VmSystem.Bug.MMAP_MIN_ADDR_UNCHECKED), s))
+                    .as("seed " + seed)
+                    .isInstanceOfSatisfying(StatefulFailure.class, sf -> assertThat(sf.failure())
+                            .isInstanceOfSatisfying(InvariantViolation.class, iv -> assertThat(iv.invariantId()).isEqualTo("VMA-2")));
+        }
+    }
+
     /** The exhaustive model names AS-6 in two steps (fault a page in, mprotect it PROT_NONE). */
     @ParameterizedTest
     @ValueSource(ints = {2, 3})
