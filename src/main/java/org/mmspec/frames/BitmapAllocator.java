@@ -52,7 +52,12 @@ public final class BitmapAllocator implements FrameAllocator, FrameAccounting {
         /** free() forgets to count the freed frames. */
         MISCOUNT_FREE,
         /** allocate(count, align) ignores the alignment and returns the plain first fit. */
-        IGNORE_ALIGNMENT
+        IGNORE_ALIGNMENT,
+        /**
+         * The constructor skips the check of the reserved regions (RESERVED-1's input rule switched
+         * off): overlapping or out-of-range regions are accepted as given.
+         */
+        RESERVED_UNCHECKED
     }
 
     private final FrameRange managed;
@@ -84,7 +89,7 @@ public final class BitmapAllocator implements FrameAllocator, FrameAccounting {
         if (managed.count() > Integer.MAX_VALUE - WORD) {
             throw FrameError.of(FrameError.Kind.IMPOSSIBLE_SIZE, "a bitmap over %s frames is too large", managed.count());
         }
-        this.reservedRegions = ReservedRegion.validate(managed, reserved);
+        this.reservedRegions = bug == Bug.RESERVED_UNCHECKED ? List.copyOf(reserved) : ReservedRegion.validate(managed, reserved);
         this.bug = bug;
         this.n = (int) managed.count();
         int words = (n + WORD - 1) >>> WORD_SHIFT;
@@ -99,6 +104,9 @@ public final class BitmapAllocator implements FrameAllocator, FrameAccounting {
         }
         for (ReservedRegion r : reservedRegions) {
             for (long f = r.start().number(); f < r.end().number(); f++) {
+                if (f < managed.start().number() || f >= managed.endNumber()) {
+                    continue; // only RESERVED_UNCHECKED lets a region reach outside; RESERVED-1 reports it
+                }
                 int i = index(f);
                 clear(free, i);
                 set(reservedBits, i);

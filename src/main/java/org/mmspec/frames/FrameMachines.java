@@ -52,7 +52,7 @@ public final class FrameMachines {
     static StateMachine<BitmapCase> bitmap(BitmapAllocator.Bug bug) {
         return new Machine<>("frames/bitmap", lift(FrameInvariants.BITMAP, BitmapCase::impl), c -> {
             FrameRange m = FrameRange.of(c.between(0, 100), c.oneIn(4) ? c.between(1, 320) : c.between(1, 80));
-            return new BitmapCase(new BitmapAllocator(m, FrameOracle.drawReserved(c, m, 3), bug));
+            return new BitmapCase(construct(c, m, 3, r -> new BitmapAllocator(m, r, bug)));
         }, s -> s.impl.key(), List.of(
                 Rule.of("allocate", (s, step) -> {
                     long n = s.impl.managedFrames();
@@ -141,7 +141,7 @@ public final class FrameMachines {
             int maxOrder = c.between(0, 7);
             long block = 1L << maxOrder;
             FrameRange m = FrameRange.of(c.between(0L, 3 * block), c.between(1L, 4 * block + 5));
-            return new BuddyCase(new BuddyAllocator(m, FrameOracle.drawReserved(c, m, 2), maxOrder, bug));
+            return new BuddyCase(construct(c, m, 2, r -> new BuddyAllocator(m, r, maxOrder, bug)));
         }, s -> s.impl.key(), List.of(
                 Rule.of("allocate", (s, step) -> {
                     long block = 1L << s.impl.maxOrder();
@@ -263,18 +263,17 @@ public final class FrameMachines {
         return new Machine<>("frames/hybrid", lift(FrameInvariants.HYBRID, HybridCase::impl), c -> {
             if (c.oneIn(5)) {
                 FrameRange m = FrameRange.of(c.between(0L, 600L), c.between(1024L, 3000L));
-                List<ReservedRegion> reserved = FrameOracle.drawReserved(c, m, 3);
-                HybridAllocator h = bug == HybridAllocator.Bug.NONE ? new HybridAllocator(m, reserved)
+                return new HybridCase(construct(c, m, 3, reserved -> bug == HybridAllocator.Bug.NONE
+                        ? new HybridAllocator(m, reserved)
                         : new HybridAllocator(m, reserved, HybridAllocator.DEFAULT_THRESHOLD,
-                                HybridAllocator.defaultSplit(m, HybridAllocator.DEFAULT_THRESHOLD), BuddyAllocator.GIB_ORDER, bug);
-                return new HybridCase(h);
+                                HybridAllocator.defaultSplit(m, HybridAllocator.DEFAULT_THRESHOLD), BuddyAllocator.GIB_ORDER, bug)));
             }
             FrameRange m = FrameRange.of(c.between(0L, 20L), c.between(4L, 64L));
             long threshold = c.between(1L, 8L);
             PhysFrame split = c.bool() ? HybridAllocator.defaultSplit(m, threshold)
                     : PhysFrame.of(m.start().number() + c.between(0L, m.count()));
             int maxOrder = c.between(2, 5);
-            return new HybridCase(new HybridAllocator(m, FrameOracle.drawReserved(c, m, 2), threshold, split, maxOrder, bug));
+            return new HybridCase(construct(c, m, 2, r -> new HybridAllocator(m, r, threshold, split, maxOrder, bug)));
         }, s -> s.impl.key(), List.of(
                 Rule.of("allocate", (s, step) -> {
                     HybridAllocator h = s.impl;
@@ -483,6 +482,29 @@ public final class FrameMachines {
                     s -> inv.evaluate(get.apply(s)).map(org.mmspec.check.Violation::detail)));
         }
         return InvariantSet.of(set.component(), out, s -> set.describe(get.apply(s)));
+    }
+
+    /**
+     * Builds the allocator of a run, first offering bad input at a useful rate (one run in four):
+     * reserved regions that break a drawn {@link FrameOracle.ReservedRule}. The constructor must
+     * refuse them with BAD_REGION, before anything exists (so there is nothing for ATOMIC-1 to
+     * compare); any other outcome of a refusal fails the run. If it accepts them (the rule switched
+     * off), that allocator becomes the run's state and RESERVED-1 fails at the first check.
+     */
+    static <A> A construct(Choices c, FrameRange m, int maxReserved, java.util.function.Function<List<ReservedRegion>, A> make) {
+        if (c.oneIn(4)) {
+            FrameOracle.ReservedRule rule = c.pick(FrameOracle.ReservedRule.class);
+            List<ReservedRegion> bad = FrameOracle.drawBadReserved(c, m, rule);
+            try {
+                return make.apply(bad);
+            } catch (FrameError e) {
+                if (e.errorKind() != FrameError.Kind.BAD_REGION) {
+                    throw new AssertionError("reserved regions " + bad + " (" + rule + ") in " + m + " refused with "
+                            + e.errorKind() + ", not BAD_REGION", e);
+                }
+            }
+        }
+        return make.apply(FrameOracle.drawReserved(c, m, maxReserved));
     }
 
     /** A state machine assembled from its parts. */

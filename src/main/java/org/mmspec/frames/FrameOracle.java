@@ -39,6 +39,48 @@ final class FrameOracle {
         return new ReferenceFrameAllocator(managed, reserved.stream().map(ReservedRegion::range).toList());
     }
 
+    /**
+     * The input rules the allocators' constructors enforce on reserved regions (RESERVED-1), each
+     * refused with {@link FrameError.Kind#BAD_REGION}; {@link #drawBadReserved} breaks one.
+     */
+    enum ReservedRule {
+        /** Two regions share a frame. */
+        OVERLAPPING,
+        /** A region reaches below the first or past the last managed frame. */
+        OUTSIDE_MANAGED
+    }
+
+    /**
+     * Reserved regions for an allocator over {@code managed} that break {@code rule} (and only
+     * it, as far as the draw allows): the input a constructor must refuse with BAD_REGION.
+     */
+    static List<ReservedRegion> drawBadReserved(Choices c, FrameRange managed, ReservedRule rule) {
+        long first = managed.start().number();
+        long end = managed.endNumber();
+        List<ReservedRegion> out = new ArrayList<>();
+        switch (rule) {
+            case OVERLAPPING -> {
+                long a = first + c.between(0L, managed.count() - 1);
+                long aLen = c.between(1L, Math.min(end - a, 8L));
+                long b = a + c.between(0L, aLen - 1);
+                long bLen = c.between(1L, Math.min(end - b, 8L));
+                out.add(ReservedRegion.of(a, aLen, "reserved#a"));
+                out.add(ReservedRegion.of(b, bLen, "reserved#b"));
+            }
+            case OUTSIDE_MANAGED -> {
+                if (first > 0 && c.bool()) {
+                    long below = c.between(1L, Math.min(first, 4L));
+                    out.add(ReservedRegion.of(first - below, below + c.between(0L, Math.min(managed.count(), 4L)), "reserved#below"));
+                } else {
+                    long start = first + c.between(0L, managed.count() - 1);
+                    out.add(ReservedRegion.of(start, end - start + c.between(1L, 4L), "reserved#past-end"));
+                }
+            }
+            default -> throw new AssertionError(rule);
+        }
+        return out;
+    }
+
     /** Up to {@code max} disjoint reserved regions inside {@code managed}, drawn. */
     static List<ReservedRegion> drawReserved(Choices c, FrameRange managed, int max) {
         List<ReservedRegion> out = new ArrayList<>();

@@ -77,6 +77,81 @@ public final class NumaStateMachine implements StateMachine<NumaStateMachine.Sta
         return bug == NumaAllocator.Bug.NONE ? base : base + "[" + bug + "]";
     }
 
+    /**
+     * The input rules of {@link NumaTopology#of}, each refused with its own {@link NumaError.Kind},
+     * and how to break exactly one of them in a valid topology: the generator of bad topologies.
+     */
+    public enum TopologyRule {
+        EMPTY_TOPOLOGY(NumaError.Kind.EMPTY_TOPOLOGY, 0),
+        DUPLICATE_NODE(NumaError.Kind.DUPLICATE_NODE, 2),
+        UNKNOWN_NODE(NumaError.Kind.UNKNOWN_NODE, 1),
+        MISSING_DISTANCE(NumaError.Kind.MISSING_DISTANCE, 1),
+        BAD_SELF_DISTANCE(NumaError.Kind.BAD_SELF_DISTANCE, 1),
+        BAD_DISTANCE(NumaError.Kind.BAD_DISTANCE, 2),
+        ASYMMETRIC_DISTANCE(NumaError.Kind.ASYMMETRIC_DISTANCE, 2),
+        OVERLAPPING_MEMORY(NumaError.Kind.OVERLAPPING_MEMORY, 1),
+        CPU_ON_TWO_NODES(NumaError.Kind.CPU_ON_TWO_NODES, 2);
+
+        /** The error a topology breaking this rule must get. */
+        public final NumaError.Kind kind;
+        private final int minNodes;
+
+        TopologyRule(NumaError.Kind kind, int minNodes) {
+            this.kind = kind;
+            this.minNodes = minNodes;
+        }
+
+        /** The rules a valid topology of {@code n} nodes can be made to break alone. */
+        public static List<TopologyRule> applicable(int n, List<NodeSpec> specs) {
+            return java.util.Arrays.stream(values()).filter(r -> n >= r.minNodes).toList();
+        }
+
+        /**
+         * {@code specs} (valid, sorted by id as drawn) changed to break this rule and no rule
+         * {@link NumaTopology#of} checks before it: the first node's row, or the first two nodes.
+         */
+        public List<NodeSpec> breakIt(Choices c, List<NodeSpec> specs) {
+            List<NodeSpec> out = new ArrayList<>(specs);
+            NodeSpec a = out.isEmpty() ? null : out.get(0);
+            NodeSpec b = out.size() > 1 ? out.get(1) : null;
+            switch (this) {
+                case EMPTY_TOPOLOGY -> out.clear();
+                case DUPLICATE_NODE -> out.add(new NodeSpec(a.id(), List.of(), CpuSet.empty(), a.distances()));
+                case UNKNOWN_NODE -> out.set(0, withRow(a, a.id().value() + 100 + c.between(0, 9), 20));
+                case MISSING_DISTANCE -> {
+                    Map<NodeId, Integer> row = new TreeMap<>(a.distances());
+                    row.remove(out.get(out.size() - 1).id());
+                    out.set(0, new NodeSpec(a.id(), a.memory(), a.cpus(), row));
+                }
+                case BAD_SELF_DISTANCE -> out.set(0, withRow(a, a.id().value(), c.pick(List.of(0, 9, 11, 20))));
+                case BAD_DISTANCE -> {
+                    int d = c.pick(List.of(NumaTopology.LOCAL_DISTANCE, NumaTopology.MAX_DISTANCE + 1, 5));
+                    out.set(0, withRow(a, b.id().value(), d));
+                    out.set(1, withRow(b, a.id().value(), d));
+                }
+                case ASYMMETRIC_DISTANCE -> out.set(0, withRow(a, b.id().value(), a.distances().get(b.id()) + 1));
+                case OVERLAPPING_MEMORY -> {
+                    long start = 16L * 40 + c.between(0, 3);
+                    out.set(0, new NodeSpec(a.id(), List.of(FrameRange.of(start, 3), FrameRange.of(start + 2, 2)), a.cpus(),
+                            a.distances()));
+                }
+                case CPU_ON_TWO_NODES -> {
+                    int cpu = 100 + c.between(0, 9);
+                    out.set(0, new NodeSpec(a.id(), a.memory(), CpuSet.of(cpu), a.distances()));
+                    out.set(1, new NodeSpec(b.id(), b.memory(), CpuSet.of(cpu), b.distances()));
+                }
+                default -> throw new AssertionError(this);
+            }
+            return out;
+        }
+
+        private static NodeSpec withRow(NodeSpec s, int to, int distance) {
+            Map<NodeId, Integer> row = new TreeMap<>(s.distances());
+            row.put(NodeId.of(to), distance);
+            return new NodeSpec(s.id(), s.memory(), s.cpus(), row);
+        }
+    }
+
     @Override
     public State init(Choices c) {
         int n = c.between(1, 4);
@@ -111,7 +186,25 @@ public final class NumaStateMachine implements StateMachine<NumaStateMachine.Sta
             }
             specs.add(new NodeSpec(ids.get(i), r == null ? List.of() : List.of(r), CpuSet.of(cpus), row));
         }
-        NumaTopology t = NumaTopology.of(specs);
+        NumaTopology t = null;
+        if (c.oneIn(4)) {
+            // Bad input first, one run in four: the drawn topology broken by one rule. It must be
+            // refused with exactly that rule's error; if it is accepted (the rule switched off), the
+            // run goes on with it and NUMA-1 or NUMA-2 fails at the first check.
+            List<TopologyRule> applicable = TopologyRule.applicable(n, specs);
+            TopologyRule rule = c.pick(applicable);
+            List<NodeSpec> bad = rule.breakIt(c, specs);
+            try {
+                t = NumaTopology.of(bad);
+            } catch (NumaError e) {
+                if (e.errorKind() != rule.kind) {
+                    throw new AssertionError("topology broken by " + rule + " refused with " + e.errorKind() + ": " + bad, e);
+                }
+            }
+        }
+        if (t == null) {
+            t = NumaTopology.of(specs);
+        }
         State s = new State(new NumaAllocator(t, factory, bug), t);
         for (int i = 0; i < n; i++) {
             if (mem.get(i) != null) {

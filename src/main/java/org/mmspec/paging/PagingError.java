@@ -36,7 +36,12 @@ public final class PagingError extends KindedException {
         /** The walk met an entry the hardware would fault on (a reserved encoding). */
         MALFORMED_ENTRY,
         /** The frame allocator could not supply a frame for a new page table. */
-        OUT_OF_MEMORY
+        OUT_OF_MEMORY,
+        /**
+         * A kernel-image page would get a right its section in the W^X section table does not have
+         * (write to .text or .rodata, execute from .rodata, .data or .bss): {@link KernelImage#setMemory}.
+         */
+        PROTECTED_SECTION
     }
 
     public PagingError(Kind kind, String format, Object... args) {

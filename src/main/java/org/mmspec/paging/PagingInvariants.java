@@ -171,6 +171,37 @@ public final class PagingInvariants {
                 return Invariant.holds();
             });
 
+    // ------------------------------------------------------------ root register (issue 19)
+
+    /**
+     * ROOT-1: the registers that select the walk (root register and control register, decoded by
+     * the hardware model {@link TranslationRegime}) name a scheme whose levels, virtual-address
+     * width and granule are the ones the format walks. A format that labels satp MODE 8 as Sv48
+     * (8 is Sv39) would walk four levels while the hardware walks three.
+     */
+    public static final Invariant<PageMapper> ROOT_1 = Invariant.of("ROOT-1",
+            "the root register's mode (with the control register) selects exactly the walk the format uses: its levels,"
+                    + " virtual-address width and granule",
+            m -> {
+                PteFormat f = m.format();
+                for (PhysFrame root : m.roots()) {
+                    Optional<TranslationRegime> r = TranslationRegime.decode(f, root);
+                    if (r.isEmpty()) {
+                        return Invariant.broken("%s: root register 0x%x with control register 0x%x selects no paging scheme",
+                                f.name(), f.rootRegister(root, 0), f.controlRegister());
+                    }
+                    TranslationRegime g = r.get();
+                    if (g.levels() != f.levels() || g.vaBits() != f.vaBits()
+                            || g.granuleShift() != TranslationRegime.granuleOf(f)) {
+                        return Invariant.broken("%s: root register 0x%x, control register 0x%x select %s (%d levels, %d-bit VAs,"
+                                        + " granule 2^%d) but the format walks %d levels, %d-bit VAs, granule 2^%d", f.name(),
+                                f.rootRegister(root, 0), f.controlRegister(), g.mode(), g.levels(), g.vaBits(),
+                                g.granuleShift(), f.levels(), f.vaBits(), TranslationRegime.granuleOf(f));
+                    }
+                }
+                return Invariant.holds();
+            });
+
     /**
      * No CPU's paging-structure cache reaches a freed table: every cached pointer targets a table
      * the mapper owns, and no table went back to the allocator while one pointed into it.
@@ -205,7 +236,7 @@ public final class PagingInvariants {
 
     /** Every page-table invariant, in the order of the spec. */
     public static final InvariantSet<PageMapper> ALL = InvariantSet.of("paging",
-            List.of(WX_1, PT_1, PT_2, PT_3, PT_4, PT_5, PTE_1, PTE_2, PTE_3), PageMapper::dumpTree);
+            List.of(WX_1, PT_1, PT_2, PT_3, PT_4, PT_5, PTE_1, PTE_2, PTE_3, ROOT_1), PageMapper::dumpTree);
 
     /** {@link #LIFECYCLE} then {@link #ALL}: what the paging stateful and exhaustive suites check at every state. */
     public static final InvariantSet<PageMapper> WITH_LIFECYCLE = InvariantSet.of("paging", withLifecycle(),

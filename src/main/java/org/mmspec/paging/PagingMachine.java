@@ -144,8 +144,27 @@ public final class PagingMachine implements StateMachine<PagingMachine.State> {
         return step.pick(pages);
     }
 
+    /** Page sizes this format has no leaf for: input UNSUPPORTED_SIZE must refuse. */
+    private List<PageSize> unsupportedSizes() {
+        return java.util.Arrays.stream(PageSize.values()).filter(z -> !format.pageSizes().contains(z)).toList();
+    }
+
     private void map(State s, Step<State> step) {
-        Page p = page(step);
+        if (step.oneIn(10)) {
+            // Bad input at a useful rate: a page just past the lower canonical half of the format's
+            // VA width. For 48-bit formats no VirtAddr can hold it; Sv39's PageMapper must refuse it.
+            long raw = (1L << (format.vaBits() - 1)) + (step.between(0L, 511L) << 12);
+            PageSize smallest = format.pageSizes().get(0);
+            long aligned = raw & -smallest.bytes();
+            step.call("map(0x%x, %s, PRESENT)", aligned, smallest);
+            Outcome<Void> out = step.performVoid(() -> s.mapper.map(Page.of(aligned, smallest),
+                    PagingScope.frame(smallest, 0), PageFlags.PRESENT));
+            step.agree("map of a non-canonical page", out.kind(), "NON_CANONICAL");
+            return;
+        }
+        // Bad input at a useful rate: a page of a size the format has no leaf for, at address 0
+        // (aligned to every size), so the only rule broken is the size.
+        Page p = step.oneIn(10) ? Page.of(0, step.pick(unsupportedSizes())) : page(step);
         PhysFrame frame = step.oneIn(6) ? PagingScope.misalignedFrame() : PagingScope.frame(p.size(), step.between(0, 2));
         PageFlags flags = step.pick(PagingScope.flagChoices(format));
         step.call("map(%s, %s, %s)", p, frame, flags);

@@ -25,6 +25,10 @@ public final class PagingSuites {
         }
         // Once with the production allocator: PT-5 then asks a HybridAllocator whether table frames are free.
         out.add(CheckSuite.stateful("paging", new PagingMachine(PagingFormats.all().get(0), PagingMachine.TableAllocator.HYBRID), STEPS));
+        // The kernel image against its W^X section table (KWX-1), per format.
+        for (PteFormat f : PagingFormats.all()) {
+            out.add(CheckSuite.stateful("paging", new KernelImageMachine(f), STEPS));
+        }
         for (PteFormat f : PagingFormats.all()) {
             out.add(CheckSuite.inductive("paging", WxInductiveness.name(f), () -> WxInductiveness.scope(f),
                     () -> WxInductiveness.system(f)));

@@ -149,6 +149,15 @@ public interface PteFormat {
     long rootRegister(PhysFrame root, int asid);
 
     /**
+     * The translation-control register that selects this walk, as the kernel programs it: x86_64
+     * CR4 (PAE, PGE, PCIDE; LA57 clear for 4 levels), AArch64 TCR_EL1 (T0SZ/T1SZ and TG0/TG1 for
+     * both halves). RISC-V selects the walk in satp itself (MODE), so there it is satp's MODE field
+     * alone. {@link TranslationRegime#decode} reads it as the hardware does; ROOT-1 checks the
+     * result against {@link #levels()} and {@link #vaBits()}.
+     */
+    long controlRegister();
+
+    /**
      * A well-formedness problem of one entry.
      *
      * @param invariantId PTE-1 or PTE-2

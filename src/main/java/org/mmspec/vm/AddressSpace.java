@@ -176,7 +176,7 @@ public final class AddressSpace {
             if (start + pages > layout.topPage()) {
                 throw VmError.of(VmError.Kind.OUT_OF_RANGE, "ENOMEM", "mmap: [%s, +0x%x) leaves user space", addr, length);
             }
-            if (start < layout.minPage()) {
+            if (start < layout.minPage() && bug() != VmSystem.Bug.MMAP_MIN_ADDR_UNCHECKED) {
                 throw VmError.of(VmError.Kind.BELOW_MIN_ADDR, "EPERM", "mmap: MAP_FIXED %s below mmap_min_addr", addr);
             }
             if (flags.fixedNoReplace() && !flags.fixed() && overlapsAny(start, start + pages)) {
@@ -739,7 +739,7 @@ public final class AddressSpace {
         if (p.write() && supported.contains(PageFlags.DIRTY)) {
             f = f.with(PageFlags.DIRTY);
         }
-        if (p.read()) {
+        if (p.read() || bug() == VmSystem.Bug.PROT_NONE_USER_BIT) {
             f = f.with(PageFlags.USER);
         }
         if (p.write()) {

@@ -133,6 +133,62 @@ public final class VmInvariants {
                 return holds();
             }));
 
+    /**
+     * AS-6, the hardware view: what the MMU itself grants a user-mode access, read from the real
+     * page-table bits and combined over every level as {@link org.mmspec.paging.Mmu#check} does
+     * (x86_64 US/RW/NX, AArch64 AP/UXN/PXN with APTable/XNTable, RISC-V R/W/X/U). AS-2 compares
+     * the space's own record with its area and XLAYER-3 the record with the bits through the same
+     * {@link AddressSpace#hwFlags} encoder, so a wrong encoder (a user bit on a PROT_NONE page)
+     * passes both; this one compares the bits with the area directly. It visits every user page
+     * and every leaf of the tree, so a leaf outside every area must grant nothing either.
+     */
+    public static final Invariant<VmSystem> AS_6 = Invariant.of("AS-6",
+            "the user access the MMU walk grants at every page and every present leaf is no more than the covering"
+                    + " area's protection; an address with no area or a PROT_NONE area grants nothing",
+            s -> eachSpace(s, (i, as) -> {
+                java.util.TreeSet<Long> pages = new java.util.TreeSet<>();
+                for (long q = 0; q < as.layout().topPage(); q++) {
+                    pages.add(q);
+                }
+                for (org.mmspec.paging.VirtAddr va : as.mapper().mappings().keySet()) {
+                    pages.add(va.value() >>> Vma.PAGE_SHIFT);
+                }
+                for (long q : pages) {
+                    Prot granted = hardwareGrants(as, q);
+                    Prot allowed = as.areaAt(q).map(Vma::prot).orElse(Prot.NONE);
+                    boolean readOk = !granted.read() || allowed.readable();
+                    boolean writeOk = !granted.write() || allowed.write();
+                    boolean execOk = !granted.exec() || allowed.exec();
+                    if (!readOk || !writeOk || !execOk) {
+                        return broken("P%d: the MMU grants user %s at page %d but %s", i, granted, q,
+                                as.areaAt(q).map(v -> "its area " + v + " allows only " + v.prot()).orElse("no area covers it"));
+                    }
+                }
+                return holds();
+            }));
+
+    /**
+     * The user accesses the MMU would perform at {@code page} of {@code as}, from the real bits. An
+     * access-state fault (AArch64 AF=0, RISC-V A/D clear) counts as granted: the handler only sets
+     * the bit and retries, so the permission is there.
+     */
+    public static Prot hardwareGrants(AddressSpace as, long page) {
+        org.mmspec.paging.VirtAddr va;
+        try {
+            va = org.mmspec.paging.VirtAddr.of(page << Vma.PAGE_SHIFT);
+        } catch (RuntimeException nonCanonical) {
+            return Prot.NONE;
+        }
+        return new Prot(grants(as, va, org.mmspec.paging.Access.userRead()),
+                grants(as, va, org.mmspec.paging.Access.userWrite()),
+                grants(as, va, org.mmspec.paging.Access.userExecute()));
+    }
+
+    private static boolean grants(AddressSpace as, org.mmspec.paging.VirtAddr va, org.mmspec.paging.Access access) {
+        Optional<org.mmspec.paging.Walk.Fault> f = as.mapper().access(va, access);
+        return f.isEmpty() || f.get().kind() == org.mmspec.paging.Walk.FaultKind.ACCESS_STATE;
+    }
+
     public static final Invariant<VmSystem> COW_1 = Invariant.of("COW-1",
             "a frame's reference count equals the number of present translations to it, in all spaces, plus one if the page cache holds it",
             s -> {
@@ -232,7 +288,7 @@ public final class VmInvariants {
 
     private static List<Invariant<VmSystem>> all() {
         List<Invariant<VmSystem>> out = new java.util.ArrayList<>(
-                List.of(VMA_1, VMA_2, VMA_3, AS_1, AS_2, AS_3, AS_4, AS_5, COW_1, COW_2, XLAYER_1, XLAYER_2, XLAYER_3, SEC_1));
+                List.of(VMA_1, VMA_2, VMA_3, AS_1, AS_2, AS_3, AS_4, AS_5, AS_6, COW_1, COW_2, XLAYER_1, XLAYER_2, XLAYER_3, SEC_1));
         for (Invariant<PageMapper> pt : PagingInvariants.ALL.invariants()) {
             out.add(Invariant.of(pt.id(), pt.statement(), s -> eachSpace(s,
                     (i, as) -> pt.evaluate(as.mapper()).map(v -> "P" + i + ": " + v.detail()))));

@@ -193,35 +193,68 @@ public final class VmStateMachine implements StateMachine<VmStateMachine.State> 
     private static void mmap(State s, Step<State> step) {
         int p = process(s, step);
         boolean fixed = step.bool();
+        // MAP_FIXED_NOREPLACE alone (without MAP_FIXED): exact placement that refuses to replace (EXISTS).
+        boolean noReplace = !fixed && step.oneIn(3);
         boolean shared = step.oneIn(4);
-        long page = step.between(0, PAGES);
+        TreeMap<Long, ModelPage> mapped = s.model.get(p);
+        // MAP_FIXED_NOREPLACE aims at a mapped page (the lowest, or any) most of the time, so EXISTS comes up often.
+        int aim = noReplace && !mapped.isEmpty() ? step.between(0, 3) : 3;
+        long page = aim == 0 || aim == 1 ? mapped.firstKey() : aim == 2 ? step.pick(new ArrayList<>(mapped.keySet()))
+                : step.between(0, PAGES);
         long len = step.between(0, MAX_LEN);
         Prot prot = prot(step);
+        // Bad input at a useful rate: flags that contradict the file argument (BAD_FLAGS), an
+        // unaligned file offset or MAP_FIXED address (MISALIGNED).
+        int bad = step.between(0, 11);
+        boolean badFlags = bad == 0;
+        boolean badOffset = bad == 1;
+        boolean unalignedAddr = bad == 2 && (fixed || noReplace);
         AddressSpace as = s.sys.space(p);
         Layout l = as.layout();
-        UserAddr addr = UserAddr.ofPage(page);
-        MapFlags flags = new MapFlags(shared, true, fixed, false, false);
-        step.call("P%d.mmap(%s, %d pages, %s, %s)", p, fixed ? addr : page == 0 ? "NULL" : "hint " + addr, len, prot, flags);
-        Outcome<UserAddr> out = step.perform(() -> as.mmap(fixed || page != 0 ? addr : null, len * Vma.PAGE_SIZE, prot,
-                flags, null, 0));
+        UserAddr addr = UserAddr.of((page << Vma.PAGE_SHIFT) + (unalignedAddr ? 8 : 0));
+        // A contradiction: MAP_ANONYMOUS with a file, or no MAP_ANONYMOUS and no file.
+        boolean anonymous = !badFlags || step.bool();
+        String file = badFlags && anonymous ? "/lib/libc.so.6" : null;
+        long offset = badOffset ? Vma.PAGE_SIZE / 2 : 0;
+        MapFlags flags = new MapFlags(shared, anonymous, fixed, noReplace, false);
+        boolean exact = fixed || noReplace;
+        step.call("P%d.mmap(%s, %d pages, %s, %s%s%s)", p, exact ? addr : page == 0 ? "NULL" : "hint " + addr, len, prot, flags,
+                file == null ? "" : ", file " + file, offset == 0 ? "" : ", offset 0x" + Long.toHexString(offset));
+        Outcome<UserAddr> out = step.perform(() -> as.mmap(exact || page != 0 ? addr : null, len * Vma.PAGE_SIZE, prot,
+                flags, file, offset));
         TreeMap<Long, ModelPage> m = s.model.get(p);
         String expected;
         if (len == 0) {
             expected = "ZERO_LENGTH";
+        } else if (badFlags) {
+            expected = "BAD_FLAGS";
+        } else if (badOffset) {
+            expected = "MISALIGNED";
         } else if (prot.isWriteExec() && as.wxPolicy() == AddressSpace.WxPolicy.ENFORCE) {
             expected = "WX_VIOLATION";
-        } else if (fixed && page + len > l.topPage()) {
+        } else if (unalignedAddr) {
+            expected = "MISALIGNED";
+        } else if (exact && page + len > l.topPage()) {
             expected = "OUT_OF_RANGE";
-        } else if (fixed && page < l.minPage()) {
+        } else if (exact && page < l.minPage()) {
             expected = "BELOW_MIN_ADDR";
-        } else if (!fixed && out.isRejected() && !hasFreeRun(m, l, len)) {
+        } else if (noReplace && !allUnmapped(m, page, page + len)) {
+            expected = "EXISTS";
+        } else if (!exact && out.isRejected() && !hasFreeRun(m, l, len)) {
             expected = "NO_SPACE";
         } else {
             expected = "ok";
         }
+        // The invariants before the outcome, so that a validation rule switched off whose result
+        // breaks one (an area below mmap_min_addr: VMA-2) is reported by its name, not only as the
+        // model mismatch it also is.
+        VmInvariants.ALL.assertHolds(s.sys);
         step.agree("mmap outcome", out.kind(), expected);
         if (out.isOk()) {
             long start = out.value().page();
+            if (exact) {
+                step.agree("MAP_FIXED / MAP_FIXED_NOREPLACE address", start, page);
+            }
             if (!fixed) {
                 for (long q = start; q < start + len; q++) {
                     step.check(!m.containsKey(q) && q >= l.minPage() && q < l.topPage(),
@@ -289,6 +322,10 @@ public final class VmStateMachine implements StateMachine<VmStateMachine.State> 
             }
         }
         compare(s, step);
+    }
+
+    private static boolean allUnmapped(TreeMap<Long, ModelPage> m, long from, long to) {
+        return m.subMap(from, to).isEmpty();
     }
 
     private static boolean allMapped(TreeMap<Long, ModelPage> m, long from, long to) {

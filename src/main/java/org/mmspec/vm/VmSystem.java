@@ -31,7 +31,15 @@ public final class VmSystem {
         /** mprotect keeps write permission on present pages when the area loses it (breaks AS-2). */
         MPROTECT_KEEPS_PTE_WRITABLE,
         /** copy-on-write never drops the old frame's reference (breaks COW-1). */
-        COW_NO_RELEASE
+        COW_NO_RELEASE,
+        /**
+         * The leaf encoder sets the user bit on every present page, PROT_NONE included, so the page
+         * stays readable from user mode; the record is right and XLAYER-3 agrees (it encodes through
+         * the same encoder), only the hardware view sees it (breaks AS-6).
+         */
+        PROT_NONE_USER_BIT,
+        /** mmap's MAP_FIXED check against {@code mmap_min_addr} is switched off (breaks VMA-2). */
+        MMAP_MIN_ADDR_UNCHECKED
     }
 
     private final FrameTable frames;

@@ -70,8 +70,9 @@ class FrameStatefulTest {
 
     @Test
     void BUDDY_1_statefulCatchesBuddiesFromRegionStart() {
-        // The bug breaks BUDDY-1 or BUDDY-3 first depending on the sequence; seed 2 reaches a misaligned block first.
-        assertThatThrownBy(() -> StatefulChecker.check(FrameMachines.buddy(BuddyAllocator.Bug.BUDDY_FROM_REGION_START), fixed().withSeed(2)))
+        // The bug breaks BUDDY-1 or BUDDY-3 first depending on the sequence; seed 1 reaches a misaligned block first
+        // (seeds 1, 3, 4, 6, 7, 9, 10 do since init also offers bad reserved regions; 2, 5, 8, 11, 12 meet BUDDY-3).
+        assertThatThrownBy(() -> StatefulChecker.check(FrameMachines.buddy(BuddyAllocator.Bug.BUDDY_FROM_REGION_START), fixed().withSeed(1)))
                 .isInstanceOfSatisfying(StatefulFailure.class, f -> assertThat(failedInvariant(f)).isEqualTo("BUDDY-1"));
     }
 

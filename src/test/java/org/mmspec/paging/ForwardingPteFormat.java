@@ -37,4 +37,5 @@ class ForwardingPteFormat implements PteFormat {
     @Override public long withHugeMarker(long raw) { return d.withHugeMarker(raw); }
     @Override public String describe(long raw, int depth) { return d.describe(raw, depth); }
     @Override public long rootRegister(PhysFrame root, int asid) { return d.rootRegister(root, asid); }
+    @Override public long controlRegister() { return d.controlRegister(); }
 }

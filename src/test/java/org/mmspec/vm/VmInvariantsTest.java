@@ -68,14 +68,16 @@ class VmInvariantsTest {
     void AS_1_catchesTranslationOutsideEveryArea() {
         PhysFrame f = sys.frames().allocateZeroed();
         as.corruptPutPteEverywhere(5, new Pte(f, true, false, false));
-        assertThat(broken()).containsExactly("AS-1");
+        // Record and bits are corrupted together, so the hardware view (AS-6) sees the user leaf too.
+        assertThat(broken()).containsExactly("AS-1", "AS-6");
     }
 
     @Test
     void AS_2_catchesTranslationGrantingMoreThanItsArea() {
         Pte p = present(5, Prot.R);
         as.corruptPutPteEverywhere(5, p.withWrite(true));
-        assertThat(broken()).containsExactly("AS-2");
+        // Record and bits are corrupted together, so the hardware view (AS-6) sees the write right too.
+        assertThat(broken()).containsExactly("AS-2", "AS-6");
     }
 
     @Test

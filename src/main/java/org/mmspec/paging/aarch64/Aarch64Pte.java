@@ -103,6 +103,28 @@ public final class Aarch64Pte implements PteFormat {
 
     /** TTBRn_EL1 bits 63:48: the ASID. */
     public static final int TTBR_ASID_SHIFT = 48;
+    /** TCR_EL1.T0SZ (bits 5:0): the lower half spans 2^(64 - T0SZ) bytes. */
+    public static final int TCR_T0SZ_SHIFT = 0;
+    /** TCR_EL1.TG0 (bits 15:14): the TTBR0 granule. */
+    public static final int TCR_TG0_SHIFT = 14;
+    /** TCR_EL1.T1SZ (bits 21:16): the upper half spans 2^(64 - T1SZ) bytes. */
+    public static final int TCR_T1SZ_SHIFT = 16;
+    /** TCR_EL1.TG1 (bits 31:30): the TTBR1 granule (encoded differently from TG0). */
+    public static final int TCR_TG1_SHIFT = 30;
+    /** TG0 = 0b00: 4 KiB granule. */
+    public static final long TG0_4K = 0b00;
+    /** TG0 = 0b01: 64 KiB granule. */
+    public static final long TG0_64K = 0b01;
+    /** TG0 = 0b10: 16 KiB granule. */
+    public static final long TG0_16K = 0b10;
+    /** TG1 = 0b01: 16 KiB granule. */
+    public static final long TG1_16K = 0b01;
+    /** TG1 = 0b10: 4 KiB granule. */
+    public static final long TG1_4K = 0b10;
+    /** TG1 = 0b11: 64 KiB granule. */
+    public static final long TG1_64K = 0b11;
+    /** T0SZ = T1SZ = 16: 48-bit virtual addresses in each half. */
+    public static final long TCR_SZ_48BIT = 16;
 
     /** The 4 KiB granule: 4 levels, blocks at L1 (1 GiB) and L2 (2 MiB). */
     public static final Aarch64Pte G4K = new Aarch64Pte("aarch64-4k", 12, 0, new int[] {39, 30, 21, 12},
@@ -339,6 +361,15 @@ public final class Aarch64Pte implements PteFormat {
             }
         }
         return String.join(" ", s);
+    }
+
+    /** TCR_EL1 for this granule: T0SZ = T1SZ = 16 (48-bit halves), TG0 and TG1 naming the granule. */
+    @Override
+    public long controlRegister() {
+        long tg0 = granuleShift == 12 ? TG0_4K : granuleShift == 14 ? TG0_16K : TG0_64K;
+        long tg1 = granuleShift == 12 ? TG1_4K : granuleShift == 14 ? TG1_16K : TG1_64K;
+        return (TCR_SZ_48BIT << TCR_T0SZ_SHIFT) | (tg0 << TCR_TG0_SHIFT) | (TCR_SZ_48BIT << TCR_T1SZ_SHIFT)
+                | (tg1 << TCR_TG1_SHIFT);
     }
 
     /** TTBRn_EL1: the root's physical address (BADDR) and the ASID in bits 63:48. */

@@ -266,6 +266,12 @@ public final class RiscvPte implements PteFormat {
         return String.join(" ", s);
     }
 
+    /** satp selects the walk itself: its MODE field alone (63:60), as {@link #rootRegister} writes it. */
+    @Override
+    public long controlRegister() {
+        return satpMode << SATP_MODE_SHIFT;
+    }
+
     /** satp: MODE (8 Sv39, 9 Sv48) in 63:60, ASID in 59:44, the root's PPN in 43:0. */
     @Override
     public long rootRegister(PhysFrame root, int asid) {

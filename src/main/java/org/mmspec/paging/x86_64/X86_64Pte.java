@@ -66,6 +66,14 @@ public final class X86_64Pte implements PteFormat {
 
     /** CR3 bits 11:0: the PCID with CR4.PCIDE=1. */
     public static final long CR3_PCID_MASK = 0xFFF;
+    /** CR4.PAE (bit 5): physical-address extension, required for 4- and 5-level paging. */
+    public static final long CR4_PAE = 1L << 5;
+    /** CR4.PGE (bit 7): global pages (G survives a CR3 write). */
+    public static final long CR4_PGE = 1L << 7;
+    /** CR4.LA57 (bit 12): 5-level paging and 57-bit addresses when set; clear in this model. */
+    public static final long CR4_LA57 = 1L << 12;
+    /** CR4.PCIDE (bit 17): CR3 bits 11:0 are a PCID. */
+    public static final long CR4_PCIDE = 1L << 17;
 
     /** Depth of the PT (last level). */
     public static final int PT_DEPTH = 3;
@@ -232,6 +240,12 @@ public final class X86_64Pte implements PteFormat {
             s.add(String.format("ignored=0x%x", raw & (AVL_HIGH | PKEY | AVL_LOW)));
         }
         return String.join(" ", s);
+    }
+
+    /** CR4 value this model runs with: PAE, PGE and PCIDE set, LA57 clear (4-level paging, 48-bit VAs). */
+    @Override
+    public long controlRegister() {
+        return CR4_PAE | CR4_PGE | CR4_PCIDE;
     }
 
     /** CR3: the PML4's physical address (bits 51:12) and the PCID (bits 11:0). */
