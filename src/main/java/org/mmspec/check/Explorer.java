@@ -331,6 +331,10 @@ public final class Explorer {
             }
             List<S> inits = system.initialStates();
             S current = inits.get(choice[path.get(0)]);
+            if (!store.contains(system.key(current), 0)) {
+                // a trace from a state the search never saw would be a wrong counterexample
+                throw new IllegalStateException(system.name() + ": initial states are not reproducible");
+            }
             List<Counterexample.TraceStep> out = new ArrayList<>();
             out.add(new Counterexample.TraceStep("init", system.invariants().describe(current)));
             for (int p = 1; p < path.size(); p++) {

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -273,7 +272,6 @@ class ExplorerCountsTest {
 
     // --- systems that break the explorer's contract ------------------------------------------------
 
-    @Disabled("merge gap: written against the sequential explorer; the parallel rewrite (issue 9) reports non-determinism and progress differently. Rewrite against the new messages.")
     @Test
     void DEMO_7_initialStatesThatChangeBetweenCallsAreReportedNotTracedWrongly() {
         int[] calls = {0};
@@ -287,7 +285,6 @@ class ExplorerCountsTest {
                 .hasMessage("graph: initial states are not reproducible");
     }
 
-    @Disabled("merge gap: written against the sequential explorer; the parallel rewrite (issue 9) reports non-determinism and progress differently. Rewrite against the new messages.")
     @Test
     void DEMO_7_successorsThatChangeBetweenCallsAreReportedNotTracedWrongly() {
         // The first expansion of 0 reaches the bad state 1; replaying it for the trace reaches 2.
@@ -298,9 +295,9 @@ class ExplorerCountsTest {
                 out.add("next", calls[0]++ == 0 ? 1 : 2);
             }
         };
-        Counterexample c = explore(g, ExploreBounds.unbounded()).counterexample().orElseThrow();
-        assertThat(c.invariantId()).isEqualTo("IllegalStateException");
-        assertThat(c.failure()).isEqualTo("a transition failed: graph: successors are not deterministic at next");
+        // the replay cannot reach a stored state: the explorer's contract is broken, so no trace is trusted
+        assertThatThrownBy(() -> explore(g, ExploreBounds.unbounded())).isInstanceOf(IllegalStateException.class)
+                .hasMessage("graph: successors are not deterministic at next");
     }
 
     // --- progress --------------------------------------------------------------------------------
@@ -356,7 +353,6 @@ class ExplorerCountsTest {
 
     // --- Progress.every --------------------------------------------------------------------------
 
-    @Disabled("merge gap: written against the sequential explorer; the parallel rewrite (issue 9) reports non-determinism and progress differently. Rewrite against the new messages.")
     @Test
     void progressEveryPrintsAtMostOncePerInterval() {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
@@ -367,7 +363,8 @@ class ExplorerCountsTest {
         String text = bytes.toString();
         assertThat(text.lines()).hasSize(2);
         assertThat(text.lines().findFirst().orElseThrow())
-                .isEqualTo("  [sys] 10 states, 20 transitions, depth 3, frontier 4, 5 states/s");
+                .startsWith("  [sys] 10 states, 20 transitions, depth 3, frontier 4, 5 states/s (avg 5), heap ")
+                .endsWith(" MiB");
         bytes.reset();
         Progress rarely = Progress.every(Duration.ofHours(1), out);
         rarely.report("sys", 10, 20, 3, 4, Duration.ofSeconds(2));

@@ -8,7 +8,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,11 +44,18 @@ class HeapScenarioChecksTest {
         assertThat(SizeClass.fitting(HeapScenarios.SIZE)).isEqualTo(SizeClass.B2K);
     }
 
-    @Disabled("merge gap: scenarios now refuse bugs that cannot take effect (JPF work); pick an accepted bug.")
     @Test
     void theBugIsTheFirstArgument() {
-        assertThat(HeapScenarios.bug(new String[0])).isEqualTo(Bug.NONE);
-        assertThat(HeapScenarios.bug(new String[] {"NO_COALESCE", "x"})).isEqualTo(Bug.NO_COALESCE);
+        assertThat(HeapScenarios.bug(new String[0], Bug.NO_COALESCE)).isEqualTo(Bug.NONE);
+        assertThat(HeapScenarios.bug(new String[] {"NONE"}, Bug.NO_COALESCE)).isEqualTo(Bug.NONE);
+        assertThat(HeapScenarios.bug(new String[] {"NO_COALESCE", "x"}, Bug.STALE_SLAB_LIST, Bug.NO_COALESCE))
+                .isEqualTo(Bug.NO_COALESCE);
+        // a bug the scenario cannot show is refused, so it is never reported as "no errors"
+        assertThatThrownBy(() -> HeapScenarios.bug(new String[] {"NO_COALESCE"}, Bug.STALE_SLAB_LIST, Bug.REFILL_WITHOUT_LOCK))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("bug NO_COALESCE cannot take effect in this scenario; it accepts STALE_SLAB_LIST, REFILL_WITHOUT_LOCK");
+        assertThatThrownBy(() -> HeapScenarios.bug(new String[] {"NO_SUCH_BUG"}, Bug.NO_COALESCE))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

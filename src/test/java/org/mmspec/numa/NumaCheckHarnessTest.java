@@ -38,7 +38,7 @@ import org.mmspec.zones.FaultyAllocator;
  */
 class NumaCheckHarnessTest {
     /** One node, node0, with CPU 0 and frames 16..17; CPU 1 belongs to no node; probes 15..18. */
-    private static final long[] INIT = {0, 0, 0, 1, 2};
+    private static final long[] INIT = {0, 0, 0, 1, 2, 0}; // the last: no bad topology first
     /** allocate(cpu0 order 0 local) from a state with nothing live. */
     private static final long[] ALLOC = {0, 0, 1, 0, 0};
     private static final long[] FREE_LIVE = {1, 0};

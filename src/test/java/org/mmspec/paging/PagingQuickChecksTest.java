@@ -55,7 +55,7 @@ class PagingQuickChecksTest {
         assertThat(new PagingMachine(X86_64Pte.FORMAT).name()).isEqualTo("paging-x86_64");
         assertThat(new PagingMachine(RiscvPte.SV39, PagingMachine.TableAllocator.HYBRID).name()).isEqualTo("paging-sv39/hybrid");
         assertThat(new PagingMachine(X86_64Pte.FORMAT).invariants().ids())
-                .containsExactly("PTL-1", "PTL-2", "WX-1", "PT-1", "PT-2", "PT-3", "PT-4", "PT-5", "PTE-1", "PTE-2", "PTE-3");
+                .containsExactly("PTL-1", "PTL-2", "WX-1", "PT-1", "PT-2", "PT-3", "PT-4", "PT-5", "PTE-1", "PTE-2", "PTE-3", "ROOT-1");
         assertThat(new PagingMachine(X86_64Pte.FORMAT).rules()).extracting(r -> r.name())
                 .containsExactly("map", "unmap", "updateFlags", "translate", "access");
     }
@@ -153,11 +153,12 @@ class PagingQuickChecksTest {
     @Test
     void suiteRows() {
         List<CheckSuite> suites = PagingSuites.all();
-        assertThat(suites).hasSize(13);
+        assertThat(suites).hasSize(19);
         assertThat(suites).extracting(CheckSuite::component).containsOnly("paging");
         assertThat(suites).extracting(CheckSuite::name).contains("paging-x86_64 (stateful, model-based)",
                 "paging-x86_64/hybrid (stateful, model-based)", "paging-sv48 (stateful, model-based)",
-                "WX-1 inductive step, aarch64-64k (WxInductiveness)");
+                "WX-1 inductive step, aarch64-64k (WxInductiveness)", "kernel-image-x86_64 (stateful, model-based)");
+        assertThat(suites.get(7).invariantIds()).contains("KWX-1");
         assertThat(suites.get(0).invariantIds()).contains("PTL-1", "PTL-2");
     }
 }
