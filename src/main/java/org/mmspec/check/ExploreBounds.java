@@ -2,18 +2,20 @@ package org.mmspec.check;
 
 /**
  * Limits of one exhaustive exploration. The search stops expanding states at {@code maxDepth}
- * and stops altogether after {@code maxStates} distinct states; either way the result says the
- * search was not complete.
+ * and stops altogether after the expansion in which the count of distinct states reached
+ * {@code maxStates}; either way the result says the search was not complete. The cap is checked
+ * after each state's whole expansion (so a counterexample among its successors is still found), so
+ * a capped run may keep up to one state's successors more than {@code maxStates}.
  *
  * @param maxDepth the deepest level expanded (the initial states are depth 0)
- * @param maxStates the most distinct states kept
+ * @param maxStates the distinct states after which the search stops (at least 1)
  */
 public record ExploreBounds(int maxDepth, long maxStates) {
     public static final long DEFAULT_MAX_STATES = 20_000_000L;
 
     public ExploreBounds {
         if (maxDepth < 0 || maxStates < 1) {
-            throw new IllegalArgumentException("bounds must be non-negative: depth " + maxDepth + ", states " + maxStates);
+            throw new IllegalArgumentException("bounds need depth >= 0 and states >= 1: depth " + maxDepth + ", states " + maxStates);
         }
     }
 

@@ -151,7 +151,9 @@ public final class StatefulChecker {
             }
             attempts++;
             Run r = execute(machine, Choices.replay(candidate), Integer.MAX_VALUE);
-            if (r.failed() && signature(r.failure()).equals(target)) {
+            // The replay's own draws (what it consumed, with zeros past the candidate's end) must be
+            // simpler too: keeping a longer replay would let the shrinker walk away from the minimum.
+            if (r.failed() && signature(r.failure()).equals(target) && simpler(r.choices(), best.choices())) {
                 // Keep only the draws the replay consumed; the rest were never read.
                 best = r;
                 return true;

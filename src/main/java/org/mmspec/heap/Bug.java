@@ -7,7 +7,7 @@ package org.mmspec.heap;
 public enum Bug {
     /** No bug. */
     NONE,
-    /** A per-CPU cache flush forgets to put one object back on its slab: the object is lost (SLAB-4). */
+    /** A per-CPU cache flush forgets to put one object back on its slab: the object is lost (SLAB-6). */
     FLUSH_DROPS_OBJECT,
     /** A refill pushes the object it takes into the per-CPU cache twice (SLAB-4). */
     REFILL_TAKES_TWICE,

@@ -178,9 +178,9 @@ class ExplorerCountsTest {
     @Test
     void boundsRejectNegativeDepthAndFewerThanOneState() {
         assertThatThrownBy(() -> new ExploreBounds(-1, 10)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("bounds must be non-negative: depth -1, states 10");
+                .hasMessage("bounds need depth >= 0 and states >= 1: depth -1, states 10");
         assertThatThrownBy(() -> new ExploreBounds(3, 0)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("bounds must be non-negative: depth 3, states 0");
+                .hasMessage("bounds need depth >= 0 and states >= 1: depth 3, states 0");
         ExploreBounds smallest = new ExploreBounds(0, 1);
         assertThat(smallest.maxDepth()).isZero();
         assertThat(smallest.maxStates()).isEqualTo(1);

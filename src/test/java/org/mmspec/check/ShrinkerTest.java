@@ -336,6 +336,27 @@ class ShrinkerTest {
     }
 
     @Test
+    void DEMO_22_aCandidateWhoseReplayReadsMoreDrawsThanTheBestIsNotKept() {
+        // init reads one draw a; with a = 0 it reads five more (all 0 past the candidate's end).
+        // Every initial state is broken, so [0] fails as [1] does, and [0] is the smaller
+        // candidate; but its replay consumes six draws, more than the one of [1], so keeping it
+        // would make the shrunk run longer than the one it started from.
+        InvariantSet<Tape> inv = InvariantSet.of("tape", Invariant.of("DEMO-22", "never",
+                (Tape t) -> Invariant.broken("config %d", t.config)));
+        StatefulChecker.Run r = shrunk(machine("wide", c -> {
+            Tape t = new Tape();
+            t.config = (int) c.below(2);
+            if (t.config == 0) {
+                for (int i = 0; i < 5; i++) {
+                    c.below(3);
+                }
+            }
+            return t;
+        }, List.of(NOP), inv, new AtomicInteger()), 1);
+        assertThat(r.choices()).containsExactly(1);
+    }
+
+    @Test
     void DEMO_18_aSpanInTheMiddleIsDeletedWithoutItsTail() {
         // Broken when the values sum to 100 or more: the 10 in the middle goes, the 70 stays.
         InvariantSet<Tape> inv = broken("DEMO-18", "values sum to less than 100",
