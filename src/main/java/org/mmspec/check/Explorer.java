@@ -343,7 +343,7 @@ public final class Explorer {
                 int[] seen = {0};
                 system.successors(current, (lbl, next) -> {
                     if (seen[0]++ == want) {
-                        match.add(lbl);
+                        match.add(lbl.get());
                         match.add(next);
                     }
                 });

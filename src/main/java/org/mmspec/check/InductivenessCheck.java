@@ -65,7 +65,7 @@ public final class InductivenessCheck {
                     }
                     inv.firstViolation(post).ifPresent(v -> found.add(new Counterexample(List.of(
                             new Counterexample.TraceStep("any state satisfying the invariants", inv.describe(pre)),
-                            new Counterexample.TraceStep(label, inv.describe(post))), v.message(), v.invariantId())));
+                            new Counterexample.TraceStep(label.get(), inv.describe(post))), v.message(), v.invariantId())));
                 });
             } catch (RuntimeException | AssertionError e) {
                 found.add(new Counterexample(List.of(new Counterexample.TraceStep("any state satisfying the invariants",

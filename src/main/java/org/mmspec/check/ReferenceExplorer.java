@@ -118,7 +118,7 @@ final class ReferenceExplorer {
                 if (index.containsKey(k)) {
                     return;
                 }
-                int nid = add(next, id, lbl);
+                int nid = add(next, id, lbl.get());
                 check(next, nid).ifPresent(bad::add);
                 fresh.add(next);
                 freshIds.add(nid);
@@ -172,7 +172,7 @@ final class ReferenceExplorer {
                 int want = path.get(p);
                 List<S> match = new ArrayList<>(1);
                 system.successors(current, (lbl, next) -> {
-                    if (match.isEmpty() && lbl.equals(label[want]) && system.key(next).equals(keys.get(want))) {
+                    if (match.isEmpty() && lbl.get().equals(label[want]) && system.key(next).equals(keys.get(want))) {
                         match.add(next);
                     }
                 });

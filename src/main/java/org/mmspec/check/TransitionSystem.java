@@ -1,6 +1,7 @@
 package org.mmspec.check;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * A component as a graph of states for exhaustive exploration: initial states, the labelled
@@ -13,10 +14,19 @@ import java.util.List;
  * @param <S> the state type
  */
 public interface TransitionSystem<S> {
-    /** Receives one successor state and the label of the transition that reached it. */
+    /**
+     * Receives one successor state and the label of the transition that reached it. The label is
+     * a {@link Supplier}: the explorer reads it only to print a counterexample, so a model may
+     * describe each transition as fully as a reader needs at no cost to the search.
+     */
     @FunctionalInterface
     interface Successors<S> {
-        void add(String label, S next);
+        void add(Supplier<String> label, S next);
+
+        /** A label that is already a string (a constant, or cheap to build). */
+        default void add(String label, S next) {
+            add(() -> label, next);
+        }
     }
 
     /** A short name used in reports. */

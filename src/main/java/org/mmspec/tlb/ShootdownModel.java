@@ -162,7 +162,8 @@ public final class ShootdownModel implements TransitionSystem<TlbState> {
             if (cpu.localGen < s.gen) {
                 TlbState.Cpu[] cs = s.cpus.clone();
                 cs[c] = cpu.withTlb(protocol.catchUp(cpu.tlb)).withLocalGen(s.gen);
-                out.add(String.format("cpu%d lazy catch-up: full local flush, generation %d -> %d", c, cpu.localGen, s.gen),
+                int cpuId = c;
+                out.add(() -> "cpu" + cpuId + " lazy catch-up: full local flush, generation " + cpu.localGen + " -> " + s.gen,
                         s.with(s.pt, s.frames, s.gen, cs));
             }
         }
@@ -181,7 +182,8 @@ public final class ShootdownModel implements TransitionSystem<TlbState> {
             }
         }
         if (release != 0) {
-            out.add("kernel: release deferred " + frameList(release) + " to the allocator (CPU generations "
+            int released = release;
+            out.add(() -> "kernel: release deferred " + frameList(released) + " to the allocator (CPU generations "
                     + Arrays.toString(gens) + ")", s.with(s.pt, s.frames.release(release), s.gen, s.cpus));
         }
     }
@@ -195,14 +197,10 @@ public final class ShootdownModel implements TransitionSystem<TlbState> {
         TlbState.Cpu[] cs = s.cpus.clone();
         TlbState.Cpu me = taking ? cpu.withMailbox(cpu.mailbox & ~(1 << initiator)) : cpu;
         TlbShootdown req = s.cpus[initiator].request;
-        String what;
         FlushCost.Flush flush = null;
         if (step == TargetStep.INVALIDATE) {
             flush = new FlushCost.Flush(c, req, me.tlb, protocol.invalidate(me.tlb, req));
             me = me.withTlb(flush.after());
-            what = "invalidate " + TlbShootdown.renderPages(req.pages()) + " (" + req.mode() + ")";
-        } else {
-            what = "ack cpu" + initiator;
         }
         boolean last = idx + 1 == steps.size();
         me = last ? me.withServing(-1, 0) : me.withServing(initiator, idx + 1);
@@ -211,8 +209,9 @@ public final class ShootdownModel implements TransitionSystem<TlbState> {
             cs[initiator] = cs[initiator].withAcks(cs[initiator].acks | 1 << c);
         }
         TlbState next = s.with(s.pt, s.frames, s.gen, cs);
-        out.add(String.format("cpu%d %s%s", c, taking ? "takes IPI from cpu" + initiator + ", " : "", what),
-                flush == null ? next : next.noting(flush));
+        out.add(() -> "cpu" + c + " " + (taking ? "takes IPI from cpu" + initiator + ", " : "")
+                + (step == TargetStep.INVALIDATE ? "invalidate " + TlbShootdown.renderPages(req.pages()) + " (" + req.mode() + ")"
+                        : "ack cpu" + initiator), flush == null ? next : next.noting(flush));
     }
 
     private boolean pagesLocked(TlbState s, int self, int pages) {
@@ -232,7 +231,6 @@ public final class ShootdownModel implements TransitionSystem<TlbState> {
         List<InitiatorStep> steps = protocol.initiatorSteps(op);
         InitiatorStep step = steps.get(cpu.pc);
         TlbState.Cpu[] cs = s.cpus.clone();
-        String who = "cpu" + c + " " + op + ": ";
         switch (step) {
             case WRITE_PTES -> {
                 if (pagesLocked(s, c, protocol.pagesOf(op))) {
@@ -243,7 +241,7 @@ public final class ShootdownModel implements TransitionSystem<TlbState> {
                     return;
                 }
                 cs[c] = cpu.withOp(cpu.opIndex, cpu.pc + 1, 0, plan.toFree(), plan.request());
-                out.add(who + "write PTEs " + ptDiff(s.pt, plan.pageTable()) + "; request " + plan.request(),
+                out.add(() -> "cpu" + c + " " + op + ": write PTEs " + ptDiff(s.pt, plan.pageTable()) + "; request " + plan.request(),
                         s.with(plan.pageTable(), plan.frames(), s.gen, cs));
             }
             case SEND_IPIS -> {
@@ -254,13 +252,13 @@ public final class ShootdownModel implements TransitionSystem<TlbState> {
                     }
                 }
                 cs[c] = cs[c].withPc(cpu.pc + 1).withAcks(0);
-                out.add(who + "send IPIs to " + cpu.request.cpuMask() + " (modelled cost "
+                out.add(() -> "cpu" + c + " " + op + ": send IPIs to " + cpu.request.cpuMask() + " (modelled cost "
                         + config.cost().render(cpu.request) + ")", s.with(s.pt, s.frames, s.gen, cs));
             }
             case INVALIDATE_LOCAL -> {
                 FlushCost.Flush flush = new FlushCost.Flush(c, cpu.request, cpu.tlb, protocol.invalidate(cpu.tlb, cpu.request));
                 cs[c] = cpu.withTlb(flush.after()).withPc(cpu.pc + 1);
-                out.add(who + "invalidate locally " + TlbShootdown.renderPages(cpu.request.pages()) + " ("
+                out.add(() -> "cpu" + c + " " + op + ": invalidate locally " + TlbShootdown.renderPages(cpu.request.pages()) + " ("
                         + cpu.request.mode() + ")", s.with(s.pt, s.frames, s.gen, cs).noting(flush));
             }
             case WAIT_ACKS -> {
@@ -268,23 +266,23 @@ public final class ShootdownModel implements TransitionSystem<TlbState> {
                     return;
                 }
                 cs[c] = cpu.withPc(cpu.pc + 1);
-                out.add(who + "all acknowledgements in", s.with(s.pt, s.frames, s.gen, cs));
+                out.add(() -> "cpu" + c + " " + op + ": all acknowledgements in", s.with(s.pt, s.frames, s.gen, cs));
             }
             case FREE_FRAMES -> {
                 cs[c] = cpu.withOp(cpu.opIndex, cpu.pc + 1, cpu.acks, 0, cpu.request);
-                out.add(who + "free " + frameList(cpu.toFree) + " to the allocator",
+                out.add(() -> "cpu" + c + " " + op + ": free " + frameList(cpu.toFree) + " to the allocator",
                         s.with(s.pt, s.frames.release(cpu.toFree), s.gen, cs));
             }
             case DEFER_FREE -> {
                 int g = s.gen + 1;
                 cs[c] = cpu.withOp(cpu.opIndex, cpu.pc + 1, cpu.acks, 0, cpu.request)
                         .withLocalGen(protocol.localGenAfterDefer(cpu.localGen, g));
-                out.add(who + "defer " + frameList(cpu.toFree) + " at generation " + g,
+                out.add(() -> "cpu" + c + " " + op + ": defer " + frameList(cpu.toFree) + " at generation " + g,
                         s.with(s.pt, s.frames.defer(cpu.toFree, g), g, cs));
             }
             case RETURN -> {
                 cs[c] = cpu.withOp(cpu.opIndex + 1, 0, 0, 0, null);
-                out.add(who + "returns", s.with(s.pt, s.frames, s.gen, cs));
+                out.add(() -> "cpu" + c + " " + op + ": returns", s.with(s.pt, s.frames, s.gen, cs));
             }
             default -> throw new IllegalStateException(step.toString());
         }
@@ -295,7 +293,9 @@ public final class ShootdownModel implements TransitionSystem<TlbState> {
             Tlb tlb = s.cpus[c].tlb;
             for (int p = 0; p < config.pages(); p++) {
                 if (Mmu.canFill(tlb, s.pt, p)) {
-                    out.add("hw cpu" + c + " fills p" + p + " (" + Pte.render(s.pt.pte(p)) + ")",
+                    int cpuId = c;
+                    int page = p;
+                    out.add(() -> "hw cpu" + cpuId + " fills p" + page + " (" + Pte.render(s.pt.pte(page)) + ")",
                             s.withTlb(c, Mmu.fill(tlb, s.pt, p)));
                 } else if (tlb.holds(p)) {
                     out.add("hw cpu" + c + " evicts p" + p, s.withTlb(c, Mmu.evict(tlb, p)));

@@ -75,7 +75,7 @@ public final class ShootdownWalkMachine implements StateMachine<ShootdownWalkMac
                     List<String> labels = new ArrayList<>();
                     List<TlbState> next = new ArrayList<>();
                     w.model.successors(w.state, (l, n) -> {
-                        labels.add(l);
+                        labels.add(l.get());
                         next.add(n);
                     });
                     int i = step.between(0, next.size() - 1);

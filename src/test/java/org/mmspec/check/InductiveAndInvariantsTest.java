@@ -177,7 +177,7 @@ class InductiveAndInvariantsTest {
         assertThat(sys.invariants().ids()).containsExactly("DEMO-6");
         Bag init = sys.initialStates().get(0);
         List<String> seen = new ArrayList<>();
-        sys.successors(init, (label, next) -> seen.add(label + " " + next));
+        sys.successors(init, (label, next) -> seen.add(label.get() + " " + next));
         assertThat(seen).containsExactly("take(1) bag[]");
         assertThat(init.items).containsExactly(1);
         assertThat(sys.key(init)).isEqualTo(List.of(1));

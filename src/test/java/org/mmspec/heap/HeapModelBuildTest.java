@@ -19,7 +19,7 @@ class HeapModelBuildTest {
 
     private static Map<String, HeapState> successors(TransitionSystem<HeapState> ts, HeapState s) {
         Map<String, HeapState> out = new LinkedHashMap<>();
-        ts.successors(s, out::put);
+        ts.successors(s, (label, next) -> out.put(label.get(), next));
         return out;
     }
 

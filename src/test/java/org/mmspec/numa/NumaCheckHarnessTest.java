@@ -235,7 +235,7 @@ class NumaCheckHarnessTest {
         List<String> labels = new ArrayList<>();
         List<NumaAllocator> next = new ArrayList<>();
         ts.successors(s, (label, n) -> {
-            labels.add(label);
+            labels.add(label.get());
             next.add(n);
         });
         assertThat(labels).containsExactly("free([frame#16..17))", "free([frame#32..33))", "free([frame#48..49))");

@@ -28,7 +28,8 @@ final class TlbTestSupport {
             List<TlbState> found = new ArrayList<>(1);
             List<String> seen = new ArrayList<>();
             TlbState from = s;
-            m.successors(from, (l, n) -> {
+            m.successors(from, (lbl, n) -> {
+                String l = lbl.get();
                 seen.add(l);
                 if (found.isEmpty() && l.startsWith(prefix)) {
                     found.add(n);

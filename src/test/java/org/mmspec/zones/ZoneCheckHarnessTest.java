@@ -232,7 +232,7 @@ class ZoneCheckHarnessTest {
     private static List<String> successorLabels(String bounds) {
         TransitionSystem<ZoneSystem> ts = new ZoneModel().build(Bounds.parse(bounds));
         List<String> labels = new ArrayList<>();
-        ts.successors(ts.initialStates().get(0), (label, next) -> labels.add(label));
+        ts.successors(ts.initialStates().get(0), (label, next) -> labels.add(label.get()));
         return labels;
     }
 
@@ -253,7 +253,7 @@ class ZoneCheckHarnessTest {
         List<String> labels = new ArrayList<>();
         List<ZoneSystem> next = new ArrayList<>();
         ts.successors(s, (label, n) -> {
-            labels.add(label);
+            labels.add(label.get());
             next.add(n);
         });
         assertThat(labels).containsExactly("free([frame#4095..4096))");
