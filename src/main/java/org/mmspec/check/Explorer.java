@@ -57,7 +57,7 @@ public final class Explorer {
             ExplorerSettings settings) {
         try (Workers workers = new Workers(settings.threads())) {
             return new Search<>(system, bounds, progress, workers,
-                    StateStore.create(settings.store(), settings.switchAt())).run();
+                    StateStore.create(settings.store(), settings.switchAt()), settings.spillAt()).run();
         }
     }
 
@@ -127,8 +127,14 @@ public final class Explorer {
         private int depth;
         private long start;
         private long peakFrontier;
+        /** The most states of one level that were on disk at once. */
+        private long spilled;
+        private final long spillAt;
+        private final List<Frontier<S>> levels = new ArrayList<>(2);
 
-        Search(TransitionSystem<S> system, ExploreBounds bounds, Progress progress, Workers workers, StateStore store) {
+        Search(TransitionSystem<S> system, ExploreBounds bounds, Progress progress, Workers workers, StateStore store,
+                long spillAt) {
+            this.spillAt = spillAt;
             this.system = system;
             this.bounds = bounds;
             this.progress = progress;
@@ -138,7 +144,24 @@ public final class Explorer {
 
         ExplorationResult run() {
             start = System.nanoTime();
-            List<S> frontier = new ArrayList<>();
+            Frontier<S> frontier = newLevel();
+            try {
+                return search(frontier);
+            } finally {
+                for (Frontier<S> f : levels) {
+                    f.close();
+                }
+            }
+        }
+
+        /** A new frontier level, closed (its file deleted) when the search ends. */
+        private Frontier<S> newLevel() {
+            Frontier<S> f = new Frontier<>(system.codec(), spillAt);
+            levels.add(f);
+            return f;
+        }
+
+        private ExplorationResult search(Frontier<S> frontier) {
             Ints ids = new Ints();
             List<S> inits = system.initialStates();
             for (int i = 0; i < inits.size(); i++) {
@@ -162,15 +185,20 @@ public final class Explorer {
                     break;
                 }
                 depth++;
-                List<S> next = new ArrayList<>();
+                Frontier<S> next = newLevel();
                 Ints nextIds = new Ints();
-                for (int from = 0; from < frontier.size(); from += CHUNK) {
-                    int to = Math.min(frontier.size(), from + CHUNK);
-                    ExplorationResult stop = chunk(frontier, ids, from, to, next, nextIds);
+                long size = frontier.size();
+                for (int from = 0; from < size; from += CHUNK) {
+                    List<S> part = frontier.take(CHUNK);
+                    ExplorationResult stop = chunk(part, ids, from, size, next, nextIds);
                     if (stop != null) {
                         return stop;
                     }
+                    next.spillIfNeeded();
+                    spilled = Math.max(spilled, next.spilled());
                 }
+                frontier.close();
+                levels.remove(frontier);
                 frontier = next;
                 ids = nextIds;
                 if (frontier.isEmpty()) {
@@ -180,16 +208,21 @@ public final class Explorer {
             return result(!cut, count, Optional.empty());
         }
 
-        /** Phases A, B and C for {@code frontier[from, to)}; a result when the search stops here. */
-        private ExplorationResult chunk(List<S> frontier, Ints ids, int from, int to, List<S> next, Ints nextIds) {
-            int n = to - from;
+        /**
+         * Phases A, B and C for {@code part}, the level's states from index {@code from} on (of
+         * {@code levelSize}); a result when the search stops here.
+         */
+        private ExplorationResult chunk(List<S> part, Ints ids, int from, long levelSize, Frontier<S> next,
+                Ints nextIds) {
+            int n = part.size();
+            int to = from + n;
             Expansion[] ex = new Expansion[n];
-            workers.forEach(n, BLOCK, i -> ex[i] = expand(frontier.get(from + i)));
-            for (int i = from; i < to; i++) {
-                frontier.set(i, null); // the trace replays from the initial state; the state is done
+            workers.forEach(n, BLOCK, i -> ex[i] = expand(part.get(i)));
+            for (int i = 0; i < n; i++) {
+                part.set(i, null); // the trace replays from the initial state; the state is done
             }
             int firstId = count;
-            int nextBase = next.size();
+            List<S> fresh = new ArrayList<>();
             int[] end = new int[n];
             int last = n - 1;
             for (int i = 0; i < n; i++) {
@@ -201,6 +234,7 @@ public final class Explorer {
                         @SuppressWarnings("unchecked")
                         S s = (S) e.states[j];
                         next.add(s);
+                        fresh.add(s);
                     }
                 }
                 ex[i] = e.failure != null || e.keyFailure != null ? e : trim(e);
@@ -211,7 +245,7 @@ public final class Explorer {
                 }
             }
             Object[] outcome = new Object[count - firstId];
-            workers.forEach(outcome.length, BLOCK, j -> outcome[j] = check(next.get(nextBase + j)));
+            workers.forEach(outcome.length, BLOCK, j -> outcome[j] = check(fresh.get(j)));
             for (int i = 0; i <= last; i++) {
                 Expansion e = ex[i];
                 int pid = ids.get(from + i);
@@ -247,7 +281,7 @@ public final class Explorer {
                     return result(false, end[i], Optional.empty());
                 }
             }
-            long waiting = (long) frontier.size() - to + next.size();
+            long waiting = levelSize - to + next.size();
             peakFrontier = Math.max(peakFrontier, waiting);
             progress.report(system.name(), count, transitions, depth, waiting, elapsed());
             return null;
@@ -369,7 +403,7 @@ public final class Explorer {
 
         private ExplorationResult result(boolean complete, long states, Optional<Counterexample> cex) {
             SearchStats stats = new SearchStats(store.kind(), workers.threads(), store.bytes(),
-                    (long) parent.length * Integer.BYTES * 2, peakFrontier, store.collisions(transitions + 1));
+                    (long) parent.length * Integer.BYTES * 2, peakFrontier, store.collisions(transitions + 1), spilled);
             return new ExplorationResult(system.name(), states, transitions, depth, complete, elapsed(), cex, stats);
         }
     }

@@ -13,10 +13,17 @@ import org.mmspec.check.store.CollisionEstimate;
  * @param traceBytes bytes of the per-state parent and successor-index arrays
  * @param peakFrontier the most states waiting in the frontier at once (current and next level)
  * @param collisions the fingerprint collision estimate, null in exact mode
+ * @param spilledStates the most states of one frontier level held on disk at once (0: none)
  */
 public record SearchStats(String store, int threads, long storeBytes, long traceBytes, long peakFrontier,
-        CollisionEstimate collisions) {
-    public static final SearchStats NONE = new SearchStats("exact", 1, -1, 0, 0, null);
+        CollisionEstimate collisions, long spilledStates) {
+    public static final SearchStats NONE = new SearchStats("exact", 1, -1, 0, 0, null, 0);
+
+    /** Stats of a search that kept its whole frontier in memory. */
+    public SearchStats(String store, int threads, long storeBytes, long traceBytes, long peakFrontier,
+            CollisionEstimate collisions) {
+        this(store, threads, storeBytes, traceBytes, peakFrontier, collisions, 0);
+    }
 
     /** Bytes per stored state of the store and trace arrays; NaN when keys are kept as objects. */
     public double bytesPerState(long states) {
@@ -28,6 +35,8 @@ public record SearchStats(String store, int threads, long storeBytes, long trace
                 : String.format(Locale.ROOT, "%.1f bytes/state (table %,d B + trace %,d B)", bytesPerState(states),
                         storeBytes, traceBytes);
         return String.format(Locale.ROOT, "store %s, %s, %d thread%s, peak frontier %,d%s", store, bytes, threads,
-                threads == 1 ? "" : "s", peakFrontier, collisions == null ? "" : ", " + collisions.render());
+                threads == 1 ? "" : "s", peakFrontier, collisions == null ? "" : ", " + collisions.render())
+                + (spilledStates == 0 ? "" : String.format(Locale.ROOT, ", frontier on disk: up to %,d states of a level",
+                        spilledStates));
     }
 }

@@ -45,4 +45,13 @@ public interface TransitionSystem<S> {
     Object key(S state);
 
     InvariantSet<S> invariants();
+
+    /**
+     * How to write a frontier state to disk and read it back, or null (the default) to keep the
+     * whole frontier in memory. With a codec the explorer moves a level's states to a file when the
+     * heap fills up, so a configuration larger than the heap still finishes.
+     */
+    default StateCodec<S> codec() {
+        return null;
+    }
 }

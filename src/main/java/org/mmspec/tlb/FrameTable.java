@@ -114,6 +114,11 @@ public final class FrameTable {
         return bits;
     }
 
+    /** The table whose {@link #encoded()} form is {@code encoded}. */
+    public static FrameTable decode(int frames, int encoded) {
+        return new FrameTable(of(frames, 0).frames, encoded);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof FrameTable t && t.frames == frames && t.bits == bits;

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 
 import org.mmspec.check.InvariantSet;
+import org.mmspec.check.StateCodec;
 import org.mmspec.check.TransitionSystem;
 import org.mmspec.tlb.ShootdownProtocol.InitiatorStep;
 import org.mmspec.tlb.ShootdownProtocol.TargetStep;
@@ -93,6 +94,11 @@ public final class ShootdownModel implements TransitionSystem<TlbState> {
     @Override
     public InvariantSet<TlbState> invariants() {
         return invariants;
+    }
+
+    @Override
+    public StateCodec<TlbState> codec() {
+        return new TlbStateCodec(this);
     }
 
     @Override

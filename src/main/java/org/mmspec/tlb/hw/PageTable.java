@@ -79,6 +79,11 @@ public final class PageTable {
         return entries | (tablePresent ? 1L << 63 : 0L);
     }
 
+    /** The table whose {@link #encoded()} form is {@code encoded}, its leaf table in {@code tableFrame}. */
+    public static PageTable decode(int pages, int tableFrame, long encoded) {
+        return new PageTable(empty(pages, tableFrame).pages, encoded & ~(1L << 63), encoded < 0, tableFrame);
+    }
+
     private void checkPage(int page) {
         if (page < 0 || page >= pages) {
             throw new IllegalArgumentException("page " + page + " outside 0.." + (pages - 1));

@@ -125,6 +125,11 @@ public final class Tlb {
         return entries | (pwc ? 1L << 63 : 0L);
     }
 
+    /** The TLB whose {@link #encoded()} form is {@code encoded}: {@code decode(c, t.encoded()).equals(t)}. */
+    public static Tlb decode(int capacity, long encoded) {
+        return new Tlb(empty(capacity).capacity, encoded & ~(1L << 63), encoded < 0);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Tlb t && t.capacity == capacity && t.entries == entries && t.pwc == pwc;
