@@ -84,6 +84,10 @@ final class ShootdownCommand implements Callable<Integer> {
     @Option(names = "--switch-at", description = "States after which --store=auto turns to fingerprints (default: ${DEFAULT-VALUE}).")
     long switchAt = ExplorerSettings.fromProperties().switchAt();
 
+    @Option(names = "--spill-at", description = "States of one frontier level kept in memory before they go to disk"
+            + " (default: only when the heap is more than half full).")
+    Long spillAt;
+
     @Option(names = "--threads", description = "Also run the threaded implementation this many times on real threads.")
     int threads;
 
@@ -115,7 +119,8 @@ final class ShootdownCommand implements Callable<Integer> {
             }
         }
         ExploreBounds eb = new ExploreBounds(depth == null ? Integer.MAX_VALUE : depth, maxStates);
-        ExplorerSettings settings = new ExplorerSettings(StoreMode.parse(store), workers, switchAt);
+        ExplorerSettings settings = new ExplorerSettings(StoreMode.parse(store), workers, switchAt,
+                spillAt != null ? spillAt : ExplorerSettings.fromProperties().spillAt());
         ExplorationResult r = Explorer.explore(model, eb, Progress.every(Duration.ofSeconds(2), System.out), settings);
         System.out.println(r.summary());
         System.out.println("  " + r.storeSummary());
