@@ -34,12 +34,14 @@ import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Runs the benchmarks and writes {@code jmh.json} (JMH's own format) and {@code bench.md} (a
  * Markdown table of ratios measured side by side in the same run) into the folder given as the
  * first argument (default {@code target/bench}). {@code -Dbench.include=<regex>} narrows the
- * benchmarks. Command: {@code tools/bench} (README, "Performance").
+ * benchmarks; {@code -Dbench.quick=true} runs each once for a fraction of a second (a smoke test of
+ * the suite and its tables, not a measurement). Command: {@code tools/bench} (README, "Performance").
  */
 public final class BenchSuite {
     private BenchSuite() {
@@ -50,6 +52,11 @@ public final class BenchSuite {
         Files.createDirectories(out);
         ChainedOptionsBuilder opt = new OptionsBuilder().include(System.getProperty("bench.include", "org\\.mmspec\\.bench\\..*"))
                 .resultFormat(ResultFormatType.JSON).result(out.resolve("jmh.json").toString());
+        if (Boolean.getBoolean("bench.quick")) {
+            // a smoke run: every benchmark once, briefly; the figures mean nothing
+            opt.warmupIterations(1).warmupTime(TimeValue.milliseconds(200)).measurementIterations(1)
+                    .measurementTime(TimeValue.milliseconds(300));
+        }
         Collection<RunResult> results = new Runner(opt.build()).run();
         StringBuilder md = new StringBuilder();
         md.append("Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" processors, Java ")
