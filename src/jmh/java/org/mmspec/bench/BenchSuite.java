@@ -134,7 +134,10 @@ public final class BenchSuite {
         if (Math.abs(v) >= 100) {
             return String.format(Locale.ROOT, "%,.0f", v);
         }
-        return Math.abs(v) >= 10 ? String.format(Locale.ROOT, "%.1f", v) : String.format(Locale.ROOT, "%.2f", v);
+        if (Math.abs(v) >= 10) {
+            return String.format(Locale.ROOT, "%.1f", v);
+        }
+        return Math.abs(v) >= 0.1 || v == 0 ? String.format(Locale.ROOT, "%.2f", v) : String.format(Locale.ROOT, "%.2g", v);
     }
 
     static String ratio(double v) {
@@ -255,7 +258,6 @@ public final class BenchSuite {
 
     static String shootdown(Map<String, Score> idx) {
         double t1 = score(idx, "ShootdownBench.roundTrip|targets=1");
-        double t2 = score(idx, "ShootdownBench.roundTrip|targets=2");
         if (Double.isNaN(t1)) {
             return "";
         }
@@ -271,11 +273,29 @@ public final class BenchSuite {
                     n + 1 > cores ? " (more than the " + cores + " cores: oversubscribed)" : "", num(s.score() / 1000),
                     num(s.error() / 1000), CostModel.SEED.nanos(req) / 1000.0, CostModel.BASE_PLUS_TARGET.nanos(req) / 1000.0));
         }
-        if (!Double.isNaN(t2)) {
-            double per = t2 - t1;
-            md.append(String.format(Locale.ROOT,
-                    "%nFit from 1 and 2 targets (the runs that fit on the %d cores): base %.1f µs + %.1f µs per target.%n", cores,
-                    (t1 - per) / 1000, per / 1000));
+        // least squares of time against targets over the measured points: base + perTarget * targets
+        double n = 0;
+        double sx = 0;
+        double sy = 0;
+        double sxx = 0;
+        double sxy = 0;
+        for (int t : new int[] {1, 2, 4}) {
+            double y = score(idx, "ShootdownBench.roundTrip|targets=" + t);
+            if (!Double.isNaN(y)) {
+                n++;
+                sx += t;
+                sy += y;
+                sxx += (double) t * t;
+                sxy += t * y;
+            }
+        }
+        if (n >= 2) {
+            double per = (n * sxy - sx * sy) / (n * sxx - sx * sx);
+            double base = (sy - per * sx) / n;
+            md.append(String.format(Locale.ROOT, "%nLeast-squares fit over the %d measured points: base %.1f µs + %.1f µs per target "
+                    + "(models: `seed` 0 + 4.2, `base+target` 4.0 + 0.4). Only the 1-target run has a core per thread on "
+                    + "this %d-core machine; with more, a target waits to be scheduled, so the per-target figure is mostly "
+                    + "the operating system's wake-up latency.%n", (int) n, base / 1000, per / 1000, cores));
         }
         return md.toString();
     }

@@ -42,20 +42,22 @@ final class Metadata {
 
     static Bits of(FrameAllocator a) {
         if (a instanceof BitmapAllocator b) {
-            List<String> names = new ArrayList<>();
+            List<String> parts = new ArrayList<>();
             long words = 0;
             for (Field f : BitmapAllocator.class.getDeclaredFields()) {
                 if (f.getType() == long[].class) {
                     f.setAccessible(true);
+                    long n;
                     try {
-                        words += ((long[]) f.get(b)).length;
+                        n = ((long[]) f.get(b)).length;
                     } catch (IllegalAccessException e) {
                         throw new IllegalStateException(e);
                     }
-                    names.add(f.getName());
+                    words += n;
+                    parts.add(String.format(Locale.ROOT, "%s %.3f", f.getName(), n * 64.0 / b.managedFrames()));
                 }
             }
-            return new Bits(words * 64.0, b.managedFrames(), "long[] " + String.join(", ", names));
+            return new Bits(words * 64.0, b.managedFrames(), "long[] " + String.join(", ", parts));
         }
         if (a instanceof BuddyAllocator b) {
             long blocks = b.freeBlockMap().size();
