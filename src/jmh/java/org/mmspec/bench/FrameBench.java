@@ -27,13 +27,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * the lower bound {@link FreeStackBench} and Netty's pooled allocator ({@link NettyBench}). 64 Ki
  * frames (256 MiB) are managed and the lowest eighth of them ({@link #HELD}) is held as single
  * frames, so the allocators work on a partly used map. An eighth, not a half: the hybrid's bitmap
- * half is a quarter of memory, and holding half of all frames filled it, so every order-0 request
- * of the old benchmark took the bitmap's refusal and the fallback to the buddy, a path no
- * steady-state kernel takes.
+ * part is a quarter of memory, and holding half of all frames filled it, so every order-0 request
+ * of the old benchmark was refused by the bitmap and fell back to the buddy: the fallback path,
+ * not the common one.
  *
  * <p>Warm-up is five one-second iterations: on this shared machine the JIT compiler threads
  * compete with other jobs, and with two warm-up seconds the first measured iterations still ran
- * interpreted or C1 code at 5-30 µs per operation (about 0.4-1 µs once compiled), the main source
+ * interpreted or C1 code at 4-24 µs per operation (about 0.4-1 µs once compiled), the main source
  * of the old 60-120 µs figures (README, "Performance").
  */
 @BenchmarkMode(Mode.AverageTime)
