@@ -15,12 +15,12 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The lower bound for an order-0 frame allocation and free: a plain {@code long[]} stack of free
- * frame numbers, pop then push, with the same 64 Ki frames, half of them free, as {@link FrameBench}.
+ * frame numbers, pop then push, with the same 64 Ki frames as {@link FrameBench}, all but the held eighth free.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 1)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 1)
 @Fork(1)
 @State(Scope.Thread)
 public class FreeStackBench {
@@ -30,7 +30,7 @@ public class FreeStackBench {
     @Setup
     public void setUp() {
         stack = new long[FrameBench.FRAMES];
-        for (int i = 0; i < FrameBench.FRAMES / 2; i++) {
+        for (int i = 0; i < FrameBench.FRAMES - FrameBench.HELD; i++) {
             stack[top++] = FrameBench.FIRST + FrameBench.FRAMES - 1 - i;
         }
     }

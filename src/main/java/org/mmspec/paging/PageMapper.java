@@ -200,7 +200,7 @@ public final class PageMapper {
         if (frame.number() % page.size().frames() != 0) {
             throw PagingError.of(PagingError.Kind.MISALIGNED, "map %s: %s is not aligned to %s", page, frame, page.size());
         }
-        checkFlags("map " + page, flags, true);
+        checkFlags("map", page, flags, true);
         PhysAddr table = rootFor(page.start());
         int missingFrom = -1;
         for (int d = 0; d < depth; d++) {
@@ -277,7 +277,7 @@ public final class PageMapper {
      */
     public PageFlags updateFlags(Page page, PageFlags flags) {
         int depth = checkPage(page);
-        checkFlags("updateFlags " + page, flags, bug != Bug.UPDATE_SKIPS_WX_CHECK);
+        checkFlags("updateFlags", page, flags, bug != Bug.UPDATE_SKIPS_WX_CHECK);
         Located loc = locate(page, depth, "updateFlags");
         PageFlags old = loc.entry.flags();
         PhysAddr out;
@@ -311,7 +311,7 @@ public final class PageMapper {
         if (frame.number() % page.size().frames() != 0) {
             throw PagingError.of(PagingError.Kind.MISALIGNED, "remap %s: %s is not aligned to %s", page, frame, page.size());
         }
-        checkFlags("remap " + page, flags, bug != Bug.REMAP_SKIPS_WX_CHECK);
+        checkFlags("remap", page, flags, bug != Bug.REMAP_SKIPS_WX_CHECK);
         Located loc = locate(page, depth, "remap");
         PageFlags old = loc.entry.flags();
         PhysFrame oldFrame;
@@ -436,17 +436,18 @@ public final class PageMapper {
         return depth;
     }
 
-    private void checkFlags(String op, PageFlags flags, boolean checkWx) {
+    /** The operation and page are separate arguments so that a call that passes builds no message. */
+    private void checkFlags(String op, Page page, PageFlags flags, boolean checkWx) {
         if (!flags.present()) {
-            throw PagingError.of(PagingError.Kind.INVALID_FLAGS, "%s: flags %s lack PRESENT", op, flags);
+            throw PagingError.of(PagingError.Kind.INVALID_FLAGS, "%s %s: flags %s lack PRESENT", op, page, flags);
         }
         PageFlags unsupported = flags.without(format.supportedFlags());
         if (unsupported.bits() != 0) {
-            throw PagingError.of(PagingError.Kind.INVALID_FLAGS, "%s: %s cannot encode %s", op, format.name(), unsupported);
+            throw PagingError.of(PagingError.Kind.INVALID_FLAGS, "%s %s: %s cannot encode %s", op, page, format.name(), unsupported);
         }
         if (checkWx && flags.writableAndExecutable()) {
             throw PagingError.of(PagingError.Kind.WX_VIOLATION,
-                    "%s: W^X: flags %s are writable and executable; add NO_EXECUTE or drop WRITABLE", op, flags);
+                    "%s %s: W^X: flags %s are writable and executable; add NO_EXECUTE or drop WRITABLE", op, page, flags);
         }
     }
 
