@@ -60,8 +60,8 @@ public final class NumaAllocator {
         UNALIGNED_ORDER,
         /**
          * The RESERVED rule switched off: a free that touches a hole of the node's memory is
-         * accepted; the node drops the run from its books though its pool, which refuses holes,
-         * frees nothing (NUMA-6).
+         * accepted; the node's count drops by the run's length though its pool, which refuses
+         * holes, frees nothing (NUMA-6).
          */
         RESERVED_UNCHECKED
     }
@@ -186,7 +186,6 @@ public final class NumaAllocator {
         FramePool pool = node.pool().orElseThrow();
         Optional<FrameError.Kind> bad = pool.checkFree(run);
         if (bug == Bug.RESERVED_UNCHECKED && bad.equals(Optional.of(FrameError.Kind.RESERVED))) {
-            live.remove(run.start().number());
             node.allocatedFrames -= run.count();
             return;
         }

@@ -37,6 +37,7 @@ class ConstructionRuleGeneratorTest {
     void everyRuleBrokenAloneGetsItsOwnErrorAndNothingIsBuilt() {
         SplittableRandom seeds = new SplittableRandom(13);
         Map<ZoneStateMachine.InputRule, Integer> seen = new EnumMap<>(ZoneStateMachine.InputRule.class);
+        java.util.Set<String> variants = new java.util.TreeSet<>();
         for (WordSize word : WordSize.values()) {
             for (List<FrameRange> map : MAPS) {
                 assertThat(new ZoneAllocator(word, map).memoryMap()).isNotEmpty(); // the valid input is accepted
@@ -55,6 +56,7 @@ class ConstructionRuleGeneratorTest {
                                     assertThat(e.errorKind()).isEqualTo(rule.kind);
                                     assertThat(e.getMessage()).contains(rule.says);
                                     assertThat(e.reclaimedFrames()).isZero();
+                                    variants.add(rule + variant(e.getMessage()));
                                 });
                         seen.merge(rule, 1, Integer::sum);
                     }
@@ -62,8 +64,31 @@ class ConstructionRuleGeneratorTest {
             }
         }
         assertThat(seen.keySet()).containsExactlyInAnyOrder(ZoneStateMachine.InputRule.values());
+        // every way of breaking each rule is drawn: a list missing, empty or led by another zone; HIGH
+        // given a list or named in one; a repeat of the zone itself or of a lower one; every zone
+        // falling back upwards, to each zone above it
+        assertThat(variants).contains("NOT_SELF_FIRST: null", "NOT_SELF_FIRST: []", "NOT_SELF_FIRST: [NORMAL, DMA]",
+                "NOT_SELF_FIRST: [DMA, NORMAL, DMA]", "NOT_SELF_FIRST: [HIGH, DMA]", "ABSENT_ZONE: a list for HIGH",
+                "ABSENT_ZONE: names HIGH", "REPEATED_ZONE: names DMA twice", "REPEATED_ZONE: names NORMAL twice",
+                "FALLS_UPWARDS: DMA falls back upwards to NORMAL", "FALLS_UPWARDS: DMA falls back upwards to HIGH",
+                "FALLS_UPWARDS: NORMAL falls back upwards to HIGH");
         assertThat(ZoneStateMachine.InputRule.applicable(WordSize.BITS_32)).doesNotContain(ZoneStateMachine.InputRule.ABSENT_ZONE);
         assertThat(ZoneStateMachine.InputRule.applicable(WordSize.BITS_64)).containsExactly(ZoneStateMachine.InputRule.values());
+    }
+
+    /** The part of a refusal's message that says which way the rule was broken. */
+    private static String variant(String message) {
+        if (message.contains("must start with")) {
+            return ": " + message.substring(message.lastIndexOf(": ") + 2);
+        }
+        if (message.contains("a list for HIGH")) {
+            return ": a list for HIGH";
+        }
+        if (message.contains("names HIGH, which")) {
+            return ": names HIGH";
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(names \\w+ twice|\\w+ falls back upwards to \\w+)").matcher(message);
+        return m.find() ? ": " + m.group(1) : "";
     }
 
     @Test
@@ -81,6 +106,12 @@ class ConstructionRuleGeneratorTest {
                 if (!v.isEmpty()) {
                     assertThat(v).extracting(Violation::invariantId)
                             .containsExactly(bug == ZoneAllocator.Bug.MEMORY_MAP_UNCHECKED ? "ZONE-2" : "ZONE-7");
+                    // the run goes on with what was accepted: the model's map is the system's
+                    assertThat(s.map).isEqualTo(s.sys.zones.memoryMap());
+                    if (s.map.isEmpty()) {
+                        assertThat(s.probes).containsExactly(4096L);
+                        assertThat(s.model).isEmpty();
+                    }
                     caught.merge(bug, 1, Integer::sum);
                 }
             }
