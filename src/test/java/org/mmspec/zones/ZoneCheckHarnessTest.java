@@ -223,6 +223,10 @@ class ZoneCheckHarnessTest {
                 .containsExactly(FrameRange.of(4094, 3));
         assertThat(ZoneModel.memoryMap(Bounds.parse("word=32,dma=0,normal=0,high=1")))
                 .containsExactly(FrameRange.of(1L << 20, 1));
+        // a hole needs two NORMAL frames to lie between; without one, DMA and NORMAL are one range
+        assertThat(ZoneModel.memoryMap(Bounds.parse("word=32,dma=1,normal=1,high=0,hole=1"))).containsExactly(FrameRange.of(4095, 2));
+        assertThat(ZoneModel.memoryMap(Bounds.parse("word=32,dma=0,normal=2,high=0,hole=0"))).containsExactly(FrameRange.of(4096, 2));
+        assertThat(ZoneModel.memoryMap(Bounds.parse("word=64,dma=3,normal=2,high=0"))).containsExactly(FrameRange.of(4093, 5));
         assertThat(ZoneModel.word(Bounds.parse("dma=1"))).isEqualTo(WordSize.BITS_32);
         assertThat(ZoneModel.word(Bounds.parse("word=64"))).isEqualTo(WordSize.BITS_64);
         ZoneModel m = new ZoneModel();
