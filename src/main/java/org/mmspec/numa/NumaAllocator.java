@@ -57,7 +57,13 @@ public final class NumaAllocator {
         /** Forgets to lower the node's allocated count on free (NUMA-6). */
         FORGET_ACCOUNTING,
         /** Asks the node's allocator for 2^order frames without alignment (NUMA-7). */
-        UNALIGNED_ORDER
+        UNALIGNED_ORDER,
+        /**
+         * The RESERVED rule switched off: a free that touches a hole of the node's memory is
+         * accepted; the node's count drops by the run's length though its pool, which refuses
+         * holes, frees nothing (NUMA-6).
+         */
+        RESERVED_UNCHECKED
     }
 
     private NumaTopology topology;
@@ -179,6 +185,10 @@ public final class NumaAllocator {
                 .orElseThrow(() -> NumaError.of(NumaError.Kind.OUT_OF_RANGE, "free(%s): in no node's memory", run));
         FramePool pool = node.pool().orElseThrow();
         Optional<FrameError.Kind> bad = pool.checkFree(run);
+        if (bug == Bug.RESERVED_UNCHECKED && bad.equals(Optional.of(FrameError.Kind.RESERVED))) {
+            node.allocatedFrames -= run.count();
+            return;
+        }
         if (bad.isPresent()) {
             NumaError.Kind k = switch (bad.get()) {
                 case OUT_OF_RANGE -> NumaError.Kind.OUT_OF_RANGE;

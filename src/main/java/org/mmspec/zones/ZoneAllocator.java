@@ -61,7 +61,14 @@ public final class ZoneAllocator {
         /** Forgets to lower the zone's allocated count on free (ZONE-6). */
         FORGET_ACCOUNTING,
         /** Asks the zone's allocator for 2^order frames without alignment (ZONE-8). */
-        UNALIGNED_ORDER
+        UNALIGNED_ORDER,
+        /**
+         * The BAD_MEMORY_MAP rules switched off: the map is kept as given, empty or with ranges
+         * that overlap, and the zones are split from the union of its ranges (ZONE-2).
+         */
+        MEMORY_MAP_UNCHECKED,
+        /** The BAD_FALLBACK rules switched off: any fallback matrix is taken as given (ZONE-7). */
+        FALLBACK_UNCHECKED
     }
 
     private final WordSize wordSize;
@@ -94,10 +101,12 @@ public final class ZoneAllocator {
     ZoneAllocator(WordSize wordSize, List<FrameRange> memoryMap, FallbackOrder fallback, AllocatorFactory factory, Bug bug) {
         this.wordSize = Objects.requireNonNull(wordSize);
         this.bug = bug;
-        this.memoryMap = normalize(memoryMap);
-        fallback.problem(wordSize).ifPresent(p -> {
-            throw ZoneError.of(ZoneError.Kind.BAD_FALLBACK, "fallback order %s: %s", fallback, p);
-        });
+        this.memoryMap = bug == Bug.MEMORY_MAP_UNCHECKED ? List.copyOf(memoryMap) : normalize(memoryMap);
+        if (bug != Bug.FALLBACK_UNCHECKED) {
+            fallback.problem(wordSize).ifPresent(p -> {
+                throw ZoneError.of(ZoneError.Kind.BAD_FALLBACK, "fallback order %s: %s", fallback, p);
+            });
+        }
         this.fallback = fallback;
         this.zones = new EnumMap<>(ZoneType.class);
         for (ZoneType z : ZoneLayout.zones(wordSize)) {
@@ -161,8 +170,28 @@ public final class ZoneAllocator {
         return w;
     }
 
+    /**
+     * The sorted union of {@code map}, overlapping and adjacent ranges merged: what the zones are
+     * split from when {@link Bug#MEMORY_MAP_UNCHECKED} keeps a map that was never normalized.
+     */
+    private static List<FrameRange> union(List<FrameRange> map) {
+        List<FrameRange> sorted = new ArrayList<>(map);
+        sorted.sort(Comparator.naturalOrder());
+        List<FrameRange> out = new ArrayList<>();
+        for (FrameRange r : sorted) {
+            FrameRange prev = out.isEmpty() ? null : out.get(out.size() - 1);
+            if (prev != null && prev.endNumber() >= r.start().number()) {
+                out.set(out.size() - 1, FrameRange.between(prev.start(), prev.endNumber() >= r.endNumber() ? prev.end() : r.end()));
+            } else {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
     private List<FrameRange> splitUsable(FrameRange window) {
-        List<FrameRange> parts = new ArrayList<>(ZoneLayout.clip(memoryMap, window));
+        List<FrameRange> usable = bug == Bug.MEMORY_MAP_UNCHECKED ? union(memoryMap) : memoryMap;
+        List<FrameRange> parts = new ArrayList<>(ZoneLayout.clip(usable, window));
         if (bug == Bug.DROP_LAST_FRAME && !parts.isEmpty()) {
             FrameRange lastPart = parts.get(parts.size() - 1);
             if (lastPart.count() > 1) {

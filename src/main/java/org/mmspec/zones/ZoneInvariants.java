@@ -22,7 +22,7 @@ public final class ZoneInvariants {
             ZoneInvariants::boundsHold);
 
     public static final Invariant<ZoneAllocator> ZONE_2 = Invariant.of("ZONE-2",
-            "The zones together cover exactly the usable memory of the memory map: no frame lost, none invented",
+            "The memory map has usable memory, and the zones together cover exactly it: no frame lost, none invented",
             ZoneInvariants::coverageHolds);
 
     public static final Invariant<ZoneAllocator> ZONE_3 = Invariant.of("ZONE-3",
@@ -83,6 +83,9 @@ public final class ZoneInvariants {
     }
 
     private static Optional<String> coverageHolds(ZoneAllocator za) {
+        if (za.memoryMap().isEmpty()) {
+            return broken("the memory map has no usable memory");
+        }
         List<FrameRange> all = new ArrayList<>();
         za.zones().forEach(z -> all.addAll(z.usable()));
         all.sort(Comparator.naturalOrder());

@@ -76,6 +76,9 @@ public final class ZoneStateMachine implements StateMachine<ZoneStateMachine.Sta
                     p.add(f);
                 }
             }
+            if (p.isEmpty()) {
+                p.add(MODEL_DMA_END); // an empty map, accepted only with its rule switched off
+            }
             this.probes = List.copyOf(p);
         }
 
@@ -89,6 +92,105 @@ public final class ZoneStateMachine implements StateMachine<ZoneStateMachine.Sta
     public String name() {
         String base = factory == AllocatorFactory.HYBRID ? "zone-allocator" : "zone-allocator/" + factory;
         return bug == ZoneAllocator.Bug.NONE ? base : base + "[" + bug + "]";
+    }
+
+    /**
+     * The input rules of the {@link ZoneAllocator} constructor, each refused with its own
+     * {@link ZoneError.Kind} and a message naming what is wrong, and how to break exactly one of
+     * them in a valid memory map and the standard fallback matrix: the generator of bad
+     * construction input. The memory-map rules are {@link ZoneAllocator#normalize}'s, the
+     * fallback rules {@link FallbackOrder#problem}'s (ZONE-7's statement).
+     */
+    public enum InputRule {
+        /** No usable memory at all. */
+        EMPTY_MAP(ZoneError.Kind.BAD_MEMORY_MAP, "no usable memory"),
+        /** A range that overlaps another, starting inside it. */
+        OVERLAPPING_MAP(ZoneError.Kind.BAD_MEMORY_MAP, "overlap"),
+        /** A zone's list is missing, empty, or starts with another zone. */
+        NOT_SELF_FIRST(ZoneError.Kind.BAD_FALLBACK, "must start with"),
+        /** A list names a zone twice. */
+        REPEATED_ZONE(ZoneError.Kind.BAD_FALLBACK, "twice"),
+        /** On 64-bit: a list for HIGH, or a list naming HIGH. */
+        ABSENT_ZONE(ZoneError.Kind.BAD_FALLBACK, "does not exist"),
+        /** A list names a zone above its own (DMA falls back to NORMAL). */
+        FALLS_UPWARDS(ZoneError.Kind.BAD_FALLBACK, "falls back upwards");
+
+        /** The error input breaking this rule must get. */
+        public final ZoneError.Kind kind;
+        /** What the error's message says. */
+        public final String says;
+
+        InputRule(ZoneError.Kind kind, String says) {
+            this.kind = kind;
+            this.says = says;
+        }
+
+        /** The rules that can be broken alone on {@code word}: HIGH is absent only on 64-bit. */
+        public static List<InputRule> applicable(WordSize word) {
+            return java.util.Arrays.stream(values()).filter(r -> r != ABSENT_ZONE || word == WordSize.BITS_64).toList();
+        }
+
+        /** {@code map} (valid) broken by this rule, or unchanged if this is a fallback rule. */
+        public List<FrameRange> breakMap(Choices c, List<FrameRange> map) {
+            switch (this) {
+                case EMPTY_MAP:
+                    return List.of();
+                case OVERLAPPING_MAP: {
+                    FrameRange r = c.pick(map);
+                    List<FrameRange> out = new ArrayList<>(map);
+                    out.add(FrameRange.of(r.start().number() + c.below(r.count()), c.between(1, 2)));
+                    return out;
+                }
+                default:
+                    return map;
+            }
+        }
+
+        /** The standard matrix of {@code word} broken by this rule, or unchanged if this is a map rule. */
+        public FallbackOrder breakFallback(Choices c, WordSize word) {
+            List<ZoneType> zones = ZoneLayout.zones(word);
+            Map<ZoneType, List<ZoneType>> m = new EnumMap<>(ZoneType.class);
+            for (ZoneType z : zones) {
+                m.put(z, modelFallback(z));
+            }
+            ZoneType z = c.pick(zones);
+            List<ZoneType> list = new ArrayList<>(m.get(z));
+            switch (this) {
+                case NOT_SELF_FIRST -> {
+                    int how = c.between(0, 2);
+                    if (how == 0) {
+                        m.remove(z);
+                        return FallbackOrder.unchecked(m);
+                    }
+                    list.clear();
+                    if (how == 2) {
+                        list.add(c.pick(zones.stream().filter(y -> y != z).toList()));
+                        list.addAll(m.get(z));
+                    }
+                }
+                case REPEATED_ZONE -> list.add(list.get(c.between(0, list.size() - 1)));
+                case ABSENT_ZONE -> {
+                    if (c.bool()) {
+                        m.put(ZoneType.HIGH, modelFallback(ZoneType.HIGH));
+                        return FallbackOrder.unchecked(m);
+                    }
+                    list.add(ZoneType.HIGH);
+                }
+                case FALLS_UPWARDS -> {
+                    ZoneType low = z == zones.get(zones.size() - 1) ? zones.get(0) : z;
+                    List<ZoneType> above = zones.subList(zones.indexOf(low) + 1, zones.size());
+                    list = new ArrayList<>(m.get(low));
+                    list.add(c.pick(above));
+                    m.put(low, list);
+                    return FallbackOrder.unchecked(m);
+                }
+                default -> {
+                    return FallbackOrder.standard(word);
+                }
+            }
+            m.put(z, list);
+            return FallbackOrder.unchecked(m);
+        }
     }
 
     @Override
@@ -112,7 +214,29 @@ public final class ZoneStateMachine implements StateMachine<ZoneStateMachine.Sta
             long at = word == WordSize.BITS_32 ? MODEL_HIGH_START : MODEL_DMA_END + normal + hole + 3;
             map.add(FrameRange.of(at, upper));
         }
-        State s = new State(ZoneSystem.of(word, map, bug, factory), word, map);
+        ZoneSystem sys = null;
+        if (c.oneIn(4)) {
+            // Bad input first, one run in four: the drawn map or the standard fallback matrix broken
+            // by one rule. It must be refused with exactly that rule's error (nothing is built); if it
+            // is accepted (the rule switched off), the run goes on with it and ZONE-2 or ZONE-7 fails
+            // at the first check.
+            InputRule rule = c.pick(InputRule.applicable(word));
+            List<FrameRange> badMap = rule.breakMap(c, map);
+            FallbackOrder badFallback = rule.breakFallback(c, word);
+            try {
+                sys = ZoneSystem.of(word, badMap, badFallback, bug, factory);
+                map = badMap;
+            } catch (ZoneError e) {
+                if (e.errorKind() != rule.kind || !e.getMessage().contains(rule.says)) {
+                    throw new AssertionError("input broken by " + rule + " (map " + badMap + ", fallback " + badFallback
+                            + ") refused with " + e.errorKind() + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        if (sys == null) {
+            sys = ZoneSystem.of(word, map, bug, factory);
+        }
+        State s = new State(sys, word, map);
         for (ZoneType z : modelZones(word)) {
             TreeSet<Long> frames = new TreeSet<>();
             for (FrameRange r : map) {

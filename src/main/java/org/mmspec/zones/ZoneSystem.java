@@ -24,8 +24,13 @@ public final class ZoneSystem {
 
     /** A fresh system whose zones allocate from {@code factory}'s allocators; {@code bug} seeds a defect. */
     static ZoneSystem of(WordSize word, List<FrameRange> map, ZoneAllocator.Bug bug, AllocatorFactory factory) {
-        return new ZoneSystem(new ZoneAllocator(word, map, FallbackOrder.standard(word), factory, bug),
-                new PageCacheReclaim());
+        return of(word, map, FallbackOrder.standard(word), bug, factory);
+    }
+
+    /** A fresh system over {@code map} with the fallback matrix {@code fallback}, as the constructor checks them. */
+    static ZoneSystem of(WordSize word, List<FrameRange> map, FallbackOrder fallback, ZoneAllocator.Bug bug,
+            AllocatorFactory factory) {
+        return new ZoneSystem(new ZoneAllocator(word, map, fallback, factory, bug), new PageCacheReclaim());
     }
 
     ZoneSystem copy() {

@@ -30,7 +30,9 @@ import org.mmspec.zones.FaultyAllocator;
  * exhaustive model's requests, actions and ci counts against models/numa-3node.
  *
  * <p>Replays use the machine's draw order: init draws the node count (value + 1), the first id,
- * an id step per node, a distance per pair, then per node a CPU count and a frame count; each
+ * an id step per node, a distance per pair, then per node a CPU count and a frame count, then
+ * the node given a hole (value - 1; 0 none) with the hole's place and width, then the one-in-four
+ * bad topology (0 none); each
  * step picks an enabled rule (allocate, free when something is live, freeBad); allocate draws
  * the one-in-twelve bad order, the order (value - 1), the policy (0 local, 1 preferred, 2 strict),
  * a node unless local, and a CPU; free picks a live run; freeBad a probe and the one-in-three
@@ -38,7 +40,7 @@ import org.mmspec.zones.FaultyAllocator;
  */
 class NumaCheckHarnessTest {
     /** One node, node0, with CPU 0 and frames 16..17; CPU 1 belongs to no node; probes 15..18. */
-    private static final long[] INIT = {0, 0, 0, 1, 2, 0}; // the last: no bad topology first
+    private static final long[] INIT = {0, 0, 0, 1, 2, 0, 0}; // the last two: no hole, no bad topology first
     /** allocate(cpu0 order 0 local) from a state with nothing live. */
     private static final long[] ALLOC = {0, 0, 1, 0, 0};
     private static final long[] FREE_LIVE = {1, 0};
@@ -123,6 +125,14 @@ class NumaCheckHarnessTest {
         assertThat(s.memory).containsOnlyKeys(NodeId.of(3)).containsEntry(NodeId.of(3), FrameRange.of(32, 1));
         assertThat(s.cpus).containsExactly(0, 1, 2);
         assertThat(s.probes).containsExactly(31L, 32L, 33L);
+        // One node with frames 16..17 given a two-frame hole after its first: ranges 16 and 19, span 16..19.
+        s = new NumaStateMachine(AllocatorFactory.REFERENCE).init(Choices.replay(new long[] {0, 0, 0, 1, 2, 1, 0, 1, 0}));
+        assertThat(s.topology.node(N0).memory()).containsExactly(FrameRange.of(16, 1), FrameRange.of(19, 1));
+        assertThat(s.memory).containsEntry(N0, FrameRange.of(16, 4));
+        assertThat(s.holes).containsExactly(FrameRange.of(17, 2));
+        assertThat(s.probes).containsExactly(15L, 16L, 17L, 18L, 19L, 20L);
+        assertThat(s.numa.node(N0).totalFrames()).isEqualTo(2);
+        assertThat(s.model.get(N0).freeFrames()).isEqualTo(2);
         // No node has memory: frame 16 is the one probe.
         s = new NumaStateMachine(AllocatorFactory.REFERENCE).init(Choices.replay(new long[] {0, 0, 0, 1, 0}));
         assertThat(s.memory).isEmpty();

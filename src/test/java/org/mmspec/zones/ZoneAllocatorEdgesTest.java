@@ -114,6 +114,23 @@ class ZoneAllocatorEdgesTest {
         assertThat(d.reclaimedFrames()).isEqualTo(1);
         assertThat(d.attempts()).hasSize(4);
         assertThat(d.toString()).isEqualTo("NORMAL order 1: [NORMAL-, DMA-] reclaim(1) [NORMAL-, DMA-] -> failed");
+        // reclaim before the first attempt (only a seeded EAGER_RECLAIM records it) is shown there
+        ZoneDecision eager = new ZoneDecision(ZoneRequest.of(DMA, 0), List.of(new ZoneDecision.Attempt(DMA, true)), 0, 2,
+                java.util.Optional.of(DMA));
+        assertThat(eager.toString()).isEqualTo("DMA order 0: [] reclaim(2) [DMA+] -> DMA");
+    }
+
+    @Test
+    void fallbackMatricesAreEqualAndHashAlikeExactlyWhenTheirListsAre() {
+        FallbackOrder s32 = FallbackOrder.standard(WordSize.BITS_32);
+        FallbackOrder s64 = FallbackOrder.standard(WordSize.BITS_64);
+        java.util.Map<ZoneType, List<ZoneType>> lists = new java.util.EnumMap<>(ZoneType.class);
+        lists.put(DMA, List.of(DMA));
+        lists.put(NORMAL, List.of(NORMAL, DMA));
+        assertThat(FallbackOrder.of(WordSize.BITS_64, lists)).isEqualTo(s64).hasSameHashCodeAs(s64);
+        assertThat(s32).isNotEqualTo(s64);
+        // the hash is the lists' own, so matrices that differ spread in a hash table
+        assertThat(s64.hashCode()).isEqualTo(lists.hashCode()).isNotEqualTo(s32.hashCode());
     }
 
     @Test

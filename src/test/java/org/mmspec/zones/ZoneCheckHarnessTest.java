@@ -29,12 +29,13 @@ import org.mmspec.frames.FrameRange;
  * <p>Replays use the machine's draw order: init draws the word size (1 = 64-bit), DMA, NORMAL
  * (and a hole if NORMAL > 1) and upper frame counts; each step picks an enabled rule (allocate,
  * free when something is live, freeBad); allocate draws zone, the one-in-ten bad order, the order
- * (value + -1) and the mode (0 fallback, 1 exact, 2 cache); free picks a live run; freeBad picks
+ * (value + -1) and the mode (0 fallback, 1 exact, 2 cache); init's last draw (0) offers no bad
+ * construction input (3 would, followed by the rule and its draws); free picks a live run; freeBad picks
  * a probe and the one-in-three two-frame length.
  */
 class ZoneCheckHarnessTest {
-    /** 64-bit, DMA 4094..4095, nothing else; probes 4093..4096. */
-    private static final long[] INIT = {1, 2, 0, 0};
+    /** 64-bit, DMA 4094..4095, nothing else; probes 4093..4096; the last: no bad input first. */
+    private static final long[] INIT = {1, 2, 0, 0, 0};
     /** allocate(DMA, order 0, exact) from a state with nothing live. */
     private static final long[] ALLOC_EXACT = {0, 0, 0, 1, 1};
     private static final long[] ALLOC_CACHE = {0, 0, 0, 1, 2};
@@ -222,6 +223,10 @@ class ZoneCheckHarnessTest {
                 .containsExactly(FrameRange.of(4094, 3));
         assertThat(ZoneModel.memoryMap(Bounds.parse("word=32,dma=0,normal=0,high=1")))
                 .containsExactly(FrameRange.of(1L << 20, 1));
+        // a hole needs two NORMAL frames to lie between; without one, DMA and NORMAL are one range
+        assertThat(ZoneModel.memoryMap(Bounds.parse("word=32,dma=1,normal=1,high=0,hole=1"))).containsExactly(FrameRange.of(4095, 2));
+        assertThat(ZoneModel.memoryMap(Bounds.parse("word=32,dma=0,normal=2,high=0,hole=0"))).containsExactly(FrameRange.of(4096, 2));
+        assertThat(ZoneModel.memoryMap(Bounds.parse("word=64,dma=3,normal=2,high=0"))).containsExactly(FrameRange.of(4093, 5));
         assertThat(ZoneModel.word(Bounds.parse("dma=1"))).isEqualTo(WordSize.BITS_32);
         assertThat(ZoneModel.word(Bounds.parse("word=64"))).isEqualTo(WordSize.BITS_64);
         ZoneModel m = new ZoneModel();
