@@ -341,4 +341,37 @@ class TlbValueTypesTest {
         assertThat(new ShootdownService.Receipt(new TlbShootdown(CpuMask.of(1), 1, ShootdownMode.SINGLE), 4200))
                 .hasToString("TlbShootdown{{cpu1}, pages p0, SINGLE} acknowledged, modelled cost 4200 ns");
     }
+
+    @Test
+    void edgesOfTheEncodingsThatTimelinesAndKeysRelyOn() {
+        assertThat(config("pages=1,ops=cpu0:munmap(0)").pages()).isEqualTo(1);
+        assertThat(config("cpus=2,pages=2,ops=cpu0:munmap(0)").lazy()).isFalse();
+        TlbConfig scripts = config("cpus=3,pages=2,ops=cpu0:munmap(0);cpu1:mprotect(1);cpu2:mprotect(1)");
+        assertThat(scripts.scriptId(2)).as("the same script as cpu1").isEqualTo(1);
+        // Frame-table masks name frames 0..frames-1 only; a bit past them changes nothing.
+        assertThat(FrameTable.of(2, 0).release(0b100)).isEqualTo(FrameTable.of(2, 0));
+        assertThat(FrameTable.of(2, 0).defer(0b100, 1)).isEqualTo(FrameTable.of(2, 0));
+        assertThat(FrameTable.of(3, 0).release(0b010)).hasToString("frames{f0 used, f1 FREE, f2 used}");
+        assertThat(FrameTable.of(3, 0).defer(0b010, 2)).hasToString("frames{f0 used, f1 deferred@2, f2 used}");
+        assertThat(FrameTable.of(3, 0b001).deferred(0)).isFalse();
+        assertThat(FrameTable.of(3, 0b001).deferred(1)).isFalse();
+        // A TLB counts only present entries, wherever the holes are.
+        PageTable pt = PageTable.empty(8, 7);
+        Tlb t = Tlb.empty(8);
+        for (int p = 0; p < 7; p++) {
+            pt = pt.with(p, Pte.of(p, false, false));
+            t = Mmu.fill(t, pt, p);
+        }
+        assertThat(t.invalidateRange(1, 3).size()).isEqualTo(4);
+        assertThat(t.invlpg(0).size()).isEqualTo(6);
+        assertThat(t.render(2)).as("only the pages asked for").isEqualTo("{p0=f0 r, p1=f1 r}");
+        assertThat(t.hashCode()).isEqualTo(Long.hashCode(t.encoded()) * 31 + 8 * 2);
+        assertThat(Mmu.cacheTable(t).hashCode()).isEqualTo(Long.hashCode(t.encoded()) * 31 + 8 * 2 + 1);
+        assertThat(PageTable.empty(8, 3).hashCode()).isEqualTo(java.util.Objects.hash(8, 0L, true, 3));
+        assertThatThrownBy(() -> PageTable.empty(2, 3).with(2, Pte.NONE)).hasMessage("page 2 outside 0..1");
+        ShootdownService.Receipt r = new ShootdownService.Receipt(new TlbShootdown(CpuMask.of(1), 0b10, ShootdownMode.RANGE), 77);
+        assertThat(r.modelledNanos()).isEqualTo(77);
+        assertThat(r.request().pages()).isEqualTo(0b10);
+        assertThat(r.request().mode()).isEqualTo(ShootdownMode.RANGE);
+    }
 }
