@@ -316,4 +316,67 @@ class AddressSpaceKernelApiTest {
         assertThat(copy.key()).isNotEqualTo(sys.key());
         assertThat(as.translation(10)).isPresent();
     }
+
+    @Test
+    void everyNarrowedTranslationAndFreedFrameGoesThroughTheMachinesTlbPort() {
+        List<String> seen = new java.util.ArrayList<>();
+        sys.frames().attach(new TlbPort() {
+            @Override
+            public void flush(AddressSpace space, org.mmspec.paging.TlbFlush flush) {
+                seen.add("flush " + (space == as));
+            }
+
+            @Override
+            public void freeTable(AddressSpace space, org.mmspec.frames.FrameRange run, org.mmspec.frames.FrameAllocator allocator) {
+                seen.add("table " + (space == as));
+                allocator.free(run);
+            }
+
+            @Override
+            public void freeFrame(PhysFrame frame, org.mmspec.frames.FrameAllocator allocator) {
+                seen.add("frame");
+                allocator.free(frame);
+            }
+
+            @Override
+            public java.util.Set<Long> withheld() {
+                return java.util.Set.of();
+            }
+        });
+        fixed(10, 1, Prot.RW);
+        fault(as, 10, Access.WRITE);
+        as.mprotect(UserAddr.ofPage(10), P, Prot.R);
+        assertThat(seen).as("the downgrade is flushed for this space").containsExactly("flush true");
+        as.munmap(UserAddr.ofPage(10), P);
+        assertThat(seen).startsWith("flush true", "flush true").contains("frame", "table true");
+        assertThat(broken()).isEmpty();
+    }
+
+    @Test
+    void aForkWithoutFramesForTheChildsTablesFailsAndChangesNothing() {
+        // Parent: root, three tables and one data page; the sixth frame is the child's root, none is left for its tables.
+        VmSystem small = VmSystem.of(Layout.small(64), 6);
+        AddressSpace s = small.space(0);
+        s.mmap(UserAddr.ofPage(10), P, Prot.RW, MapFlags.PRIVATE_ANON_FIXED, null, 0);
+        fault(s, 10, Access.WRITE);
+        s.store(10, 3);
+        Object before = small.key();
+        assertThatThrownBy(() -> small.fork(0)).isInstanceOfSatisfying(VmError.class, e -> {
+            assertThat(e.errorKind()).isEqualTo(VmError.Kind.OUT_OF_MEMORY);
+            assertThat(e.getMessage()).startsWith("fork: no frame for the child's page tables: ");
+        });
+        assertThat(small.spaces()).hasSize(1);
+        assertThat(small.key()).as("stale contents of the frames the child's tables took included").isEqualTo(before);
+        assertThat(s.translation(10).orElseThrow().write()).isTrue();
+    }
+
+    @Test
+    void aSpacesKeyChangesWithItsAreasAlone() {
+        Object k = as.key();
+        fixed(10, 1, Prot.R);
+        assertThat(as.key()).isNotEqualTo(k);
+        Object mapped = as.key();
+        as.mprotect(UserAddr.ofPage(10), P, Prot.RX);
+        assertThat(as.key()).isNotEqualTo(mapped);
+    }
 }

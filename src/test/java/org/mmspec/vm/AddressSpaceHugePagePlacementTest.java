@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
  * on a fresh, unrandomized x86_64 layout, whose top-down search starts at the mmap base
  * {@code B = 0x7ffff7eff} (pages): which mappings are eligible, and where the search result moves.
  */
-class HugePagePlacementTest {
+class AddressSpaceHugePagePlacementTest {
     private static final long P = Vma.PAGE_SIZE;
     private static final long PMD = AddressSpace.PMD_PAGES;
     private static final long B = 0x7ffff7effL;
