@@ -98,6 +98,8 @@ public final class ReplayHarness {
      * @param snapshot where the replay stopped, and why
      * @param callsReplayed memory calls replayed (up to the snapshot)
      * @param callsAfterSnapshot memory calls after the snapshot, not replayed
+     * @param callsNotReached memory calls before the snapshot that the replay did not reach, since
+     *     it stops at the first divergence that is not intended
      * @param callsSkipped calls of this process up to the snapshot that do not change an address
      *     space (openat, read, mlock, ...), skipped
      * @param touchedPages pages some successful call touched, all compared
@@ -113,7 +115,8 @@ public final class ReplayHarness {
      * @param suggestedUntilLine when the capture does not show the snapshot and every divergence
      *     disappears once the calls after this line are dropped: that line; 0 otherwise
      */
-    public record Report(String name, int pid, String snapshot, int callsReplayed, int callsAfterSnapshot, int callsSkipped,
+    public record Report(String name, int pid, String snapshot, int callsReplayed, int callsAfterSnapshot, int callsNotReached,
+            int callsSkipped,
             long touchedPages, long seededPages, int placementAgreed, int placementTotal, int boundaryMismatches,
             List<Divergence> divergences, List<String> placementMisses, List<String> notes, int suggestedUntilLine) {
 
@@ -128,9 +131,9 @@ public final class ReplayHarness {
 
         public String render() {
             StringBuilder sb = new StringBuilder();
-            sb.append(String.format("%s: pid %d, %d calls replayed, %d other calls skipped, %d after the snapshot not replayed"
-                    + " (%s); %d pages compared (%d seeded from exec), placement %d/%d, %d VMA boundary mismatches: %s%n", name,
-                    pid, callsReplayed, callsSkipped, callsAfterSnapshot, snapshot, touchedPages, seededPages, placementAgreed,
+            sb.append(String.format("%s: pid %d, %d calls replayed (%d not reached), %d other calls skipped, %d after the"
+                    + " snapshot not replayed (%s); %d pages compared (%d seeded from exec), placement %d/%d, %d VMA boundary"
+                    + " mismatches: %s%n", name, pid, callsReplayed, callsNotReached, callsSkipped, callsAfterSnapshot, snapshot, touchedPages, seededPages, placementAgreed,
                     placementTotal, boundaryMismatches, agrees() ? "agrees with Linux" : "first divergence " + firstUnintended().get()));
             for (Divergence d : divergences) {
                 sb.append("  ").append(d).append('\n');
@@ -229,13 +232,13 @@ public final class ReplayHarness {
         }
         List<String> notes = new ArrayList<>();
         int pid = procs.spaces.get(space).leader();
-        List<Integer> threads = procs.assumedThreads.stream().filter(t -> procs.lastSpace.get(t) == space).toList();
+        List<Integer> threads = procs.assumedThreads.stream().filter(t -> t != pid && procs.lastSpace.get(t) == space).toList();
         if (!threads.isEmpty()) {
             notes.add("thread ids " + abbreviateList(threads) + " are taken as threads of pid " + pid
                     + ": the trace shows no clone (add clone,clone3,fork,vfork to -e trace= to make it certain)");
         }
         notes.addAll(h.notes);
-        return new Report(name, pid, snapshot, h.replayedCount, after + replayed.size() - h.replayedCount, skipped, size(h.touched), size(intersect(h.touched, h.seeded)),
+        return new Report(name, pid, snapshot, h.replayedCount, after, replayed.size() - h.replayedCount, skipped, size(h.touched), size(intersect(h.touched, h.seeded)),
                 h.placementAgreed, h.placementTotal, h.boundaryMismatches(), List.copyOf(h.divergences),
                 List.copyOf(h.placementMisses), List.copyOf(notes), suggested);
     }
@@ -243,11 +246,13 @@ public final class ReplayHarness {
     /**
      * Drops calls from the end, one more each time, until the replay agrees with Linux: the line
      * before the first dropped call is where the maps look taken. 0 if no cut (within
-     * {@value #SNAPSHOT_SEARCH_LIMIT} calls) makes every divergence disappear. This only suggests;
-     * the report keeps every divergence of the full replay.
+     * {@value #SNAPSHOT_SEARCH_LIMIT} calls, and keeping at least half of them: a snapshot is
+     * taken near a program's end, and a cut that drops most of the trace explains nothing) makes
+     * every divergence disappear. This only suggests; the report keeps every divergence of the
+     * full replay.
      */
     private static int suggestSnapshot(String name, List<TraceEvent> calls, List<MapsEntry> maps) {
-        for (int k = 1; k <= Math.min(calls.size(), SNAPSHOT_SEARCH_LIMIT); k++) {
+        for (int k = 1; k <= Math.min(calls.size() / 2, SNAPSHOT_SEARCH_LIMIT); k++) {
             ReplayHarness h = new ReplayHarness(name, calls.subList(0, calls.size() - k), maps);
             h.replay();
             if (h.agrees()) {
@@ -509,7 +514,7 @@ public final class ReplayHarness {
         try {
             op.run();
         } catch (MmException ex) {
-            return diverge(e, "Linux succeeded, the model rejected: " + ex);
+            return diverge(e, "Linux succeeded, the model rejected: " + hexPages(ex.toString()));
         } catch (IllegalArgumentException ex) {
             return diverge(e, "Linux succeeded, the model cannot express the arguments: " + ex.getMessage());
         }
@@ -525,6 +530,18 @@ public final class ReplayHarness {
         if (end > start) {
             touchLog.add(new long[] {start, end, current.line()});
         }
+    }
+
+    private static final java.util.regex.Pattern PAGE_RANGE = java.util.regex.Pattern.compile("\\[(\\d+), (\\d+)\\)");
+    private static final java.util.regex.Pattern PAGE = java.util.regex.Pattern.compile("\\bpage (\\d+)");
+
+    /**
+     * The model's messages name pages by number ({@code page 22923059446 of [22923059446, 22923059448)});
+     * a reader of a replay compares with {@code /proc/PID/maps}, so they become addresses there.
+     */
+    static String hexPages(String message) {
+        String m = PAGE_RANGE.matcher(message).replaceAll(r -> range(Long.parseLong(r.group(1)), Long.parseLong(r.group(2))));
+        return PAGE.matcher(m).replaceAll(r -> String.format("page %08x", Long.parseLong(r.group(1)) << Vma.PAGE_SHIFT));
     }
 
     /** {@code 5644cc446000-5644cc90b000}: a page range as {@code /proc/PID/maps} writes it. */
@@ -585,7 +602,7 @@ public final class ReplayHarness {
             op.run();
         } catch (VmError ex) {
             if (!ex.errno().equals(e.errno())) {
-                return diverge(e, "Linux failed with " + e.errno() + ", the model with " + ex.errno() + " (" + ex.getMessage() + ")");
+                return diverge(e, "Linux failed with " + e.errno() + ", the model with " + ex.errno() + " (" + hexPages(ex.getMessage()) + ")");
             }
             return before.equals(as.key()) || diverge(e, "the model's rejection changed its state");
         } catch (IllegalArgumentException ex) {
