@@ -39,8 +39,14 @@ class ReplayFixturesTest {
     static Stream<String> fixtures() throws IOException, URISyntaxException {
         Path root = Path.of(ReplayFixturesTest.class.getResource("/replay").toURI());
         try (Stream<Path> dirs = Files.list(root)) {
-            List<String> names = dirs.filter(d -> Files.isRegularFile(d.resolve("trace.strace")))
-                    .map(d -> d.getFileName().toString()).sorted().toList();
+            List<Path> found = dirs.filter(Files::isDirectory).sorted().toList();
+            for (Path d : found) {
+                assertThat(d.resolve("trace.strace")).as("fixture " + d.getFileName() + " has a trace").isRegularFile();
+                assertThat(d.resolve("maps.txt")).as("fixture " + d.getFileName() + " has its maps").isRegularFile();
+                assertThat(Files.readString(d.resolve("README.md"))).as("fixture " + d.getFileName() + " has a README with its capture command")
+                        .contains("strace -f");
+            }
+            List<String> names = found.stream().map(d -> d.getFileName().toString()).toList();
             assertThat(names).as("fixtures under " + root).hasSizeGreaterThanOrEqualTo(6);
             return names.stream();
         }
