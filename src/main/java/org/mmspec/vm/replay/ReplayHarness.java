@@ -328,8 +328,11 @@ public final class ReplayHarness {
                     base.stackInitialPages(), base.stackLimitPages(), base.guardGapPages(), startBrk >>> Vma.PAGE_SHIFT,
                     REPLAY_BRK_LIMIT_PAGES);
         } catch (IllegalArgumentException e) {
-            throw new ReplayError(ReplayError.Kind.BAD_ARGUMENT, firstBrk.map(TraceEvent::line).orElse(1),
-                    String.format("the first brk returned 0x%x, which cannot be the start of a Linux x86_64 heap", startBrk));
+            throw new ReplayError(ReplayError.Kind.BAD_ARGUMENT, firstBrk.map(TraceEvent::line).orElse(1), firstBrk.isPresent()
+                    ? String.format("the first brk returned 0x%x, which cannot be the start of a Linux x86_64 heap below the"
+                            + " mmap base 0x%x the maps show", startBrk, mmapBase << Vma.PAGE_SHIFT)
+                    : String.format("the process makes no brk call, and the default heap start 0x%x is not below the mmap"
+                            + " base 0x%x the maps show", startBrk, mmapBase << Vma.PAGE_SHIFT));
         }
         as = AddressSpace.empty(layout, AddressSpace.WxPolicy.PERMIT,
                 new VmSystem(layout, AddressSpace.WxPolicy.PERMIT, REPLAY_FRAMES, VmSystem.Bug.NONE).frames());
