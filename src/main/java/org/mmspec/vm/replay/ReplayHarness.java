@@ -43,10 +43,21 @@ import org.mmspec.vm.VmSystem;
  *     ENOMEM; the model rejects atomically (ATOMIC-1). The harness checks that the model rejects
  *     with ENOMEM too, lists the intended divergence, and applies the prefix Linux changed so the
  *     replay keeps following Linux.
- * <li><b>Exec.</b> Replay starts after the last successful {@code execve} before the snapshot;
- *     calls before it belong to an address space that exec replaced.
- * <li><b>The snapshot.</b> Calls after the program opened {@code /proc/self/maps} (the last such
- *     {@code openat} in the trace) are not replayed.
+ * <li><b>One process.</b> {@link Processes} works out which thread's calls act on which address
+ *     space (clone with or without CLONE_VM, fork, vfork, execve); the replay takes one space:
+ *     {@code --pid}, else the one whose maps file the trace opened, else the only one that made
+ *     memory calls, else it stops with {@link ReplayError.Kind#SEVERAL_PROCESSES} listing them.
+ *     A forked child's history is its parent's calls before the fork, then its own.
+ * <li><b>Exec.</b> An execve starts a new address space: calls before it are not replayed.
+ * <li><b>The snapshot.</b> Calls after the program opened its maps file ({@code /proc/self/maps}
+ *     or {@code /proc/PID/maps}, the last such {@code openat}) are not replayed, or after
+ *     {@code --until-line}. When the capture shows neither, everything is replayed and, if the
+ *     replay diverges, calls are dropped from the end until it agrees, to suggest a line
+ *     ({@link Report#suggestedUntilLine}); the divergences of the full replay are still reported.
+ * <li><b>madvise</b> changes no area or protection: the replay checks that Linux's result fits the
+ *     model's areas (success: no hole; ENOMEM: a hole) and notes the advice. <b>pkey_mprotect</b>
+ *     is replayed as mprotect, with an intended divergence when it names a key (x86 protection
+ *     keys are not modelled). Every other call is skipped and counted.
  * </ul>
  */
 public final class ReplayHarness {
