@@ -145,6 +145,11 @@ public final class StraceParser {
                 }
                 continue;
             }
+            if (c == '>' && i > 0 && args.charAt(i - 1) == '=') {
+                // strace's "in => out" for an argument the call changed (clone3's parent_tid): not a bracket.
+                cur.append(c);
+                continue;
+            }
             switch (c) {
                 case '"' -> quoted = true;
                 case '<', '{', '[', '(' -> depth++;
