@@ -49,9 +49,9 @@ class ReplaySelectionTest {
         assertThat(ev.get(3).errno()).isEqualTo("?");
         assertThat(ev.get(0).text()).isEqualTo("madvise(0x7f0000000000, 16384, MADV_DONTNEED) = 0");
         // clone3's "in => out" form: '>' after '=' is not a bracket.
-        assertThat(StraceParser.parse(List.of("7 clone3({flags=CLONE_VM|CLONE_THREAD, child_tid=0x7f <unfinished ...>",
+        assertThat(StraceParser.parse(List.of("7 clone3({flags=CLONE_VM|CLONE_THREAD, child_tid=0x7f} <unfinished ...>",
                 "7 <... clone3 resumed> => {parent_tid=[8]}, 88) = 8")).get(0).args())
-                .containsExactly("{flags=CLONE_VM|CLONE_THREAD, child_tid=0x7f => {parent_tid=[8]}", "88");
+                .containsExactly("{flags=CLONE_VM|CLONE_THREAD, child_tid=0x7f} => {parent_tid=[8]}", "88");
         // A call the replay reads must still split cleanly.
         assertThatThrownBy(() -> StraceParser.parse(List.of("100 mmap(NULL, (4096, PROT_READ) = 0x7f0000000000")))
                 .isInstanceOfSatisfying(ReplayError.class, e -> assertThat(e.errorKind()).isEqualTo(ReplayError.Kind.MALFORMED_LINE));
