@@ -24,10 +24,41 @@ public record MapsEntry(int line, long startPage, long endPage, Prot prot, boole
     private static final Pattern LINE = Pattern.compile(
             "^([0-9a-f]+)-([0-9a-f]+)\\s+([r-][w-][x-][ps])\\s+([0-9a-f]+)\\s+([0-9a-f]+:[0-9a-f]+)\\s+(\\d+)\\s*(.*)$");
 
+    /** A marker line such as {@code === /proc/self/maps ===}, which a program may print before its maps. */
+    private static final Pattern MARKER = Pattern.compile("^\\s*=+[^=].*=+\\s*$|^\\s*=+\\s*$");
+
+    /**
+     * Reads the maps a program printed: a plain maps file, or text whose maps follow its last
+     * marker line ({@code === /proc/self/maps ===}). Line numbers stay those of the input.
+     *
+     * @throws ReplayError {@link ReplayError.Kind#EMPTY_MAPS} if no maps line is there (an empty
+     *     file, or a marker with nothing after it), {@link ReplayError.Kind#MALFORMED_MAPS} for a
+     *     line after the marker that is not a maps line
+     */
+    public static List<MapsEntry> parseSnapshot(List<String> lines) {
+        int from = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            if (MARKER.matcher(lines.get(i)).matches()) {
+                from = i + 1;
+            }
+        }
+        List<MapsEntry> out = parse(lines, from);
+        if (out.isEmpty()) {
+            throw new ReplayError(ReplayError.Kind.EMPTY_MAPS, Math.max(1, lines.size()), lines.isEmpty()
+                    ? "the maps input is empty"
+                    : "no maps line (expected 'start-end perms offset dev inode [path]')" + (from > 0 ? " after the marker on line " + from : ""));
+        }
+        return out;
+    }
+
     /** Parses a maps file; lines above user space ({@code [vsyscall]}) are left out. */
     public static List<MapsEntry> parse(List<String> lines) {
+        return parse(lines, 0);
+    }
+
+    private static List<MapsEntry> parse(List<String> lines, int from) {
         List<MapsEntry> out = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
+        for (int i = from; i < lines.size(); i++) {
             String l = lines.get(i).strip();
             if (l.isEmpty()) {
                 continue;

@@ -7,7 +7,8 @@ import org.mmspec.vm.MapFlags;
 import org.mmspec.vm.Prot;
 
 /**
- * The decoded arguments of one traced mmap/mprotect/munmap/brk call, in the model's types.
+ * The decoded arguments of one traced mmap/mprotect/pkey_mprotect/munmap/brk/madvise call, in the
+ * model's types.
  *
  * @param addr first argument (0 for NULL)
  * @param length length in bytes (mmap, mprotect, munmap)
@@ -15,8 +16,10 @@ import org.mmspec.vm.Prot;
  * @param flags MAP_* flags (mmap)
  * @param file backing path from strace's {@code -y} ({@code N</path>}), {@code null} for fd -1
  * @param offset file offset (mmap)
+ * @param advice the {@code MADV_*} name (madvise), {@code null} otherwise
+ * @param pkey the protection key (pkey_mprotect; -1, the default key, otherwise)
  */
-record MmapArgs(long addr, long length, Prot prot, MapFlags flags, String file, long offset) {
+record MmapArgs(long addr, long length, Prot prot, MapFlags flags, String file, long offset, String advice, long pkey) {
     /** MAP_* names that change nothing this model tracks. */
     private static final Set<String> IGNORED_MAP = Set.of("MAP_DENYWRITE", "MAP_EXECUTABLE", "MAP_STACK", "MAP_POPULATE",
             "MAP_LOCKED", "MAP_NONBLOCK", "MAP_32BIT", "MAP_SYNC", "MAP_UNINITIALIZED", "MAP_FILE");
@@ -30,21 +33,36 @@ record MmapArgs(long addr, long length, Prot prot, MapFlags flags, String file, 
                 String file = fd < 0 ? null : path(a.get(4), fd);
                 yield new MmapArgs(StraceParser.number(a.get(0), e.line(), "address"),
                         StraceParser.number(a.get(1), e.line(), "length"), prot(a.get(2), e), flags(a.get(3), e), file,
-                        StraceParser.number(a.get(5), e.line(), "offset"));
+                        StraceParser.number(a.get(5), e.line(), "offset"), null, -1);
             }
             case "mprotect" -> {
                 need(e, 3);
                 yield new MmapArgs(StraceParser.number(a.get(0), e.line(), "address"),
-                        StraceParser.number(a.get(1), e.line(), "length"), prot(a.get(2), e), null, null, 0);
+                        StraceParser.number(a.get(1), e.line(), "length"), prot(a.get(2), e), null, null, 0, null, -1);
+            }
+            case "pkey_mprotect" -> {
+                need(e, 4);
+                yield new MmapArgs(StraceParser.number(a.get(0), e.line(), "address"),
+                        StraceParser.number(a.get(1), e.line(), "length"), prot(a.get(2), e), null, null, 0, null,
+                        StraceParser.number(a.get(3), e.line(), "protection key"));
+            }
+            case "madvise" -> {
+                need(e, 3);
+                String advice = a.get(2).strip();
+                if (!advice.matches("MADV_[A-Z0-9_]+|0x[0-9a-f]+|\\d+")) {
+                    throw new ReplayError(ReplayError.Kind.BAD_ARGUMENT, e.line(), "unknown madvise advice '" + StraceParser.abbreviate(advice) + "'");
+                }
+                yield new MmapArgs(StraceParser.number(a.get(0), e.line(), "address"),
+                        StraceParser.number(a.get(1), e.line(), "length"), null, null, null, 0, advice, -1);
             }
             case "munmap" -> {
                 need(e, 2);
                 yield new MmapArgs(StraceParser.number(a.get(0), e.line(), "address"),
-                        StraceParser.number(a.get(1), e.line(), "length"), null, null, null, 0);
+                        StraceParser.number(a.get(1), e.line(), "length"), null, null, null, 0, null, -1);
             }
             case "brk" -> {
                 need(e, 1);
-                yield new MmapArgs(StraceParser.number(a.get(0), e.line(), "address"), 0, null, null, null, 0);
+                yield new MmapArgs(StraceParser.number(a.get(0), e.line(), "address"), 0, null, null, null, 0, null, -1);
             }
             default -> throw new ReplayError(ReplayError.Kind.BAD_ARGUMENT, e.line(), "no decoder for " + e.call());
         };

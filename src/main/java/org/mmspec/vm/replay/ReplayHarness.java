@@ -43,10 +43,21 @@ import org.mmspec.vm.VmSystem;
  *     ENOMEM; the model rejects atomically (ATOMIC-1). The harness checks that the model rejects
  *     with ENOMEM too, lists the intended divergence, and applies the prefix Linux changed so the
  *     replay keeps following Linux.
- * <li><b>Exec.</b> Replay starts after the last successful {@code execve} before the snapshot;
- *     calls before it belong to an address space that exec replaced.
- * <li><b>The snapshot.</b> Calls after the program opened {@code /proc/self/maps} (the last such
- *     {@code openat} in the trace) are not replayed.
+ * <li><b>One process.</b> {@link Processes} works out which thread's calls act on which address
+ *     space (clone with or without CLONE_VM, fork, vfork, execve); the replay takes one space:
+ *     {@code --pid}, else the one whose maps file the trace opened, else the only one that made
+ *     memory calls, else it stops with {@link ReplayError.Kind#SEVERAL_PROCESSES} listing them.
+ *     A forked child's history is its parent's calls before the fork, then its own.
+ * <li><b>Exec.</b> An execve starts a new address space: calls before it are not replayed.
+ * <li><b>The snapshot.</b> Calls after the program opened its maps file ({@code /proc/self/maps}
+ *     or {@code /proc/PID/maps}, the last such {@code openat}) are not replayed, or after
+ *     {@code --until-line}. When the capture shows neither, everything is replayed and, if the
+ *     replay diverges, calls are dropped from the end until it agrees, to suggest a line
+ *     ({@link Report#suggestedUntilLine}); the divergences of the full replay are still reported.
+ * <li><b>madvise</b> changes no area or protection: the replay checks that Linux's result fits the
+ *     model's areas (success: no hole; ENOMEM: a hole) and notes the advice. <b>pkey_mprotect</b>
+ *     is replayed as mprotect, with an intended divergence when it names a key (x86 protection
+ *     keys are not modelled). Every other call is skipped and counted.
  * </ul>
  */
 public final class ReplayHarness {
@@ -55,26 +66,53 @@ public final class ReplayHarness {
     /** The heap limit for replay: RLIMIT_DATA is unlimited on the capture machine. */
     private static final long REPLAY_BRK_LIMIT_PAGES = 1L << 32;
 
+    /** How many calls, cut from the end, the search for a snapshot point tries at most. */
+    private static final int SNAPSHOT_SEARCH_LIMIT = 200;
+
+    /** The memory calls the replay reads; any other call is skipped and counted. */
+    private static final java.util.Set<String> MEMORY_CALLS = java.util.Set.of("mmap", "mprotect", "pkey_mprotect", "munmap",
+            "brk", "mremap", "madvise");
+
     /**
      * One difference from Linux.
      *
-     * @param line trace line (0 for the final page comparison)
-     * @param what what differs
-     * @param intended whether the spec chooses to differ here (and why, in {@code what})
+     * @param line trace line of the call that produced it: the failing call, or for a page that
+     *     differs at the end, the last replayed call that touched those pages (0 if none did)
+     * @param call that call as strace printed it ({@code name(args) = result}), empty if none
+     * @param what what differs, addresses in hex as {@code /proc/PID/maps} writes them
+     * @param intended whether the spec chooses to differ here, and documents it (W^X, ATOMIC-1, PKEY)
      */
-    public record Divergence(int line, String what, boolean intended) {
+    public record Divergence(int line, String call, String what, boolean intended) {
         @Override
         public String toString() {
-            return (intended ? "intended" : "DIVERGES") + (line > 0 ? " at line " + line : "") + ": " + what;
+            return (intended ? "intended" : "DIVERGES") + (line > 0 ? " at line " + line : "") + ": " + what
+                    + (call.isEmpty() ? "" : "  [" + call + "]");
         }
+    }
+
+    /**
+     * What to replay.
+     *
+     * @param pid the process to replay (any of its thread ids), or {@code null} to take the one
+     *     whose maps the trace opened, or the only one
+     * @param untilLine replay the calls on lines 1 to this one only (the snapshot point), or {@code null}
+     */
+    public record Options(Integer pid, Integer untilLine) {
+        public static final Options NONE = new Options(null, null);
     }
 
     /**
      * What a replay found.
      *
      * @param name the fixture's name
+     * @param pid the process replayed (its leader's thread id, as {@code /proc} names it)
+     * @param snapshot where the replay stopped, and why
      * @param callsReplayed memory calls replayed (up to the snapshot)
      * @param callsAfterSnapshot memory calls after the snapshot, not replayed
+     * @param callsNotReached memory calls before the snapshot that the replay did not reach, since
+     *     it stops at the first divergence that is not intended
+     * @param callsSkipped calls of this process up to the snapshot that do not change an address
+     *     space (openat, read, mlock, ...), skipped
      * @param touchedPages pages some successful call touched, all compared
      * @param seededPages of those, pages whose state came from the exec seed only
      * @param placementAgreed non-fixed mmaps where the model's own search picked Linux's address
@@ -84,10 +122,14 @@ public final class ReplayHarness {
      *     trace does not show)
      * @param divergences every divergence, intended ones included, in trace order
      * @param placementMisses the non-fixed mmaps where the model's search chose another address
+     * @param notes what the replay assumed or did not model (madvise no-ops, threads assumed)
+     * @param suggestedUntilLine when the capture does not show the snapshot and every divergence
+     *     disappears once the calls after this line are dropped: that line; 0 otherwise
      */
-    public record Report(String name, int callsReplayed, int callsAfterSnapshot, long touchedPages, long seededPages,
-            int placementAgreed, int placementTotal, int boundaryMismatches, List<Divergence> divergences,
-            List<String> placementMisses) {
+    public record Report(String name, int pid, String snapshot, int callsReplayed, int callsAfterSnapshot, int callsNotReached,
+            int callsSkipped,
+            long touchedPages, long seededPages, int placementAgreed, int placementTotal, int boundaryMismatches,
+            List<Divergence> divergences, List<String> placementMisses, List<String> notes, int suggestedUntilLine) {
 
         /** The first divergence that is not intended, if any. */
         public Optional<Divergence> firstUnintended() {
@@ -100,12 +142,19 @@ public final class ReplayHarness {
 
         public String render() {
             StringBuilder sb = new StringBuilder();
-            sb.append(String.format("%s: %d calls replayed (%d after the snapshot skipped), %d pages compared"
-                    + " (%d seeded from exec), placement %d/%d, %d VMA boundary mismatches: %s%n", name, callsReplayed,
-                    callsAfterSnapshot, touchedPages, seededPages, placementAgreed, placementTotal, boundaryMismatches,
-                    agrees() ? "agrees with Linux" : "first divergence " + firstUnintended().get()));
+            sb.append(String.format("%s: pid %d, %d calls replayed (%d not reached), %d other calls skipped, %d after the"
+                    + " snapshot not replayed (%s); %d pages compared (%d seeded from exec), placement %d/%d, %d VMA boundary"
+                    + " mismatches: %s%n", name, pid, callsReplayed, callsNotReached, callsSkipped, callsAfterSnapshot, snapshot, touchedPages, seededPages, placementAgreed,
+                    placementTotal, boundaryMismatches, agrees() ? "agrees with Linux" : "first divergence " + firstUnintended().get()));
             for (Divergence d : divergences) {
                 sb.append("  ").append(d).append('\n');
+            }
+            if (suggestedUntilLine > 0) {
+                sb.append("  the maps look taken after line ").append(suggestedUntilLine).append(": rerun with --until-line ")
+                        .append(suggestedUntilLine).append('\n');
+            }
+            for (String note : notes) {
+                sb.append("  note: ").append(note).append('\n');
             }
             for (String miss : placementMisses) {
                 sb.append("  placement (information): ").append(miss).append('\n');
@@ -115,59 +164,171 @@ public final class ReplayHarness {
     }
 
     private final String name;
-    private final List<TraceEvent> events;
+    private final List<TraceEvent> calls;
     private final List<MapsEntry> maps;
     private final List<Divergence> divergences = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
     private final TreeMap<Long, Long> touched = new TreeMap<>();
     private final TreeMap<Long, Long> seeded = new TreeMap<>();
+    /** Every successful touching call, in order: {start page, end page, index into calls}. */
+    private final List<long[]> touchLog = new ArrayList<>();
     private AddressSpace as;
+    private TraceEvent current;
+    private int replayedCount;
     private int placementAgreed;
     private final List<String> placementMisses = new ArrayList<>();
     private int placementTotal;
 
-    private ReplayHarness(String name, List<TraceEvent> events, List<MapsEntry> maps) {
+    private ReplayHarness(String name, List<TraceEvent> calls, List<MapsEntry> maps) {
         this.name = name;
-        this.events = events;
+        this.calls = calls;
         this.maps = maps;
     }
 
-    /**
-     * Parses and replays one fixture.
-     *
-     * @throws ReplayError if the trace or the maps cannot be read
-     */
-    public static Report run(String name, List<String> traceLines, List<String> mapsLines) {
-        return new ReplayHarness(name, StraceParser.parse(traceLines), MapsEntry.parse(mapsLines)).replay();
+    /** Whether the replay reads this call (it may change an address space); every other call is skipped. */
+    static boolean isMemoryCall(TraceEvent e) {
+        return MEMORY_CALLS.contains(e.call());
     }
 
-    private Report replay() {
-        int snapshot = events.size();
-        for (int i = 0; i < events.size(); i++) {
-            TraceEvent e = events.get(i);
-            if (e.call().equals("openat") && e.args().size() >= 2 && e.args().get(1).matches("\"/proc/(self|\\d+)/maps\"")) {
-                snapshot = i;
-            }
+    /** Parses and replays one fixture: the process whose maps the trace opened, up to that point. */
+    public static Report run(String name, List<String> traceLines, List<String> mapsLines) {
+        return run(name, traceLines, mapsLines, Options.NONE);
+    }
+
+    /**
+     * Parses and replays one process of a trace against the maps it printed.
+     *
+     * @throws ReplayError if the trace or the maps cannot be read, or the options do not fit the trace
+     */
+    public static Report run(String name, List<String> traceLines, List<String> mapsLines, Options options) {
+        List<TraceEvent> events = StraceParser.parse(traceLines);
+        List<MapsEntry> maps = MapsEntry.parseSnapshot(mapsLines);
+        if (options.untilLine() != null && (options.untilLine() < 1 || options.untilLine() > traceLines.size())) {
+            throw new ReplayError(ReplayError.Kind.BAD_UNTIL_LINE, Math.max(1, traceLines.size()),
+                    "--until-line " + options.untilLine() + " is not a line of the trace (1.." + traceLines.size() + ")");
         }
-        // The traced program's own address space begins at its last successful execve.
-        int begin = 0;
-        for (int i = 0; i < snapshot; i++) {
-            if (events.get(i).call().equals("execve") && events.get(i).succeeded()) {
-                begin = i + 1;
-            }
+        Processes procs = Processes.of(events);
+        int space = choose(procs, options);
+        int cut = Integer.MAX_VALUE;
+        String snapshot;
+        if (options.untilLine() != null) {
+            snapshot = "--until-line " + options.untilLine();
+        } else if (procs.mapsOpen.isPresent() && procs.mapsOpen.get().space() == space) {
+            TraceEvent open = events.get(procs.mapsOpen.get().index());
+            cut = procs.mapsOpen.get().index();
+            snapshot = "snapshot at the " + open.call() + " of " + Processes.mapsPathArg(open).replace("\"", "") + " on line " + open.line();
+        } else {
+            snapshot = "the capture does not show the snapshot: every call replayed";
         }
-        List<TraceEvent> calls = new ArrayList<>();
+        List<TraceEvent> replayed = new ArrayList<>();
         int after = 0;
-        for (int i = begin; i < events.size(); i++) {
+        int skipped = 0;
+        for (int i : procs.history(space)) {
             TraceEvent e = events.get(i);
-            if (e.call().equals("openat") || e.call().equals("execve")) {
-                continue;
-            }
-            if (i < snapshot) {
-                calls.add(e);
+            boolean before = options.untilLine() != null ? e.line() <= options.untilLine() : i < cut;
+            if (!isMemoryCall(e)) {
+                skipped += before ? 1 : 0;
+            } else if (before) {
+                replayed.add(e);
             } else {
                 after++;
             }
         }
+        ReplayHarness h = new ReplayHarness(name, replayed, maps);
+        h.replay();
+        int suggested = 0;
+        boolean snapshotUnknown = options.untilLine() == null && cut == Integer.MAX_VALUE;
+        if (snapshotUnknown && !h.agrees()) {
+            suggested = suggestSnapshot(name, replayed, maps);
+        }
+        List<String> notes = new ArrayList<>();
+        int pid = procs.spaces.get(space).leader();
+        List<Integer> threads = procs.assumedThreads.stream().filter(t -> t != pid && procs.lastSpace.get(t) == space).toList();
+        if (!threads.isEmpty()) {
+            notes.add("thread ids " + abbreviateList(threads) + " are taken as threads of pid " + pid
+                    + ": the trace shows no clone (add clone,clone3,fork,vfork to -e trace= to make it certain)");
+        }
+        notes.addAll(h.notes);
+        return new Report(name, pid, snapshot, h.replayedCount, after, replayed.size() - h.replayedCount, skipped, size(h.touched), size(intersect(h.touched, h.seeded)),
+                h.placementAgreed, h.placementTotal, h.boundaryMismatches(), List.copyOf(h.divergences),
+                List.copyOf(h.placementMisses), List.copyOf(notes), suggested);
+    }
+
+    /**
+     * Drops calls from the end, one more each time, until the replay agrees with Linux: the line
+     * before the first dropped call is where the maps look taken. 0 if no cut (within
+     * {@value #SNAPSHOT_SEARCH_LIMIT} calls, and keeping at least half of them: a snapshot is
+     * taken near a program's end, and a cut that drops most of the trace explains nothing) makes
+     * every divergence disappear. This only suggests; the report keeps every divergence of the
+     * full replay.
+     */
+    private static int suggestSnapshot(String name, List<TraceEvent> calls, List<MapsEntry> maps) {
+        for (int k = 1; k <= Math.min(calls.size() / 2, SNAPSHOT_SEARCH_LIMIT); k++) {
+            ReplayHarness h = new ReplayHarness(name, calls.subList(0, calls.size() - k), maps);
+            h.replay();
+            if (h.agrees()) {
+                return calls.get(calls.size() - k).line() - 1;
+            }
+        }
+        return 0;
+    }
+
+    private boolean agrees() {
+        return divergences.stream().allMatch(Divergence::intended);
+    }
+
+    /** The space to replay: {@code --pid}, else the one whose maps were opened, else the only one that made memory calls. */
+    private static int choose(Processes procs, Options options) {
+        if (options.pid() != null) {
+            Integer s = procs.lastSpace.get(options.pid());
+            if (s == null) {
+                throw new ReplayError(ReplayError.Kind.NO_SUCH_PID, 1, "pid " + options.pid()
+                        + " does not appear in the trace; it shows " + listing(procs));
+            }
+            return s;
+        }
+        if (procs.mapsOpen.isPresent()) {
+            return procs.mapsOpen.get().space();
+        }
+        List<Processes.Space> busy = procs.spaces.stream().filter(s -> procs.ownMemoryCalls(s.id()) > 0).toList();
+        if (busy.isEmpty()) {
+            return procs.spaces.isEmpty() ? -1 : procs.spaces.size() - 1;
+        }
+        if (busy.stream().map(Processes.Space::leader).distinct().count() == 1) {
+            // One process, possibly across an exec: the address space it ended with.
+            return procs.lastSpace.get(busy.get(0).leader());
+        }
+        int firstOther = 1;
+        for (int i = 0; i < procs.events.size(); i++) {
+            if (procs.spaces.get(procs.spaceOf[i]).leader() != busy.get(0).leader()) {
+                firstOther = procs.events.get(i).line();
+                break;
+            }
+        }
+        throw new ReplayError(ReplayError.Kind.SEVERAL_PROCESSES, firstOther, "the trace holds " + busy.stream()
+                .map(Processes.Space::leader).distinct().count() + " processes and does not show whose maps these are: "
+                + listing(procs) + "; choose one with --pid");
+    }
+
+    /** {@code 101 (12 memory calls), 102 (3 memory calls)}: each leader with the memory calls its spaces made. */
+    private static String listing(Processes procs) {
+        Map<Integer, Integer> byLeader = new java.util.LinkedHashMap<>();
+        for (Processes.Space s : procs.spaces) {
+            byLeader.merge(s.leader(), procs.ownMemoryCalls(s.id()), Integer::sum);
+        }
+        List<String> parts = new ArrayList<>();
+        byLeader.forEach((pid, n) -> parts.add(pid + " (" + n + " memory call" + (n == 1 ? "" : "s") + ")"));
+        return parts.isEmpty() ? "no process" : abbreviateList(parts);
+    }
+
+    private static String abbreviateList(List<?> items) {
+        String all = items.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "));
+        return items.size() <= 12 ? all
+                : items.subList(0, 12).stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))
+                        + " and " + (items.size() - 12) + " more";
+    }
+
+    private void replay() {
         Optional<TraceEvent> firstBrk = calls.stream().filter(e -> e.call().equals("brk") && e.succeeded()).findFirst();
         long startBrk = firstBrk.map(TraceEvent::result).orElse(Layout.linuxX86_64().startBrkPage() << Vma.PAGE_SHIFT);
         Layout base = Layout.linuxX86_64();
@@ -178,15 +339,18 @@ public final class ReplayHarness {
                     base.stackInitialPages(), base.stackLimitPages(), base.guardGapPages(), startBrk >>> Vma.PAGE_SHIFT,
                     REPLAY_BRK_LIMIT_PAGES);
         } catch (IllegalArgumentException e) {
-            throw new ReplayError(ReplayError.Kind.BAD_ARGUMENT, firstBrk.map(TraceEvent::line).orElse(1),
-                    String.format("the first brk returned 0x%x, which cannot be the start of a Linux x86_64 heap", startBrk));
+            throw new ReplayError(ReplayError.Kind.BAD_ARGUMENT, firstBrk.map(TraceEvent::line).orElse(1), firstBrk.isPresent()
+                    ? String.format("the first brk returned 0x%x, which cannot be the start of a Linux x86_64 heap below the"
+                            + " mmap base 0x%x the maps show", startBrk, mmapBase << Vma.PAGE_SHIFT)
+                    : String.format("the process makes no brk call, and the default heap start 0x%x is not below the mmap"
+                            + " base 0x%x the maps show", startBrk, mmapBase << Vma.PAGE_SHIFT));
         }
         as = AddressSpace.empty(layout, AddressSpace.WxPolicy.PERMIT,
                 new VmSystem(layout, AddressSpace.WxPolicy.PERMIT, REPLAY_FRAMES, VmSystem.Bug.NONE).frames());
         seedExecMappings(calls, startBrk);
-        int replayed = 0;
         for (TraceEvent e : calls) {
-            replayed++;
+            current = e;
+            replayedCount++;
             boolean go;
             try {
                 go = replayOne(e);
@@ -198,11 +362,10 @@ public final class ReplayHarness {
                 break;
             }
         }
-        if (divergences.stream().allMatch(Divergence::intended)) {
+        current = null;
+        if (agrees()) {
             comparePages();
         }
-        return new Report(name, replayed, after, size(touched), size(intersect(touched, seeded)), placementAgreed,
-                placementTotal, boundaryMismatches(), List.copyOf(divergences), List.copyOf(placementMisses));
     }
 
     /**
@@ -265,7 +428,7 @@ public final class ReplayHarness {
     /** Replays one call; false stops the replay at an unintended divergence. */
     private boolean replayOne(TraceEvent e) {
         if ("?".equals(e.errno())) {
-            divergences.add(new Divergence(e.line(), e.call() + " has no result (the thread died in it); skipped", true));
+            notes.add("line " + e.line() + ": " + e.call() + " has no result (the thread died in it); skipped");
             return true;
         }
         if (e.call().equals("mremap")) {
@@ -279,6 +442,16 @@ public final class ReplayHarness {
             case "mprotect" -> {
                 return replayMprotect(e, a);
             }
+            case "pkey_mprotect" -> {
+                if (a.pkey() != -1) {
+                    divergences.add(new Divergence(e.line(), e.text(), "PKEY: x86 protection key " + a.pkey()
+                            + " is not modelled (the page-table model has no PKRU); replayed as mprotect", true));
+                }
+                return replayMprotect(e, a);
+            }
+            case "madvise" -> {
+                return replayMadvise(e, a);
+            }
             case "munmap" -> {
                 return replayChecked(e, () -> as.munmap(UserAddr.of(a.addr()), a.length()), a.addr(), a.length());
             }
@@ -286,7 +459,7 @@ public final class ReplayHarness {
                 long oldEnd = pagesEnd(as.brk().value(), 0);
                 UserAddr got = as.brk(a.addr() == 0 ? null : UserAddr.of(a.addr()));
                 long newEnd = pagesEnd(got.value(), 0);
-                add(touched, Math.min(oldEnd, newEnd), Math.max(oldEnd, newEnd));
+                touch(Math.min(oldEnd, newEnd), Math.max(oldEnd, newEnd));
                 return got.value() == e.result() || diverge(e, String.format("brk returned %s, Linux 0x%x", got, e.result()));
             }
             default -> {
@@ -297,8 +470,8 @@ public final class ReplayHarness {
 
     private boolean replayMmap(TraceEvent e, MmapArgs a) {
         if (a.prot().isWriteExec() && e.succeeded()) {
-            divergences.add(new Divergence(e.line(), "W^X: Linux mapped " + a.prot() + "; the seed's ENFORCE policy rejects it"
-                    + " (WX_VIOLATION) — replayed with PERMIT", true));
+            divergences.add(new Divergence(e.line(), e.text(), "W^X: Linux mapped " + a.prot()
+                    + "; the seed's ENFORCE policy rejects it (WX_VIOLATION) — replayed with PERMIT", true));
         }
         if (!e.succeeded()) {
             return replayFailure(e, () -> as.mmap(a.addr() == 0 ? null : UserAddr.of(a.addr()), a.length(), a.prot(),
@@ -324,7 +497,7 @@ public final class ReplayHarness {
 
     private boolean replayMprotect(TraceEvent e, MmapArgs a) {
         if (a.prot().isWriteExec() && e.succeeded()) {
-            divergences.add(new Divergence(e.line(), "W^X: Linux made a range " + a.prot()
+            divergences.add(new Divergence(e.line(), e.text(), "W^X: Linux made a range " + a.prot()
                     + "; the seed's ENFORCE policy rejects it (WX_VIOLATION) — replayed with PERMIT", true));
         }
         if (!e.succeeded() && e.errno().equals("ENOMEM") && (a.addr() & (Vma.PAGE_SIZE - 1)) == 0) {
@@ -337,10 +510,10 @@ public final class ReplayHarness {
             }
             if (covered > start) {
                 as.mprotect(UserAddr.ofPage(start), (covered - start) << Vma.PAGE_SHIFT, a.prot());
-                add(touched, start, covered);
-                divergences.add(new Divergence(e.line(), String.format("ATOMIC-1: Linux changed pages [0x%x, 0x%x) to %s"
+                touch(start, covered);
+                divergences.add(new Divergence(e.line(), e.text(), String.format("ATOMIC-1: Linux changed %s to %s"
                         + " before failing with ENOMEM at the hole; the model rejects without change — prefix applied to follow Linux",
-                        start, covered, a.prot()), true));
+                        range(start, covered), a.prot()), true));
             }
             return ok;
         }
@@ -355,14 +528,85 @@ public final class ReplayHarness {
         try {
             op.run();
         } catch (MmException ex) {
-            return diverge(e, "Linux succeeded, the model rejected: " + ex);
+            return diverge(e, "Linux succeeded, the model rejected: " + hexPages(ex.toString()));
         } catch (IllegalArgumentException ex) {
             return diverge(e, "Linux succeeded, the model cannot express the arguments: " + ex.getMessage());
         }
         if (length > 0) {
-            add(touched, addr >>> Vma.PAGE_SHIFT, pagesEnd(addr, length));
+            touch(addr >>> Vma.PAGE_SHIFT, pagesEnd(addr, length));
         }
         return true;
+    }
+
+    /** Pages the current call touched: compared at the end, and blamed on it if they differ. */
+    private void touch(long start, long end) {
+        add(touched, start, end);
+        if (end > start) {
+            touchLog.add(new long[] {start, end, current.line()});
+        }
+    }
+
+    private static final java.util.regex.Pattern PAGE_RANGE = java.util.regex.Pattern.compile("\\[(\\d+), (\\d+)\\)");
+    private static final java.util.regex.Pattern PAGE = java.util.regex.Pattern.compile("\\bpage (\\d+)");
+
+    /**
+     * The model's messages name pages by number ({@code page 22923059446 of [22923059446, 22923059448)});
+     * a reader of a replay compares with {@code /proc/PID/maps}, so they become addresses there.
+     */
+    static String hexPages(String message) {
+        String m = PAGE_RANGE.matcher(message).replaceAll(r -> range(Long.parseLong(r.group(1)), Long.parseLong(r.group(2))));
+        return PAGE.matcher(m).replaceAll(r -> String.format("page %08x", Long.parseLong(r.group(1)) << Vma.PAGE_SHIFT));
+    }
+
+    /** {@code 5644cc446000-5644cc90b000}: a page range as {@code /proc/PID/maps} writes it. */
+    static String range(long startPage, long endPage) {
+        return String.format("%08x-%08x", startPage << Vma.PAGE_SHIFT, endPage << Vma.PAGE_SHIFT);
+    }
+
+    /**
+     * madvise changes no mapping: every advice is a no-op on the areas and protections the model
+     * compares, so the replay checks only what Linux's result says about the range (success: every
+     * page mapped; ENOMEM: a hole in it) and notes the advice. MADV_DONTNEED on private anonymous
+     * pages zeroes their contents and keeps the mapping; the replay faults no page in, so the model
+     * has no contents there to drop.
+     */
+    private boolean replayMadvise(TraceEvent e, MmapArgs a) {
+        long start = a.addr() >>> Vma.PAGE_SHIFT;
+        long end = pagesEnd(a.addr(), a.length());
+        Optional<Long> hole = firstHole(start, end);
+        if (e.succeeded()) {
+            if (hole.isPresent()) {
+                return diverge(e, "Linux succeeded, but the model has no area at " + range(hole.get(), hole.get() + 1));
+            }
+            touch(start, end);
+            notes.add("line " + e.line() + ": madvise " + a.advice() + " on " + range(start, end) + ": "
+                    + (a.advice().equals("MADV_DONTNEED")
+                            ? "mapping kept, contents dropped (no page was faulted in by the replay, so none to drop)"
+                            : "changes no area or protection the model holds; counted as a no-op"));
+            return true;
+        }
+        if (e.errno().equals("ENOMEM")) {
+            if (hole.isEmpty()) {
+                return diverge(e, "Linux failed with ENOMEM (a hole in the range), but the model maps all of " + range(start, end));
+            }
+            notes.add("line " + e.line() + ": madvise " + a.advice() + " over the hole at " + range(hole.get(), hole.get() + 1)
+                    + ": ENOMEM, as the model's areas say");
+            return true;
+        }
+        notes.add("line " + e.line() + ": madvise " + a.advice() + " failed with " + e.errno() + "; not modelled, counted as a no-op");
+        return true;
+    }
+
+    private Optional<Long> firstHole(long start, long end) {
+        long p = start;
+        while (p < end) {
+            Optional<Vma> v = as.areaAt(p);
+            if (v.isEmpty()) {
+                return Optional.of(p);
+            }
+            p = v.get().end();
+        }
+        return Optional.empty();
     }
 
     /** A call Linux rejected: the model must reject it with the same errno and change nothing. */
@@ -372,7 +616,7 @@ public final class ReplayHarness {
             op.run();
         } catch (VmError ex) {
             if (!ex.errno().equals(e.errno())) {
-                return diverge(e, "Linux failed with " + e.errno() + ", the model with " + ex.errno() + " (" + ex.getMessage() + ")");
+                return diverge(e, "Linux failed with " + e.errno() + ", the model with " + ex.errno() + " (" + hexPages(ex.getMessage()) + ")");
             }
             return before.equals(as.key()) || diverge(e, "the model's rejection changed its state");
         } catch (IllegalArgumentException ex) {
@@ -384,8 +628,20 @@ public final class ReplayHarness {
     }
 
     private boolean diverge(TraceEvent e, String what) {
-        divergences.add(new Divergence(e.line(), e.call() + ": " + what, false));
+        divergences.add(new Divergence(e.line(), e.text(), what, false));
         return false;
+    }
+
+    /** The last replayed call that touched some page of [start, end), for blaming a final difference on it. */
+    private Optional<TraceEvent> lastToucher(long start, long end) {
+        for (int i = touchLog.size() - 1; i >= 0; i--) {
+            long[] t = touchLog.get(i);
+            if (t[0] < end && start < t[1]) {
+                int line = (int) t[2];
+                return calls.stream().filter(c -> c.line() == line).findFirst();
+            }
+        }
+        return Optional.empty();
     }
 
     /** Compares every touched page: mapped or not, and protection. */
@@ -415,8 +671,9 @@ public final class ReplayHarness {
                     String l = describe(linuxAt(linux, prev));
                     String m = describe(as.areaAt(prev).map(Vma::prot));
                     if (!l.equals(m)) {
-                        divergences.add(new Divergence(0, String.format("pages [0x%x, 0x%x): Linux %s, model %s",
-                                prev, c, l, m), false));
+                        Optional<TraceEvent> by = lastToucher(prev, c);
+                        divergences.add(new Divergence(by.map(TraceEvent::line).orElse(0), by.map(TraceEvent::text).orElse(""),
+                                String.format("%s (%d pages): Linux %s, model %s", range(prev, c), c - prev, l, m), false));
                     }
                 }
                 prev = c;

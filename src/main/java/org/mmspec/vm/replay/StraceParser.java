@@ -8,24 +8,45 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads the output of {@code strace -f -y -e trace=mmap,mprotect,munmap,brk,mremap,openat}.
+ * Reads the output of {@code strace -f}, with or without {@code -y}, {@code -t}/{@code -tt}/{@code -ttt},
+ * {@code -T}, and with any {@code -e trace=} set.
  *
- * <p>Accepted lines, each optionally prefixed by a thread id:
+ * <p>Accepted lines, each optionally prefixed by a thread id ({@code 1234 } as {@code -o} writes it,
+ * or {@code [pid 1234] } as the terminal shows it), then optionally by a timestamp
+ * ({@code 05:12:33}, {@code 05:12:33.123456} or {@code 1700000000.123456}), and optionally ending in
+ * {@code -T}'s {@code <0.000012>}:
  * <ul>
- * <li>{@code name(args) = result}, where result is a number, {@code -1 ERRNO (text)} or {@code ?};
+ * <li>{@code name(args) = result}, where result is a number (with {@code -y}'s {@code <path>}),
+ *     {@code -1 ERRNO (text)}, or {@code ?} (possibly followed by a restart errno);
  * <li>{@code name(args <unfinished ...>} and later {@code <... name resumed>rest) = result}, joined
  *     per thread (another thread's lines may come between);
  * <li>{@code --- SIGNAL {...} ---} and {@code +++ exited with N +++} / {@code +++ killed by ... +++},
  *     which are skipped.
  * </ul>
+ * The arguments of the calls the replay reads ({@link #READ_ARGS}) must split cleanly; any other
+ * call only has to have the shape {@code name(...) = ...}, and is kept to be counted as skipped.
  * Anything else is rejected with a {@link ReplayError} that names the line. The parser never
  * throws anything else, whatever the input (a fuzz test feeds it garbage).
  */
 public final class StraceParser {
-    private static final Pattern CALL = Pattern.compile("^(?:(\\d+)\\s+)?([a-z_0-9]+)\\((.*)\\)\\s+=\\s+(.+)$");
-    private static final Pattern UNFINISHED = Pattern.compile("^(?:(\\d+)\\s+)?([a-z_0-9]+)\\((.*?)\\s*<unfinished \\.\\.\\.>$");
-    private static final Pattern RESUMED = Pattern.compile("^(?:(\\d+)\\s+)?<\\.\\.\\. ([a-z_0-9]+) resumed>(.*)\\)\\s+=\\s+(.+)$");
-    private static final Pattern SKIPPED = Pattern.compile("^(?:(\\d+)\\s+)?(---\\s.*\\s---|\\+\\+\\+\\s.*\\s\\+\\+\\+)$");
+    /** Thread id ({@code 1234 } or {@code [pid 1234] }), then a timestamp of -t, -tt, -ttt or -r. */
+    private static final Pattern PREFIX = Pattern.compile(
+            "^(?:\\[pid\\s+(\\d+)\\]\\s*|(\\d+)\\s+)?(?:(?:\\d+:\\d+:\\d+(?:\\.\\d+)?|\\d+\\.\\d+)\\s+)?(.*)$");
+    /** {@code -T}'s time spent in the call, at the end of a completed call's line. */
+    private static final Pattern DURATION = Pattern.compile("\\s+<\\d+\\.\\d+>$");
+    private static final Pattern CALL = Pattern.compile("^([a-z_0-9]+)\\((.*)\\)\\s+=\\s+(.+)$");
+    private static final Pattern UNFINISHED = Pattern.compile("^([a-z_0-9]+)\\((.*?)\\s*<unfinished \\.\\.\\.>$");
+    private static final Pattern RESUMED = Pattern.compile("^<\\.\\.\\. ([a-z_0-9]+) resumed>(.*)\\)\\s+=\\s+(.+)$");
+    private static final Pattern SKIPPED = Pattern.compile("^(---\\s.*\\s---|\\+\\+\\+\\s.*\\s\\+\\+\\+)$");
+    /** {@code = ?} or {@code = ? ERESTARTSYS (To be restarted...)}: no result. */
+    private static final Pattern UNKNOWN = Pattern.compile("^\\?(?:\\s.*)?$");
+
+    /**
+     * The calls whose arguments the replay reads: the memory calls it replays, and the calls that
+     * tell it about processes (clone, fork, execve) and the snapshot (openat of a maps file).
+     */
+    static final java.util.Set<String> READ_ARGS = java.util.Set.of("mmap", "mprotect", "munmap", "brk", "mremap",
+            "madvise", "pkey_mprotect", "openat", "open", "execve", "execveat", "clone", "clone3", "fork", "vfork");
     private static final Pattern RESULT = Pattern.compile("^(-?(?:0x[0-9a-f]+|\\d+))(?:<.*>)?(?:\\s.*)?$");
     private static final Pattern ERROR = Pattern.compile("^-1\\s+([A-Z][A-Z0-9_]*)(?:\\s+\\(.*\\))?$");
 
@@ -50,40 +71,47 @@ public final class StraceParser {
         return out;
     }
 
-    private static void parseLine(String line, int lineNo, Map<Integer, String[]> pending, List<TraceEvent> out) {
+    private static void parseLine(String raw, int lineNo, Map<Integer, String[]> pending, List<TraceEvent> out) {
+        Matcher p = PREFIX.matcher(raw);
+        if (!p.matches()) {
+            throw new ReplayError(ReplayError.Kind.MALFORMED_LINE, lineNo, "cannot read '" + abbreviate(raw) + "'");
+        }
+        int pid = pid(p.group(1) != null ? p.group(1) : p.group(2));
+        String line = DURATION.matcher(p.group(3)).replaceFirst("");
         if (line.isEmpty() || SKIPPED.matcher(line).matches()) {
             return;
         }
         Matcher m = UNFINISHED.matcher(line);
         if (m.matches()) {
-            pending.put(pid(m.group(1)), new String[] {m.group(2), m.group(3)});
+            pending.put(pid, new String[] {m.group(1), m.group(2)});
             return;
         }
         m = RESUMED.matcher(line);
         if (m.matches()) {
-            int pid = pid(m.group(1));
             String[] start = pending.remove(pid);
-            if (start == null || !start[0].equals(m.group(2))) {
+            if (start == null || !start[0].equals(m.group(1))) {
                 throw new ReplayError(ReplayError.Kind.UNMATCHED_RESUME, lineNo,
-                        "'" + m.group(2) + " resumed' for thread " + pid + " without an unfinished " + m.group(2));
+                        "'" + m.group(1) + " resumed' for thread " + pid + " without an unfinished " + m.group(1));
             }
-            out.add(event(lineNo, pid, start[0], start[1] + m.group(3), m.group(4), line));
+            out.add(event(lineNo, pid, start[0], start[1] + m.group(2), m.group(3)));
             return;
         }
         m = CALL.matcher(line);
         if (m.matches()) {
-            out.add(event(lineNo, pid(m.group(1)), m.group(2), m.group(3), m.group(4), line));
+            out.add(event(lineNo, pid, m.group(1), m.group(2), m.group(3)));
             return;
         }
         throw new ReplayError(ReplayError.Kind.MALFORMED_LINE, lineNo,
                 "expected 'name(args) = result', an unfinished/resumed call, a signal or an exit, but got '"
-                        + abbreviate(line) + "'");
+                        + abbreviate(raw) + "'");
     }
 
-    private static TraceEvent event(int lineNo, int pid, String call, String args, String result, String line) {
-        List<String> split = splitArgs(args, lineNo);
+    private static TraceEvent event(int lineNo, int pid, String call, String args, String result) {
+        boolean read = READ_ARGS.contains(call);
+        // A call the replay does not read is only counted: its arguments (buffers, structures) need not split.
+        List<String> split = read ? splitArgs(args, lineNo) : List.of();
         String r = result.strip();
-        if (r.equals("?")) {
+        if (UNKNOWN.matcher(r).matches()) {
             return new TraceEvent(lineNo, pid, call, split, 0, "?");
         }
         Matcher e = ERROR.matcher(r);
@@ -92,6 +120,9 @@ public final class StraceParser {
         }
         Matcher ok = RESULT.matcher(r);
         if (!ok.matches()) {
+            if (!read) {
+                return new TraceEvent(lineNo, pid, call, split, 0, "?");
+            }
             throw new ReplayError(ReplayError.Kind.MALFORMED_LINE, lineNo, "unreadable result '" + abbreviate(r) + "'");
         }
         return new TraceEvent(lineNo, pid, call, split, number(ok.group(1), lineNo, "result"), null);
@@ -112,6 +143,11 @@ public final class StraceParser {
                 } else if (c == '"') {
                     quoted = false;
                 }
+                continue;
+            }
+            if (c == '>' && i > 0 && args.charAt(i - 1) == '=') {
+                // strace's "in => out" for an argument the call changed (clone3's parent_tid): not a bracket.
+                cur.append(c);
                 continue;
             }
             switch (c) {

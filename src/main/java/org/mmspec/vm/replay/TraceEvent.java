@@ -19,6 +19,13 @@ public record TraceEvent(int line, int pid, String call, List<String> args, long
         return errno == null;
     }
 
+    /** The call as strace printed it, without the thread id: {@code name(args) = result}. */
+    public String text() {
+        return call + "(" + String.join(", ", args) + ") = " + (errno == null
+                ? (result >= 0 && result < 0x10000 ? Long.toString(result) : String.format("0x%x", result))
+                : errno.equals("?") ? "?" : "-1 " + errno);
+    }
+
     @Override
     public String toString() {
         return "line " + line + ": " + call + "(" + String.join(", ", args) + ") = "

@@ -7,12 +7,18 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Replays the committed fixtures (real Python, Node.js and Java programs on Linux, captured with
- * {@code src/test/resources/replay/capture.sh}) and requires agreement with Linux on every
+ * Replays every committed fixture, each a directory of {@code src/test/resources/replay/} holding
+ * {@code trace.strace}, {@code maps.txt} and a README with its capture command (real Python,
+ * Node.js, Java and C programs on Linux), and requires agreement with Linux on every
  * touched page, apart from the divergences the spec intends (W^X, atomic mprotect), and the same
  * placement as Linux for every mmap without MAP_FIXED.
  */
@@ -29,8 +35,25 @@ class ReplayFixturesTest {
         return ReplayHarness.run(fixture, resource(fixture + "/trace.strace"), resource(fixture + "/maps.txt"));
     }
 
+    /** Every fixture directory: adding one needs no change here. */
+    static Stream<String> fixtures() throws IOException, URISyntaxException {
+        Path root = Path.of(ReplayFixturesTest.class.getResource("/replay").toURI());
+        try (Stream<Path> dirs = Files.list(root)) {
+            List<Path> found = dirs.filter(Files::isDirectory).sorted().toList();
+            for (Path d : found) {
+                assertThat(d.resolve("trace.strace")).as("fixture " + d.getFileName() + " has a trace").isRegularFile();
+                assertThat(d.resolve("maps.txt")).as("fixture " + d.getFileName() + " has its maps").isRegularFile();
+                assertThat(Files.readString(d.resolve("README.md"))).as("fixture " + d.getFileName() + " has a README with its capture command")
+                        .contains("strace -f");
+            }
+            List<String> names = found.stream().map(d -> d.getFileName().toString()).toList();
+            assertThat(names).as("fixtures under " + root).hasSizeGreaterThanOrEqualTo(6);
+            return names.stream();
+        }
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"python", "node", "java"})
+    @MethodSource("fixtures")
     void fixtureAgreesWithLinuxOnEveryTouchedPage(String fixture) throws IOException {
         ReplayHarness.Report r = replay(fixture);
         System.out.print(r.render());

@@ -52,7 +52,7 @@ class StraceParserTest {
     void badArgumentsOfAWellFormedCallAreRejectedByTheHarnessWithTheLine() {
         List<String> trace = List.of("1 brk(NULL) = 0x555555560000",
                 "1 mmap(NULL, 4096, PROT_READ|PROT_BOGUS, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000");
-        assertThatThrownBy(() -> ReplayHarness.run("bad", trace, List.of()))
+        assertThatThrownBy(() -> ReplayHarness.run("bad", trace, List.of("00400000-00401000 r--p 00000000 00:00 0")))
                 .isInstanceOfSatisfying(ReplayError.class, e -> {
                     assertThat(e.line()).isEqualTo(2);
                     assertThat(e.getMessage()).contains("PROT_BOGUS");
