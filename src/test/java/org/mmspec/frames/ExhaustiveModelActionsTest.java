@@ -82,7 +82,7 @@ class ExhaustiveModelActionsTest {
         BuddyAllocator single = new BuddyAllocator(FrameRange.of(0, 4), List.of(), 1);
         single.allocate(1);
         assertThat(labels(FrameModels.buddyActions(single, List.of()))).containsExactly("allocateOrder(-1)", "allocateOrder(0)",
-                "allocateOrder(1)", "allocateOrder(2)", "free([frame#0..1))", "free([frame#1..2)) double", "free([frame#2..4)) double",
+                "allocateOrder(1)", "allocateOrder(2)", "free([frame#0..1))", "free([frame#1..2)) double", "free([frame#2..3)) double",
                 "free([frame#3..5)) out of range");
     }
 
