@@ -185,4 +185,133 @@ class FrameMachineRulesTest {
                 .isInstanceOf(ModelMismatch.class).hasMessage("model mismatch on freeFrames: implementation gave 8, model gave 7");
         assertThat(model.live()).containsEntry(0L, 1L);
     }
+
+    // ---- hybrid ----
+
+    private static final StateMachine<FrameMachines.HybridCase> HYBRID = FrameMachines.hybrid();
+
+    /** Hybrid over [0, 16): bitmap [0, 8), buddy [8, 16) with orders 0..3, threshold 4. */
+    private static FrameMachines.HybridCase hybrid16() {
+        return hybrid16(8);
+    }
+
+    private static FrameMachines.HybridCase hybrid16(long split) {
+        return new FrameMachines.HybridCase(new HybridAllocator(FrameRange.of(0, 16), List.of(), 4, PhysFrame.of(split), 3));
+    }
+
+    @Test
+    void hybridInit_drawsTheSeedsScaleOrASmallScopeWithADrawnOrDefaultSplit() {
+        FrameMachines.HybridCase seed = HYBRID.init(Choices.replay(new long[] {4, 100, 0}));
+        assertThat(seed.impl().managed()).isEqualTo(FrameRange.of(100, 1024));
+        assertThat(seed.impl().threshold()).isEqualTo(512);
+        assertThat(seed.impl().split()).isEqualTo(PhysFrame.of(512));
+        FrameMachines.HybridCase drawn = HYBRID.init(Choices.replay(new long[] {0, 4, 12, 3, 0, 5, 1}));
+        assertThat(drawn.impl().managed()).isEqualTo(FrameRange.of(4, 16));
+        assertThat(drawn.impl().threshold()).isEqualTo(4);
+        assertThat(drawn.impl().split()).isEqualTo(PhysFrame.of(9));
+        assertThat(drawn.impl().buddy().orElseThrow().maxOrder()).isEqualTo(3);
+        FrameMachines.HybridCase byDefault = HYBRID.init(Choices.replay(new long[] {0, 4, 12, 3, 1, 0}));
+        assertThat(byDefault.impl().split()).isEqualTo(PhysFrame.of(8));
+        assertThat(byDefault.impl().buddy().orElseThrow().maxOrder()).isEqualTo(2);
+        assertThat(HYBRID.snapshot(drawn)).isEqualTo(drawn.impl().key());
+        assertThat(drawn).hasToString(drawn.impl().toString());
+    }
+
+    @Test
+    void hybridAllocate_drawsSizesBelowAroundAndPastTheThresholdAndZero() {
+        assertThat(run(HYBRID, "allocate", hybrid16(), 0, 5)).isEqualTo("allocate(3) -> [frame#0..3)");
+        assertThat(run(HYBRID, "allocate", hybrid16(), 1, 0)).isEqualTo("allocate(3) -> [frame#0..3)");
+        assertThat(run(HYBRID, "allocate", hybrid16(), 1, 2)).isEqualTo("allocate(5) -> [frame#8..13)");
+        assertThat(run(HYBRID, "allocate", hybrid16(), 2, 16)).isEqualTo("allocate(17) -> rejected IMPOSSIBLE_SIZE");
+        assertThat(run(HYBRID, "allocate", hybrid16(), 3, 3)).isEqualTo("allocate(4) -> [frame#8..12)");
+        assertThat(run(HYBRID, "allocate", hybrid16(), 4, 2)).isEqualTo("allocate(0) -> rejected ZERO_SIZE");
+        assertThat(run(HYBRID, "allocate", hybrid16(), 4, 0, 1)).isEqualTo("allocate(2) -> [frame#0..2)");
+    }
+
+    @Test
+    void hybridOrderRequest_drawsOrdersOnePastTheLargestAndSometimesAnotherAlignment() {
+        assertThat(run(HYBRID, "allocateOrder", hybrid16(), 4, 0)).isEqualTo("allocate(16, align 16) -> rejected IMPOSSIBLE_SIZE");
+        assertThat(run(HYBRID, "allocateOrder", hybrid16(), 1, 0)).isEqualTo("allocate(2, align 2) -> [frame#0..2)");
+        assertThat(run(HYBRID, "allocateOrder", hybrid16(), 1, 7, 4)).isEqualTo("allocate(2, align 8) -> [frame#0..2)");
+    }
+
+    @Test
+    void hybridIsFree_queriesFromOneBelowToOnePastAndComparesWithTheHalfsModel() {
+        assertThat(run(HYBRID, "isFree", hybrid16(), 0)).isEqualTo("isFree(frame#-1)");
+        assertThat(run(HYBRID, "isFree", hybrid16(), 1)).isEqualTo("isFree(frame#0)");
+        assertThat(run(HYBRID, "isFree", hybrid16(), 17)).isEqualTo("isFree(frame#16)");
+        FrameMachines.HybridCase shifted = new FrameMachines.HybridCase(
+                new HybridAllocator(FrameRange.of(4, 16), List.of(), 4, PhysFrame.of(12), 3));
+        assertThat(run(HYBRID, "isFree", shifted, 0)).isEqualTo("isFree(frame#3)");
+        assertThat(run(HYBRID, "isFree", shifted, 1)).isEqualTo("isFree(frame#4)");
+        assertThat(run(HYBRID, "isFree", shifted, 17)).isEqualTo("isFree(frame#20)");
+        FrameMachines.HybridCase s = hybrid16();
+        s.bitmapModel.take(FrameRange.of(2, 1));
+        mismatch(HYBRID, "isFree", s, "isFree(frame#2)", 3);
+    }
+
+    @Test
+    void hybridFree_isEnabledByALiveAllocationInEitherHalfAndMustSucceed() {
+        Rule<FrameMachines.HybridCase> free = rule(HYBRID, "free");
+        FrameMachines.HybridCase s = hybrid16();
+        assertThat(free.enabled(s)).isFalse();
+        s.bitmapModel.take(FrameRange.of(0, 1));
+        s.buddyModel.take(FrameRange.of(8, 1));
+        assertThat(free.enabled(s)).isTrue();
+        mismatch(HYBRID, "free", s, "free([frame#8..9)) outcome", 1);
+        FrameMachines.HybridCase noBitmap = hybrid16(0);
+        noBitmap.buddyModel.take(FrameRange.of(0, 1));
+        assertThat(free.enabled(noBitmap)).isTrue();
+        FrameMachines.HybridCase noBuddy = hybrid16(16);
+        noBuddy.bitmapModel.take(FrameRange.of(0, 1));
+        assertThat(free.enabled(noBuddy)).isTrue();
+    }
+
+    @Test
+    void hybridBadFree_drawsFromTheHalfOfADrawnFrameAndComparesTheErrorKind() {
+        assertThat(run(HYBRID, "badFree", hybrid16(), 10, 0, 0)).isEqualTo("free([frame#8..9)) -> rejected DOUBLE_FREE");
+        assertThat(run(HYBRID, "badFree", hybrid16(), 2, 0, 0)).isEqualTo("free([frame#0..1)) -> rejected DOUBLE_FREE");
+        FrameMachines.HybridCase s = hybrid16();
+        s.impl.allocate(1); // frame 0 is allocated, but the bitmap model holds it free
+        mismatch(HYBRID, "badFree", s, "free([frame#0..1)) outcome", 0, 0, 0);
+    }
+
+    @Test
+    void expectHybrid_holdsTheHybridToItsContract() {
+        Step<Object> step = RuleDriver.step(new Object(), o -> "");
+        FrameMachines.HybridCase s = hybrid16();
+        assertThatThrownBy(() -> FrameMachines.expectHybrid(step, s, 0, 1, Outcome.ok(FrameRange.of(0, 1))))
+                .isInstanceOf(ModelMismatch.class).hasMessageContaining("allocate(0, align 1) outcome");
+        assertThatThrownBy(() -> FrameMachines.expectHybrid(step, s, 1, 3, Outcome.ok(FrameRange.of(0, 1))))
+                .isInstanceOf(ModelMismatch.class).hasMessageContaining("allocate(1, align 3) outcome");
+        // exactly the largest block: the buddy can serve it
+        FrameMachines.HybridCase largest = hybrid16();
+        FrameMachines.expectHybrid(step, largest, 8, 1, Outcome.ok(largest.impl.allocate(8)));
+        assertThat(largest.buddyModel.live()).containsEntry(8L, 8L);
+        FrameMachines.HybridCase full = hybrid16();
+        full.bitmapModel.take(FrameRange.of(0, 8));
+        full.buddyModel.take(FrameRange.of(8, 8));
+        assertThatThrownBy(() -> FrameMachines.expectHybrid(step, full, 1, 1, Outcome.ok(FrameRange.of(0, 1))))
+                .isInstanceOf(ModelMismatch.class).hasMessageContaining("allocate(1, align 1) outcome");
+        FrameMachines.HybridCase low = hybrid16();
+        low.bitmapModel.take(FrameRange.of(0, 1));
+        assertThatThrownBy(() -> FrameMachines.expectHybrid(step, low, 1, 1, Outcome.ok(FrameRange.of(0, 1))))
+                .isInstanceOf(ModelMismatch.class).hasMessageContaining("allocate(1, align 1) run (bitmap aligned first fit)");
+        assertThatThrownBy(() -> FrameMachines.expectHybrid(step, hybrid16(), 4, 1, Outcome.ok(FrameRange.of(8, 2))))
+                .isInstanceOf(ModelMismatch.class).hasMessageContaining("allocate(4, align 1) length");
+        assertThatThrownBy(() -> FrameMachines.expectHybrid(step, hybrid16(), 4, 1, Outcome.ok(FrameRange.of(10, 4))))
+                .isInstanceOf(ModelMismatch.class).hasMessageContaining("allocate(4, align 1) alignment to 4");
+        FrameMachines.HybridCase taken = hybrid16();
+        taken.buddyModel.take(FrameRange.of(8, 1));
+        assertThatThrownBy(() -> FrameMachines.expectHybrid(step, taken, 4, 1, Outcome.ok(FrameRange.of(8, 4))))
+                .isInstanceOf(AssertionError.class)
+                .hasMessage("allocate(4, align 1) returned [frame#8..12), which the model does not hold free");
+        assertThatThrownBy(() -> FrameMachines.expectHybrid(step, hybrid16(), 4, 1, Outcome.ok(FrameRange.of(8, 4))))
+                .isInstanceOf(ModelMismatch.class).hasMessage("model mismatch on freeFrames: implementation gave 16, model gave 12");
+        for (long split : new long[] {0, 16}) {
+            FrameMachines.HybridCase oneHalf = hybrid16(split);
+            FrameMachines.expectHybrid(step, oneHalf, 0, 1, Outcome.rejected(FrameError.of(FrameError.Kind.ZERO_SIZE, "zero")));
+            FrameMachines.expectHybrid(step, oneHalf, 2, 1, Outcome.ok(oneHalf.impl.allocate(2)));
+        }
+    }
 }
