@@ -154,6 +154,9 @@ public final class BuddyInductiveness {
                 started = true;
                 push(skipReserved(scope.region().start().number()));
             } else {
+                if (stack.isEmpty()) {
+                    return null; // exhausted; hasNext() may be asked again after it said false
+                }
                 stack.remove(stack.size() - 1); // the terminal level of the tiling just emitted
                 if (stack.isEmpty()) {
                     return null;
