@@ -61,6 +61,11 @@ final class Frontier<S> implements AutoCloseable {
         return size() == 0;
     }
 
+    /** The level's file, or null while nothing was written (for tests). */
+    Path file() {
+        return file;
+    }
+
     /** States of this level written to disk so far. */
     long spilled() {
         return onDisk;
@@ -68,8 +73,8 @@ final class Frontier<S> implements AutoCloseable {
 
     /** Moves the states held in memory to the level's file when there are too many for the heap. */
     void spillIfNeeded() {
-        boolean due = memory.size() >= spillAt || memory.size() >= MIN_SPILL && heapShort();
-        if (codec == null || memory.isEmpty() || !due) {
+        if (codec == null || memory.isEmpty()
+                || memory.size() < spillAt && (memory.size() < MIN_SPILL || !heapShort())) {
             return;
         }
         try {
