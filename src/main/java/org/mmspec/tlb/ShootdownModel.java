@@ -8,6 +8,8 @@ import java.util.Locale;
 import org.mmspec.check.InvariantSet;
 import org.mmspec.check.StateCodec;
 import org.mmspec.check.TransitionSystem;
+import org.mmspec.check.store.Fingerprint;
+import org.mmspec.check.store.Fingerprinted;
 import org.mmspec.tlb.ShootdownProtocol.InitiatorStep;
 import org.mmspec.tlb.ShootdownProtocol.TargetStep;
 import org.mmspec.tlb.hw.Mmu;
@@ -42,6 +44,9 @@ public final class ShootdownModel implements TransitionSystem<TlbState> {
     final KernelOp[][] scripts;
     final int[] identity;
     private final int[][] perms;
+    /** {@code renames[i]} is {@link TlbState#renameTable} of {@code perms[i]}. */
+    private final int[][] renames;
+    final int[] identityRenamed;
     private final boolean modelPwc;
     private final InvariantSet<TlbState> invariants;
 
@@ -62,6 +67,11 @@ public final class ShootdownModel implements TransitionSystem<TlbState> {
             identity[c] = c;
         }
         this.perms = config.symmetry() ? symmetries(config) : new int[][] {identity};
+        this.renames = new int[perms.length][];
+        for (int i = 0; i < perms.length; i++) {
+            renames[i] = TlbState.renameTable(perms[i]);
+        }
+        this.identityRenamed = TlbState.renameTable(identity);
         this.invariants = TlbInvariants.all();
     }
 
@@ -104,8 +114,8 @@ public final class ShootdownModel implements TransitionSystem<TlbState> {
     @Override
     public Object key(TlbState s) {
         long[] best = null;
-        for (int[] perm : perms) {
-            long[] k = s.key(perm);
+        for (int i = 0; i < perms.length; i++) {
+            long[] k = s.key(perms[i], renames[i]);
             if (best == null || Arrays.compare(k, best) < 0) {
                 best = k;
             }
@@ -113,24 +123,37 @@ public final class ShootdownModel implements TransitionSystem<TlbState> {
         return new Key(best);
     }
 
-    /** An array key with value equality. */
-    private static final class Key {
+    /**
+     * An array key with value equality, and its own fingerprint: the explorer fingerprints every
+     * successor's key, and walking this class reflectively cost about a third of the search.
+     */
+    private static final class Key implements Fingerprinted {
         private final long[] k;
-        private final int hash;
+        /** Computed on first use: a fingerprinting store never asks, an exact one always does. */
+        private int hash;
 
         Key(long[] k) {
             this.k = k;
-            this.hash = Arrays.hashCode(k);
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Key other && other.hash == hash && Arrays.equals(other.k, k);
+            return o instanceof Key other && other.hashCode() == hashCode() && Arrays.equals(other.k, k);
         }
 
         @Override
         public int hashCode() {
-            return hash;
+            int h = hash;
+            if (h == 0) {
+                h = Arrays.hashCode(k) | 1;
+                hash = h;
+            }
+            return h;
+        }
+
+        @Override
+        public long fingerprint() {
+            return Fingerprint.of(k);
         }
     }
 

@@ -53,6 +53,11 @@ public final class ShootdownProtocol {
             InitiatorStep.INVALIDATE_LOCAL, InitiatorStep.FREE_FRAMES, InitiatorStep.WAIT_ACKS, InitiatorStep.RETURN);
     private static final List<InitiatorStep> LAZY = listOf(InitiatorStep.WRITE_PTES, InitiatorStep.INVALIDATE_LOCAL,
             InitiatorStep.DEFER_FREE, InitiatorStep.RETURN);
+    /* Where each step list completes (completionIndex), found once: it is asked for every state. */
+    private static final int SYNC_DONE = SYNC.indexOf(InitiatorStep.WAIT_ACKS);
+    private static final int SYNC_NO_FREE_DONE = SYNC_NO_FREE.indexOf(InitiatorStep.WAIT_ACKS);
+    private static final int BUG_FREE_EARLY_DONE = BUG_FREE_EARLY.indexOf(InitiatorStep.WAIT_ACKS);
+    private static final int LAZY_DONE = LAZY.indexOf(InitiatorStep.DEFER_FREE);
     private static final List<TargetStep> TARGET = listOf(TargetStep.INVALIDATE, TargetStep.ACK);
     private static final List<TargetStep> BUG_ACK_FIRST = listOf(TargetStep.ACK, TargetStep.INVALIDATE);
 
@@ -99,8 +104,13 @@ public final class ShootdownProtocol {
      * CPU must be clean for the op's pages (TLB-1, TLB-3), or covered by the lazy list (TLB-4).
      */
     public int completionIndex(KernelOp op) {
-        List<InitiatorStep> steps = initiatorSteps(op);
-        return steps.indexOf(lazy(op) ? InitiatorStep.DEFER_FREE : InitiatorStep.WAIT_ACKS);
+        if (lazy(op)) {
+            return LAZY_DONE;
+        }
+        if (!op.frees()) {
+            return SYNC_NO_FREE_DONE;
+        }
+        return bug == SeededBug.FREE_BEFORE_ACKS ? BUG_FREE_EARLY_DONE : SYNC_DONE;
     }
 
     /** The pages an operation changes, and so locks from its PTE write until it returns. */

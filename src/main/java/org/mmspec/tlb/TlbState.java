@@ -104,19 +104,22 @@ public final class TlbState {
             return new Cpu(script, opIdx, p, a, mailbox, serving, servePc, localGen, free, req, tlb);
         }
 
-        /** The kernel word of the key, CPU numbers renamed by {@code perm}. */
-        long word(int[] perm) {
+        /**
+         * The kernel word of the key, CPU numbers renamed by {@code perm}; {@code renamed[m]} is
+         * the CPU bit set {@code m} under the same permutation ({@link #renameTable}).
+         */
+        long word(int[] perm, int[] renamed) {
             long w = script;
             w = w << 2 | opIndex;
             w = w << 3 | pc;
-            w = w << 6 | rename(acks, perm);
-            w = w << 6 | rename(mailbox, perm);
+            w = w << 6 | renamed[acks];
+            w = w << 6 | renamed[mailbox];
             w = w << 3 | (serving < 0 ? 0 : perm[serving] + 1);
             w = w << 1 | servePc;
             w = w << 2 | localGen;
             w = w << 8 | toFree;
             if (request != null) {
-                w = w << 6 | rename(request.cpuMask().bits(), perm);
+                w = w << 6 | renamed[request.cpuMask().bits()];
                 w = w << 6 | request.pages();
                 w = w << 3 | (request.mode().ordinal() + 1);
             } else {
@@ -124,6 +127,19 @@ public final class TlbState {
             }
             return w;
         }
+    }
+
+    /**
+     * Every CPU bit set renamed by {@code perm}, indexed by the set: the key renames several sets
+     * per CPU for every permutation of every successor, and a table lookup is much cheaper than
+     * walking the bits each time.
+     */
+    static int[] renameTable(int[] perm) {
+        int[] t = new int[1 << perm.length];
+        for (int bits = 0; bits < t.length; bits++) {
+            t[bits] = rename(bits, perm);
+        }
+        return t;
     }
 
     static int rename(int bits, int[] perm) {
@@ -136,20 +152,23 @@ public final class TlbState {
         return out;
     }
 
-    /** The key with CPU {@code c} placed at position {@code perm[c]}. */
-    long[] key(int[] perm) {
+    /**
+     * The key with CPU {@code c} placed at position {@code perm[c]}; {@code renamed} is
+     * {@link #renameTable renameTable(perm)}.
+     */
+    long[] key(int[] perm, int[] renamed) {
         long[] k = new long[2 + 2 * cpus.length + (costBreach == null ? 0 : 3)];
         k[0] = pt.encoded();
         k[1] = (long) frames.encoded() << 8 | gen;
         for (int c = 0; c < cpus.length; c++) {
             int at = 2 + 2 * perm[c];
-            k[at] = cpus[c].word(perm);
+            k[at] = cpus[c].word(perm, renamed);
             k[at + 1] = cpus[c].tlb.encoded();
         }
         if (costBreach != null) {
             TlbShootdown r = costBreach.request();
             int at = 2 + 2 * cpus.length;
-            k[at] = (long) perm[costBreach.cpu()] << 16 | rename(r.cpuMask().bits(), perm) << 9 | r.pages() << 3
+            k[at] = (long) perm[costBreach.cpu()] << 16 | renamed[r.cpuMask().bits()] << 9 | r.pages() << 3
                     | r.mode().ordinal();
             k[at + 1] = costBreach.before().encoded();
             k[at + 2] = costBreach.after().encoded();
@@ -232,11 +251,11 @@ public final class TlbState {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TlbState s && Arrays.equals(s.key(model.identity), key(model.identity));
+        return o instanceof TlbState s && Arrays.equals(s.key(model.identity, model.identityRenamed), key(model.identity, model.identityRenamed));
     }
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(key(model.identity));
+        return Arrays.hashCode(key(model.identity, model.identityRenamed));
     }
 }
