@@ -153,7 +153,7 @@ public final class ShootdownModel implements TransitionSystem<TlbState> {
 
         @Override
         public long fingerprint() {
-            return Fingerprint.of(k);
+            return Fingerprint.ofWords(k);
         }
     }
 
