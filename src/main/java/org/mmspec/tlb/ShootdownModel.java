@@ -320,21 +320,21 @@ public final class ShootdownModel implements TransitionSystem<TlbState> {
     private void hardwareSteps(TlbState s, Successors<TlbState> out) {
         for (int c = 0; c < s.cpus.length; c++) {
             Tlb tlb = s.cpus[c].tlb;
+            int cpuId = c;
             for (int p = 0; p < config.pages(); p++) {
+                int page = p;
                 if (Mmu.canFill(tlb, s.pt, p)) {
-                    int cpuId = c;
-                    int page = p;
                     out.add(() -> "hw cpu" + cpuId + " fills p" + page + " (" + Pte.render(s.pt.pte(page)) + ")",
                             s.withTlb(c, Mmu.fill(tlb, s.pt, p)));
                 } else if (tlb.holds(p)) {
-                    out.add("hw cpu" + c + " evicts p" + p, s.withTlb(c, Mmu.evict(tlb, p)));
+                    out.add(() -> "hw cpu" + cpuId + " evicts p" + page, s.withTlb(c, Mmu.evict(tlb, p)));
                 }
             }
             if (modelPwc) {
                 if (Mmu.canCacheTable(tlb, s.pt)) {
-                    out.add("hw cpu" + c + " caches the leaf table pointer", s.withTlb(c, Mmu.cacheTable(tlb)));
+                    out.add(() -> "hw cpu" + cpuId + " caches the leaf table pointer", s.withTlb(c, Mmu.cacheTable(tlb)));
                 } else if (tlb.pwc()) {
-                    out.add("hw cpu" + c + " evicts the leaf table pointer", s.withTlb(c, Mmu.evictTable(tlb)));
+                    out.add(() -> "hw cpu" + cpuId + " evicts the leaf table pointer", s.withTlb(c, Mmu.evictTable(tlb)));
                 }
             }
         }
