@@ -53,6 +53,15 @@ public final class PhysicalMemory {
         return words == null ? 0 : words[wordIndex(addr)];
     }
 
+    /**
+     * The words of frame {@code frameNumber}, or null when they are all zero: the array itself,
+     * for a reader that scans a whole table without a map lookup per entry. The caller must not
+     * write to it.
+     */
+    long[] wordsOf(long frameNumber) {
+        return frames.get(frameNumber);
+    }
+
     /** Writes the 64-bit word at {@code addr}, which must be 8-byte aligned. */
     public void write64(PhysAddr addr, long value) {
         checkAligned(addr);

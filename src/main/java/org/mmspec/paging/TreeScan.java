@@ -57,17 +57,39 @@ final class TreeScan {
             Permissions perms) {
         PteFormat f = m.format();
         int n = 1 << f.indexBits(depth);
+        // A frame-aligned table (every table a mapper builds) is read a frame's word array at a
+        // time: most of its entries are zero, and a map lookup and an address per entry made this
+        // scan most of an exhaustive run's time. Any other table is read word by word.
+        boolean aligned = table.value() % PhysFrame.SIZE == 0;
+        long[] words = null;
         for (int i = 0; i < n; i++) {
+            int w = i % PhysicalMemory.WORDS_PER_FRAME;
+            long raw;
+            if (aligned) {
+                if (w == 0) {
+                    words = m.memory().wordsOf((table.value() >>> PhysFrame.SHIFT) + i / PhysicalMemory.WORDS_PER_FRAME);
+                    if (words == null) {
+                        // a zero frame: skip it in one step
+                        i += PhysicalMemory.WORDS_PER_FRAME - 1;
+                        continue;
+                    }
+                }
+                raw = words[w];
+                if (raw == 0) {
+                    continue;
+                }
+            } else {
+                PhysAddr word = table.plus((long) i * PhysicalMemory.WORD_BYTES);
+                if (w == 0 && m.memory().isZero(PhysFrame.containing(word))) {
+                    i += PhysicalMemory.WORDS_PER_FRAME - 1;
+                    continue;
+                }
+                raw = m.memory().read64(word);
+                if (raw == 0) {
+                    continue;
+                }
+            }
             PhysAddr at = table.plus((long) i * PhysicalMemory.WORD_BYTES);
-            if (i % PhysicalMemory.WORDS_PER_FRAME == 0 && m.memory().isZero(PhysFrame.containing(at))) {
-                // A granule-sized table is mostly zero frames: skip each in one step.
-                i += PhysicalMemory.WORDS_PER_FRAME - 1;
-                continue;
-            }
-            long raw = m.memory().read64(at);
-            if (raw == 0) {
-                continue;
-            }
             long va = base + ((long) i << f.indexShift(depth));
             if (depth == 0 && f.roots() == 1) {
                 // Sign-extend: the root's upper half of entries covers the kernel half.
