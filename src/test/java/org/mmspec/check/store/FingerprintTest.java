@@ -105,4 +105,17 @@ class FingerprintTest {
                 .hasMessageContaining("unknown state store 'bloom'");
         assertThat(StoreMode.parse(" Fingerprint ")).isEqualTo(StoreMode.FINGERPRINT);
     }
+
+    @Test
+    void ofWordsFoldsLikeAWordArrayInsideAKeyWithoutTheWalk() {
+        long[] words = {3, -1, 0, 1L << 63};
+        // the same folding as the walk gives a long[]: of() adds only its final mix
+        assertThat(Fingerprint.fmix(Fingerprint.ofWords(words))).isEqualTo(Fingerprint.of(words));
+        assertThat(Fingerprint.ofWords(words.clone())).isEqualTo(Fingerprint.ofWords(words));
+        // order, every word, and the length count
+        assertThat(Fingerprint.ofWords(new long[] {-1, 3, 0, 1L << 63})).isNotEqualTo(Fingerprint.ofWords(words));
+        assertThat(Fingerprint.ofWords(new long[] {3, -1, 0, 1})).isNotEqualTo(Fingerprint.ofWords(words));
+        assertThat(Fingerprint.ofWords(new long[] {3, -1, 0})).isNotEqualTo(Fingerprint.ofWords(new long[] {3, -1, 0, 0}));
+        assertThat(Fingerprint.ofWords(new long[0])).isNotEqualTo(Fingerprint.ofWords(new long[] {0}));
+    }
 }
