@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.mmspec.check.Bounds;
 import org.mmspec.check.Choices;
+import org.mmspec.check.CorruptingMachine;
 import org.mmspec.check.ExplorationResult;
 import org.mmspec.check.InvariantSet;
 import org.mmspec.check.Manifest;
@@ -55,45 +56,6 @@ class NumaCheckHarnessTest {
             }
         }
         return out.stream().mapToLong(Long::longValue).toArray();
-    }
-
-    /** The NUMA machine with a corruption applied to each fresh state; remembers the last state. */
-    private static final class Recording implements StateMachine<NumaStateMachine.State> {
-        final NumaStateMachine delegate;
-        final Consumer<NumaStateMachine.State> corrupt;
-        NumaStateMachine.State last;
-
-        Recording(NumaStateMachine delegate, Consumer<NumaStateMachine.State> corrupt) {
-            this.delegate = delegate;
-            this.corrupt = corrupt;
-        }
-
-        @Override
-        public String name() {
-            return delegate.name();
-        }
-
-        @Override
-        public NumaStateMachine.State init(Choices c) {
-            last = delegate.init(c);
-            corrupt.accept(last);
-            return last;
-        }
-
-        @Override
-        public List<Rule<NumaStateMachine.State>> rules() {
-            return delegate.rules();
-        }
-
-        @Override
-        public InvariantSet<NumaStateMachine.State> invariants() {
-            return delegate.invariants();
-        }
-
-        @Override
-        public Object snapshot(NumaStateMachine.State s) {
-            return delegate.snapshot(s);
-        }
     }
 
     private static NumaStateMachine faulty(FaultyAllocator.Fault fault) {
@@ -160,18 +122,18 @@ class NumaCheckHarnessTest {
     void aCorrectAllocatorPassesTheReplays() {
         NumaStateMachine m = new NumaStateMachine(AllocatorFactory.REFERENCE);
         StatefulChecker.replay(m, seq(INIT, ALLOC, FREE_LIVE));
-        Recording r = new Recording(m, s -> { });
+        CorruptingMachine<NumaStateMachine.State> r = CorruptingMachine.recording(m);
         StatefulChecker.replay(r, seq(INIT, ALLOC, FREE_BAD_16));
-        assertThat(r.last.numa.live()).isEmpty();
+        assertThat(r.last().numa.live()).isEmpty();
         // freeBad of two frames at 16: only frame 16 is live, so it is not an allocation.
         StatefulChecker.replay(r, seq(INIT, ALLOC, new long[] {2, 1, 2}));
-        assertThat(r.last.numa.live()).containsOnlyKeys(16L);
+        assertThat(r.last().numa.live()).containsOnlyKeys(16L);
         // the one-in-twelve bad order: order 19 is rejected and nothing is allocated
         StatefulChecker.replay(r, seq(INIT, new long[] {0, 11, 1, 0, 0}));
-        assertThat(r.last.numa.live()).isEmpty();
+        assertThat(r.last().numa.live()).isEmpty();
         // a preferred request bound to node0 from cpu 1, which belongs to no node
         StatefulChecker.replay(r, seq(INIT, new long[] {0, 0, 1, 1, 0, 1}));
-        assertThat(r.last.numa.live()).containsOnlyKeys(16L);
+        assertThat(r.last().numa.live()).containsOnlyKeys(16L);
     }
 
     @Test

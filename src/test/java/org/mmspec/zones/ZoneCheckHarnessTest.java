@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.mmspec.check.Bounds;
 import org.mmspec.check.Choices;
+import org.mmspec.check.CorruptingMachine;
 import org.mmspec.check.ExplorationResult;
 import org.mmspec.check.InvariantSet;
 import org.mmspec.check.Manifest;
@@ -57,45 +58,6 @@ class ZoneCheckHarnessTest {
 
     private static AllocatorFactory faulty(FaultyAllocator.Fault fault) {
         return FaultyAllocator.factory(fault);
-    }
-
-    /** The zone machine with a corruption applied to each fresh state; remembers the last state. */
-    private static final class Corrupting implements StateMachine<ZoneStateMachine.State> {
-        final ZoneStateMachine delegate;
-        final Consumer<ZoneStateMachine.State> corrupt;
-        ZoneStateMachine.State last;
-
-        Corrupting(ZoneStateMachine delegate, Consumer<ZoneStateMachine.State> corrupt) {
-            this.delegate = delegate;
-            this.corrupt = corrupt;
-        }
-
-        @Override
-        public String name() {
-            return delegate.name();
-        }
-
-        @Override
-        public ZoneStateMachine.State init(Choices c) {
-            last = delegate.init(c);
-            corrupt.accept(last);
-            return last;
-        }
-
-        @Override
-        public List<Rule<ZoneStateMachine.State>> rules() {
-            return delegate.rules();
-        }
-
-        @Override
-        public InvariantSet<ZoneStateMachine.State> invariants() {
-            return delegate.invariants();
-        }
-
-        @Override
-        public Object snapshot(ZoneStateMachine.State s) {
-            return delegate.snapshot(s);
-        }
     }
 
     private static String failure(StateMachine<?> m, long[] choices) {
@@ -158,18 +120,18 @@ class ZoneCheckHarnessTest {
         StatefulChecker.replay(m, seq(INIT, ALLOC_EXACT, FREE_BAD_4094));
         StatefulChecker.replay(m, seq(INIT, ALLOC_EXACT, FREE_LIVE));
         StatefulChecker.replay(m, seq(INIT, new long[] {1, 3, 0})); // freeBad of 4096, in the empty NORMAL zone
-        Corrupting c = new Corrupting(m, s -> { });
+        CorruptingMachine<ZoneStateMachine.State> c = CorruptingMachine.recording(m);
         StatefulChecker.replay(c, seq(INIT, ALLOC_CACHE, ALLOC_CACHE, ALLOC_FALLBACK));
         // Reclaim dropped the lowest cached run only, and the fallback request took its frame.
-        assertThat(c.last.sys.cache.cached()).containsExactly(FrameRange.of(4095, 1));
-        assertThat(c.last.modelCache).containsExactly(FrameRange.of(4095, 1));
-        assertThat(c.last.sys.zones.lastDecision().orElseThrow().reclaimedFrames()).isEqualTo(1);
+        assertThat(c.last().sys.cache.cached()).containsExactly(FrameRange.of(4095, 1));
+        assertThat(c.last().modelCache).containsExactly(FrameRange.of(4095, 1));
+        assertThat(c.last().sys.zones.lastDecision().orElseThrow().reclaimedFrames()).isEqualTo(1);
         // the one-in-ten bad order: order 19 is rejected and nothing is allocated
         StatefulChecker.replay(c, seq(INIT, new long[] {0, 0, 9, 1}));
-        assertThat(c.last.sys.zones.live()).isEmpty();
+        assertThat(c.last().sys.zones.live()).isEmpty();
         // freeBad of two frames at 4094, where only one frame is live: not an allocation
         StatefulChecker.replay(c, seq(INIT, ALLOC_EXACT, new long[] {2, 1, 2}));
-        assertThat(c.last.sys.zones.live()).containsOnlyKeys(4094L);
+        assertThat(c.last().sys.zones.live()).containsOnlyKeys(4094L);
     }
 
     @Test
@@ -206,7 +168,7 @@ class ZoneCheckHarnessTest {
 
     @Test
     void thePageCacheIsComparedAfterEveryStep() {
-        Corrupting c = new Corrupting(new ZoneStateMachine(AllocatorFactory.REFERENCE),
+        CorruptingMachine<ZoneStateMachine.State> c = new CorruptingMachine<>(new ZoneStateMachine(AllocatorFactory.REFERENCE),
                 s -> s.modelCache.add(FrameRange.of(4095, 1)));
         assertThat(failure(c, seq(INIT, ALLOC_EXACT))).contains("model mismatch on page cache");
     }
