@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Test;
 import org.mmspec.check.Bounds;
 import org.mmspec.check.Choices;
 import org.mmspec.check.CorruptingMachine;
 import org.mmspec.check.ExplorationResult;
-import org.mmspec.check.InvariantSet;
 import org.mmspec.check.Manifest;
 import org.mmspec.check.ModelRun;
 import org.mmspec.check.Progress;
