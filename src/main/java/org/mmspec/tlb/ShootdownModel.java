@@ -240,10 +240,14 @@ public final class ShootdownModel implements TransitionSystem<TlbState> {
         TlbState.Cpu me = taking ? cpu.withMailbox(cpu.mailbox & ~(1 << initiator)) : cpu;
         TlbShootdown req = s.cpus[initiator].request;
         FlushCost.Flush flush = null;
-        if (step == TargetStep.INVALIDATE) {
+        if (step == TargetStep.INVALIDATE && req != null) {
             flush = new FlushCost.Flush(c, req, me.tlb, protocol.invalidate(me.tlb, req));
             me = me.withTlb(flush.after());
         }
+        // req == null: the target acknowledged before it invalidated (the ACK_BEFORE_INVALIDATE
+        // bug) and the initiator has since returned; the flush information lived in the
+        // initiator's frame (Linux's flush_tlb_info is on its stack) and is gone, so the handler
+        // has nothing to invalidate. The stale entries it keeps are what TLB-1 and TLB-3 catch.
         boolean last = idx + 1 == steps.size();
         me = last ? me.withServing(-1, 0) : me.withServing(initiator, idx + 1);
         cs[c] = me;
@@ -252,8 +256,10 @@ public final class ShootdownModel implements TransitionSystem<TlbState> {
         }
         TlbState next = s.with(s.pt, s.frames, s.gen, cs);
         out.add(() -> "cpu" + c + " " + (taking ? "takes IPI from cpu" + initiator + ", " : "")
-                + (step == TargetStep.INVALIDATE ? "invalidate " + TlbShootdown.renderPages(req.pages()) + " (" + req.mode() + ")"
-                        : "ack cpu" + initiator), flush == null ? next : next.noting(flush));
+                + (step == TargetStep.ACK ? "ack cpu" + initiator
+                        : req == null ? "invalidate nothing: cpu" + initiator + " has returned and its request is gone"
+                                : "invalidate " + TlbShootdown.renderPages(req.pages()) + " (" + req.mode() + ")"),
+                flush == null ? next : next.noting(flush));
     }
 
     private boolean pagesLocked(TlbState s, int self, int pages) {
