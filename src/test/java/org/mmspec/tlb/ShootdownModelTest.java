@@ -36,6 +36,27 @@ class ShootdownModelTest {
     }
 
     @Test
+    void TLB_3_ackBeforeInvalidateWithTheInitiatorGoneInvalidatesNothingAndIsCaught() {
+        // cpu0 caches p1 writable, acknowledges cpu1's mprotect first, and cpu1 returns before
+        // cpu0 invalidates: the request is gone, so cpu0 invalidates nothing (this threw a
+        // NullPointerException inside TLB-5's progress test) and keeps the writable entry
+        ShootdownModel m = TlbTestSupport.model(
+                "cpus=3,pages=2,tlb=2,mode=single,ops=cpu0:munmap(0);cpu1:mprotect(1),bug=ack-before-invalidate");
+        TlbState completed = TlbTestSupport.walk(m, "hw cpu0 fills p1", "cpu1 mprotect(p1): write PTEs",
+                "cpu1 mprotect(p1): send IPIs", "cpu0 takes IPI from cpu1, ack", "cpu2 takes IPI from cpu1, ack",
+                "cpu1 mprotect(p1): invalidate locally", "cpu2 invalidate", "cpu1 mprotect(p1): all acknowledgements in");
+        assertThat(TlbTestSupport.violatedIds(completed)).contains("TLB-3");
+        TlbState returned = TlbTestSupport.walkFrom(m, completed, "cpu1 mprotect(p1): returns");
+        assertThat(TlbTestSupport.violatedIds(returned)).doesNotContain("TLB-5");
+        TlbState late = TlbTestSupport.walkFrom(m, returned, "cpu0 invalidate nothing: cpu1 has returned");
+        assertThat(late.tlb(0).holds(1)).as("cpu0 still caches p1").isTrue();
+        ExplorationResult r = explore("cpus=3,pages=2,tlb=2,mode=single,ops=cpu0:munmap(0);cpu1:mprotect(1),bug=ack-before-invalidate");
+        assertThat(r.counterexample()).isPresent();
+        assertThat(r.counterexample().get().invariantId()).isEqualTo("TLB-3");
+        assertThat(r.counterexample().get().render()).doesNotContain("Exception");
+    }
+
+    @Test
     void TLB_2_catchesFreeBeforeAllAcks() {
         String timeline = caught(ONE_MUNMAP + ",bug=free-before-acks", "TLB-2").counterexample().get().render();
         assertThat(timeline).contains("cpu0 munmap(p0): free f0 to the allocator", "f0 FREE", "f0 is free but cpu");

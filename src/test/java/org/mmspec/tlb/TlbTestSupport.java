@@ -23,7 +23,12 @@ final class TlbTestSupport {
 
     /** Follows the first successor whose label starts with each prefix in turn. */
     static TlbState walk(ShootdownModel m, String... labelPrefixes) {
-        TlbState s = m.initial();
+        return walkFrom(m, m.initial(), labelPrefixes);
+    }
+
+    /** {@link #walk} from {@code start} instead of the initial state. */
+    static TlbState walkFrom(ShootdownModel m, TlbState start, String... labelPrefixes) {
+        TlbState s = start;
         for (String prefix : labelPrefixes) {
             List<TlbState> found = new ArrayList<>(1);
             List<String> seen = new ArrayList<>();
