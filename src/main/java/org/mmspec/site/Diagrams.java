@@ -141,7 +141,8 @@ public final class Diagrams {
                 double x = left + (s - first) * cell;
                 svg.rect(x + 1, y + 4, (1L << k) * cell - 2, rowH - 8, ORDER_COLOURS[Math.min(k, ORDER_COLOURS.length - 1)],
                         "#0e4d31", "rx=\"4\"");
-                svg.text(x + 6, y + 22, "free @" + s, 11.5, k >= 2 ? "#ffffff" : "#0e3321", "start", false, "");
+                String label = fits("free @" + s, (1L << k) * cell, 11.5) ? "free @" + s : "@" + s;
+                svg.text(x + 5, y + 22, label, 11.5, k >= 2 ? "#ffffff" : "#0e3321", "start", false, "");
             }
         }
         svg.text(12, framesY + 19, "frames", 13, "#44506a", "start", false, "");
@@ -158,7 +159,11 @@ public final class Diagrams {
         for (var e : b.live().entrySet()) {
             double x = left + (e.getKey() - first) * cell;
             svg.rect(x + 1, framesY + 1, e.getValue() * cell - 2, 26, "none", "#1b3f7a", "stroke-width=\"2\" rx=\"3\"");
-            svg.text(x + 5, framesY + 18, e.getValue() + (e.getValue() == 1 ? " frame" : " frames"), 11, "#0d2247", "start", false, "");
+            String label = e.getValue() + (e.getValue() == 1 ? " frame" : " frames");
+            if (!fits(label, e.getValue() * cell, 11)) {
+                label = String.valueOf(e.getValue());
+            }
+            svg.text(x + 5, framesY + 18, label, 11, "#0d2247", "start", false, "");
         }
         int ly = framesY + 70;
         svg.rect(left, ly, 16, 14, ORDER_COLOURS[0], "#0e4d31", "").text(left + 22, ly + 12, "free", 12, "#1d2330", "start", false, "");
@@ -167,6 +172,11 @@ public final class Diagrams {
         svg.text(left + 340, ly + 12, String.format(Locale.ROOT, "%d free, %d managed, %d live allocations", b.freeFrames(),
                 b.managedFrames(), b.live().size()), 12, "#1d2330", "start", false, "");
         return svg.render();
+    }
+
+    /** Whether {@code text} at {@code size} fits {@code width} pixels (an average glyph is 0.6 em wide, plus padding). */
+    private static boolean fits(String text, double width, double size) {
+        return text.length() * size * 0.6 + 10 <= width;
     }
 
     // ---- page-table walk -------------------------------------------------------------------------
@@ -290,10 +300,10 @@ public final class Diagrams {
             Map<Integer, String> st = cpuStates(step.state());
             int stateLines = st.values().stream().mapToInt(v -> Svg.wrap(v, labelChars + 4).size()).max().orElse(1);
             int shared = Svg.wrap(shared(step.state()), sharedW / 7).size();
-            rowHeights.add(Math.max(30 + 15 * lines + 13 * stateLines, 20 + 13 * shared));
+            rowHeights.add(Math.max(34 + 15 * lines + 13 * stateLines, 20 + 13 * shared));
         }
         int top = 74;
-        List<String> failure = Svg.wrap("=> " + cex.failure(), (width - 40) / 7);
+        List<String> failure = Svg.wrap("=> " + cex.failure(), (width - 40) / 8);
         int height = top + rowHeights.stream().mapToInt(Integer::intValue).sum() + 30 + failure.size() * 16 + 20;
         Svg svg = new Svg(width, height, "counterexample timeline");
         svg.text(12, 24, "Counterexample: " + cex.length() + " steps, breaks " + cex.invariantId(), 16, "#1d2330", "start", false,
@@ -304,8 +314,7 @@ public final class Diagrams {
             double cx = stepCol + sharedW + i * colW;
             svg.rect(cx, top - 26, colW - 8, 22, "#1d2330", "none", "rx=\"3\"");
             svg.text(cx + (colW - 8) / 2.0, top - 10, "cpu" + cols.get(i), 13, "#ffffff", "middle", false, "font-weight=\"bold\"");
-            svg.line(cx + (colW - 8) / 2.0, top, cx + (colW - 8) / 2.0, height - failure.size() * 16 - 40, "#d9dee7",
-                    "stroke-width=\"2\"");
+            svg.line(cx - 4, top, cx - 4, height - failure.size() * 16 - 40, "#d9dee7", "stroke-width=\"1\"");
         }
         int y = top;
         String prevShared = null;
@@ -352,10 +361,12 @@ public final class Diagrams {
                 Matcher send = SEND.matcher(step.label());
                 if (send.find()) {
                     Matcher t = CPU.matcher(send.group(1));
+                    int lane = 0;
                     while (t.find()) {
                         int to = cols.indexOf(Integer.parseInt(t.group(1)));
                         if (to >= 0) {
-                            arrow(svg, from, stepCol + sharedW + to * colW + (colW - 8) / 2.0, y + h - 6, "#b5532a");
+                            // one arrow per target, stacked so the shorter ones stay visible
+                            arrow(svg, from, stepCol + sharedW + to * colW + (colW - 8) / 2.0, y + h - 6 - 7 * lane++, "#b5532a");
                         }
                     }
                 }

@@ -84,8 +84,10 @@ public final class SpecSite {
             List<Page> list = new ArrayList<>();
             Path dir = root.resolve(folder);
             if (Files.isDirectory(dir)) {
+                List<String> order = linkOrder(dir.resolve("README.md"));
                 try (Stream<Path> files = Files.list(dir)) {
-                    for (Path f : files.filter(p -> p.toString().endsWith(".md")).sorted(SpecSite::readmeFirst).toList()) {
+                    for (Path f : files.filter(p -> p.toString().endsWith(".md")).sorted(SpecSite::readmeFirst)
+                            .sorted(java.util.Comparator.comparingInt(p -> rank(order, p))).toList()) {
                         Path rel = root.relativize(f);
                         list.add(new Page(rel, targetOf(rel), title(f)));
                     }
@@ -109,6 +111,40 @@ public final class SpecSite {
         write(Path.of("index.html"), "mmspec", indexHtml(rows.size()));
         Files.writeString(out.resolve("style.css"), css(), StandardCharsets.UTF_8);
         return new Summary(written + 3, rows.size(), out.resolve("index.html"));
+    }
+
+    /** The Markdown files a folder's README links to, in the order it links them: the reading order. */
+    private static List<String> linkOrder(Path readme) throws IOException {
+        List<String> order = new ArrayList<>();
+        if (Files.isRegularFile(readme)) {
+            Matcher m = java.util.regex.Pattern.compile("\\]\\(([^)#/]+\\.md)[)#]").matcher(Files.readString(readme));
+            while (m.find()) {
+                if (!order.contains(m.group(1))) {
+                    order.add(m.group(1));
+                }
+            }
+        }
+        return order;
+    }
+
+    private static int rank(List<String> order, Path p) {
+        String name = p.getFileName().toString();
+        if (name.equals("README.md")) {
+            return -1;
+        }
+        int i = order.indexOf(name);
+        return i < 0 ? order.size() : i;
+    }
+
+    /** The chapters of spec/ in reading order (README first), as paths under the project root. */
+    List<Path> chapters() {
+        return pages.getOrDefault("spec", List.of()).stream().map(Page::source).toList();
+    }
+
+    /** A page's title, by its source path. */
+    String titleOf(Path source) {
+        return pages.values().stream().flatMap(List::stream).filter(p -> p.source().equals(source)).map(Page::title)
+                .findFirst().orElse(source.toString());
     }
 
     private static int readmeFirst(Path a, Path b) {
@@ -292,8 +328,13 @@ public final class SpecSite {
                 th, td { border: 1px solid #d9dee7; padding: 4px 7px; vertical-align: top; text-align: left; }
                 th { background: #eef1f6; }
                 tr:target, h2:target, h3:target, h4:target { background: #fff6cf; }
-                table.trace td { max-width: 330px; }
+                table.trace td { max-width: 360px; }
+                table.trace code { overflow-wrap: anywhere; background: none; padding: 0; }
+                table.trace tr.chapter td { background: #e4e9f2; font-weight: 700; }
+                nav a { text-decoration: none; }
+                nav a:hover { text-decoration: underline; }
                 .neg { color: #a01818; }
+                .other { color: #7a5a00; }
                 .pass { color: #1b6e2a; }
                 .id { white-space: nowrap; font-weight: 700; }
                 details summary { cursor: pointer; color: #44506a; }

@@ -28,7 +28,13 @@ public final class Traceability {
     /** A class member declaration at one indent: the field or method an ID appears in. */
     private static final Pattern MEMBER = Pattern.compile(
             "^    (?:(?:public|private|protected|static|final|abstract|default|synchronized)\\s+)*"
-                    + "(?:<[^>]+>\\s+)?[\\w.<>\\[\\],? ]+?\\s+(\\w+)\\s*(?:=|\\(|;)");
+                    + "(?:<[^>]+>\\s+)?\\w[\\w.<>\\[\\],? ]*?\\s+(\\w+)\\s*(?:=|\\(|;)");
+    /** A member of a nested class: it needs a modifier, or to be a method (its line opens a body). */
+    private static final Pattern NESTED_MEMBER = Pattern.compile(
+            "^        (?:(?:(?:public|private|protected|static)\\s+)(?:(?:static|final|abstract|synchronized)\\s+)*"
+                    + "(?:<[^>]+>\\s+)?\\w[\\w.<>\\[\\],? ]*?\\s+(\\w+)\\s*(?:=|\\(|;)"
+                    + "|\\w[\\w.<>\\[\\],? ]*?\\s+(\\w+)\\s*\\([^;]*\\)\\s*(?:throws [\\w., ]+)?\\{\\s*$)");
+    private static final java.util.Set<String> NOT_TYPES = java.util.Set.of("return", "throw", "new", "else", "case");
     private static final Pattern TEST_METHOD = Pattern.compile("^\\s+(?:public\\s+)?void\\s+(\\w+)\\s*\\(");
     private static final Pattern ENUM_CONSTANT = Pattern.compile("^    ([A-Z][A-Z0-9_]*)\\s*\\(");
 
@@ -166,9 +172,18 @@ public final class Traceability {
             if (e.find()) {
                 return e.group(1);
             }
-            Matcher m = MEMBER.matcher(lines.get(i));
-            if (m.find() && !lines.get(i).trim().startsWith("return")) {
+            String line = lines.get(i);
+            String firstWord = line.trim().split("[\\s(]", 2)[0];
+            if (NOT_TYPES.contains(firstWord)) {
+                continue;
+            }
+            Matcher m = MEMBER.matcher(line);
+            if (m.find()) {
                 return m.group(1);
+            }
+            Matcher n = NESTED_MEMBER.matcher(line);
+            if (n.find()) {
+                return n.group(1) != null ? n.group(1) : n.group(2);
             }
         }
         return "";

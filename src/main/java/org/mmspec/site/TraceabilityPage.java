@@ -30,8 +30,20 @@ final class TraceabilityPage {
                         + " seeded-bug model configurations expected to break it.</p>\n");
         sb.append("<table class=\"trace\">\n<thead><tr><th>ID</th><th>Statement</th><th>Checked by</th><th>Tests</th>"
                 + "<th>Models (recorded)</th><th>Proof</th></tr></thead>\n<tbody>\n");
-        for (Traceability.Row r : rows) {
+        List<Path> chapters = site.chapters();
+        List<Traceability.Row> ordered = new java.util.ArrayList<>(rows);
+        ordered.sort(java.util.Comparator.<Traceability.Row>comparingInt(r -> {
+            int i = chapters.indexOf(r.definition().file());
+            return i < 0 ? chapters.size() : i;
+        }).thenComparing(r -> r.definition().file()).thenComparingInt(r -> r.definition().line()));
+        Path chapterShown = null;
+        for (Traceability.Row r : ordered) {
             SpecIds.Definition d = r.definition();
+            if (!d.file().equals(chapterShown)) {
+                chapterShown = d.file();
+                sb.append("<tr class=\"chapter\"><td colspan=\"6\"><a href=\"").append(site.siteLink(PAGE, SpecSite.targetOf(d.file())))
+                        .append("\">").append(Html.escape(site.titleOf(d.file()))).append("</a></td></tr>\n");
+            }
             Path chapter = SpecSite.targetOf(d.file());
             sb.append("<tr id=\"").append(Html.escape(r.id())).append("\">");
             sb.append("<td class=\"id\"><a href=\"").append(site.siteLink(PAGE, chapter)).append('#').append(Html.escape(r.id()))
@@ -48,7 +60,7 @@ final class TraceabilityPage {
                         .append(refs(r.otherTests(), site, ""));
             }
             sb.append("<td>").append(tests).append("</td>");
-            sb.append("<td>").append(models(r)).append("</td>");
+            sb.append("<td>").append(models(r, site)).append("</td>");
             sb.append("<td>").append(proof(r.proof(), site)).append("</td>");
             sb.append("</tr>\n");
         }
@@ -77,10 +89,13 @@ final class TraceabilityPage {
         return sb.toString();
     }
 
-    private static String models(Traceability.Row r) {
+    private static String models(Traceability.Row r, SpecSite site) {
         List<Traceability.ModelRef> ms = r.models();
         if (ms.isEmpty()) {
-            return "<em>none</em>";
+            // no model's invariant set names it (ATOMIC-1 is checked by the explorer itself): say what the proofs index claims
+            String claimed = r.proof().getOrDefault("Exhaustive model(s)", "");
+            return claimed.isEmpty() || claimed.equals("\u2014") ? "<em>none</em>"
+                    : "<small>per proofs/README.md:</small> " + site.renderMarkdownInline(claimed, Path.of("proofs/README.md"), PAGE);
         }
         // negative checks first: they show the invariant can fail
         List<Traceability.ModelRef> sorted = new java.util.ArrayList<>(ms);
@@ -92,7 +107,7 @@ final class TraceabilityPage {
             }
             Traceability.ModelRef m = sorted.get(i);
             boolean neg = m.negativeFor(r.id());
-            sb.append("<span class=\"").append(neg ? "neg" : "pass").append("\">").append(Html.escape(m.model()))
+            sb.append("<span class=\"").append(neg ? "neg" : m.expect().equals("pass") ? "pass" : "other").append("\">").append(Html.escape(m.model()))
                     .append(" [").append(Html.escape(m.config())).append("]</span> <small>")
                     .append(Html.escape(m.states())).append(" states, ").append(Html.escape(m.verdict()))
                     .append(m.profile().equals("ci") ? "" : ", " + Html.escape(m.profile()))
