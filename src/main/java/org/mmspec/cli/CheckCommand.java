@@ -74,14 +74,14 @@ final class CheckCommand implements Callable<Integer> {
         List<CheckSuite.Result> results = new ArrayList<>();
         int code = CheckTable.runAndPrint(suites, out, verbose, results);
         if (saveCounterexample != null) {
-            code = Math.max(code, save(suites, results, out, err));
+            code = Math.max(code, save(suites, results, saveCounterexample, out, err));
         }
         return code;
     }
 
     /** Saves the first failing suite's counterexample, else the first expected one; 2 if the file cannot be written. */
-    private int save(List<CheckSuite> suites, List<CheckSuite.Result> results, java.io.PrintWriter out,
-            java.io.PrintWriter err) {
+    static int save(List<CheckSuite> suites, List<CheckSuite.Result> results, java.nio.file.Path saveCounterexample,
+            java.io.PrintWriter out, java.io.PrintWriter err) {
         int pick = -1;
         for (int i = 0; i < results.size() && pick < 0; i++) {
             if (!results.get(i).passed() && results.get(i).counterexample().isPresent()) {

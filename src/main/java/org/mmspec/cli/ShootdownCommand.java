@@ -1,6 +1,7 @@
 package org.mmspec.cli;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -99,13 +100,34 @@ final class ShootdownCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Also run the threaded implementation this many times on real threads.")
     int threads;
 
+    /** The numeric bounds and the mode, named in one line when they are out of range. */
+    private void checkBounds() {
+        if (cpus < 1 || pages < 1 || (tlb != null && tlb < 1) || threshold < 1) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "bounds must be at least 1: --cpus %d, --pages %d, --tlb %s, --threshold %d", cpus, pages,
+                    tlb == null ? "(pages)" : tlb, threshold));
+        }
+        List<String> modes = new java.util.ArrayList<>(java.util.Arrays.stream(org.mmspec.tlb.ShootdownMode.values())
+                .map(m -> m.name().toLowerCase(Locale.ROOT)).toList());
+        modes.add("lazy");
+        if (!modes.contains(mode.toLowerCase(Locale.ROOT))) {
+            throw new IllegalArgumentException("unknown --mode " + mode + "; known: " + String.join(", ", modes));
+        }
+    }
+
     @Override
     public Integer call() {
         java.io.PrintWriter out = spec.commandLine().getOut();
         Bounds bounds;
         if (config != null) {
-            bounds = Manifest.load(TlbModels.SHOOTDOWN).bounds(config);
+            Manifest manifest = Manifest.load(TlbModels.SHOOTDOWN);
+            if (!manifest.configs().contains(config)) {
+                throw new IllegalArgumentException("models/" + TlbModels.SHOOTDOWN + " has no configuration " + config
+                        + "; known: " + String.join(", ", manifest.configs()));
+            }
+            bounds = manifest.bounds(config);
         } else {
+            checkBounds();
             String o = ops != null ? ops : cpus >= 2 && pages >= 2 ? "cpu0:munmap(0);cpu1:mprotect(1)" : "cpu0:munmap(0)";
             bounds = Bounds.parse(String.format(Locale.ROOT, "cpus=%d,pages=%d,tlb=%d,mode=%s,threshold=%d,ops=%s,bug=%s,symmetry=%s,cost=%s%s",
                     cpus, pages, tlb == null ? pages : tlb, mode, threshold, o, bug, noSymmetry ? "off" : "on", cost,
