@@ -184,4 +184,17 @@ class CliCommandsTest {
         assertThat(r.out()).containsPattern("spec site: \\d+ pages, traceability of \\d+ invariant IDs, diagrams; open .*index.html");
         assertThat(out.resolve("traceability.html")).exists();
     }
+
+    @Test
+    void replayEachPidReplaysEveryProcessAndSaysWhichAgrees() throws Exception {
+        Path t = tmp.resolve("two-processes.strace");
+        Files.write(t, Files.readAllLines(ReplayCommandTest.fixture("c-fork/trace.strace")).stream()
+                .filter(l -> !l.contains("openat(")).toList());
+        String maps = ReplayCommandTest.fixture("c-fork/maps.txt").toString();
+        ReplayCommandTest.Run r = run("replay", t.toString(), "--maps", maps, "--each-pid");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("pid 25438", "pid 25439", "2 processes replayed separately; agrees with these maps: pid 25438");
+        assertOneLineError(run("replay", t.toString(), "--maps", maps, "--each-pid", "--pid", "25438"),
+                "mmspec replay: --each-pid and --pid 25438 exclude each other");
+    }
 }
