@@ -75,10 +75,12 @@ public final class Catalog {
                 + (expect.equals("pass") ? "" : "seeded bug, expect " + expect + " ") + manifest.bounds(config);
         return CheckSuite.of(model.component(), name, CheckSuite.Kind.EXHAUSTIVE,
                 () -> model.build(manifest.bounds(config)).invariants().ids(), () -> {
-                    var r = ModelRun.explore(model, manifest, config, Progress.every(java.time.Duration.ofSeconds(5), System.err));
+                    var r = ModelRun.explore(model, manifest, config, Progress.terminal(model.name() + " [" + config + "]",
+                            Progress.recordedStates(manifest.get(config + ".states", ""))));
                     List<String> drift = ModelRun.drift(manifest, config, r);
                     return new CheckSuite.Result(r.distinctStates(), r.elapsed(), drift.isEmpty(),
-                            drift.isEmpty() ? r.summary() : String.join("\n", drift));
+                            drift.isEmpty() ? r.summary() : String.join("\n", drift),
+                            r.counterexample().map(c -> new org.mmspec.check.CounterexampleFile(r.system(), c)));
                 });
     }
 }

@@ -5,18 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.mmspec.check.CheckSuite;
+import org.mmspec.site.SpecIds;
 
 /**
  * Keeps the spec, the code and the tests on the same IDs: every invariant ID that {@code spec/}
@@ -25,25 +24,11 @@ import org.mmspec.check.CheckSuite;
  * checks is defined in {@code spec/}.
  */
 class SpecTraceabilityTest {
-    /**
-     * An ID definition in spec/: a heading, or the first cell of a table row, that starts with the
-     * ID (optionally in bold or code). Mentions elsewhere in the prose are references, not
-     * definitions.
-     */
-    private static final Pattern DEFINITION = Pattern.compile(
-            "^(?:\\|\\s*|#+\\s*)(?:\\*\\*|`)?([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*-[0-9]+)(?:\\*\\*|`)?(?![A-Za-z0-9-])",
-            Pattern.MULTILINE);
-
+    /** Chapter file names by ID, read with the same rule as the site's traceability page ({@link SpecIds}). */
     static Map<String, List<String>> definitions() throws IOException {
         Map<String, List<String>> defs = new TreeMap<>();
-        try (Stream<Path> files = Files.walk(Path.of("spec"))) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".md")).toList()) {
-                Matcher m = DEFINITION.matcher(Files.readString(f));
-                while (m.find()) {
-                    defs.computeIfAbsent(m.group(1), k -> new ArrayList<>()).add(f.getFileName().toString());
-                }
-            }
-        }
+        SpecIds.definitions(Path.of("spec")).forEach((id, where) -> defs.put(id,
+                where.stream().map(d -> d.file().getFileName().toString()).toList()));
         return defs;
     }
 

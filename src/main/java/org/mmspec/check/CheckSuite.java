@@ -32,8 +32,14 @@ public interface CheckSuite {
      * @param elapsed wall time
      * @param passed whether every check held
      * @param detail a one-line summary, or the failure report
+     * @param counterexample the trace the run found, if it explored and found one (a seeded bug's
+     *        expected failure included), for {@code check --save-counterexample}
      */
-    record Result(long count, Duration elapsed, boolean passed, String detail) {
+    record Result(long count, Duration elapsed, boolean passed, String detail,
+            java.util.Optional<CounterexampleFile> counterexample) {
+        public Result(long count, Duration elapsed, boolean passed, String detail) {
+            this(count, elapsed, passed, detail, java.util.Optional.empty());
+        }
     }
 
     String component();
@@ -105,7 +111,8 @@ public interface CheckSuite {
         return of(component, name, Kind.EXHAUSTIVE, () -> system.get().invariants().ids(), () -> {
             ExplorationResult r = Explorer.explore(system.get(), bounds, Progress.every(Duration.ofSeconds(5), System.err));
             return new Result(r.distinctStates(), r.elapsed(), r.passed(),
-                    r.passed() ? r.summary() : r.counterexample().get().render());
+                    r.passed() ? r.summary() : r.counterexample().get().render(),
+                    r.counterexample().map(c -> new CounterexampleFile(r.system(), c)));
         });
     }
 
@@ -117,7 +124,7 @@ public interface CheckSuite {
             return new Result(r.statesInScope(), r.elapsed(), r.passed(), r.passed()
                     ? String.format("%d states in scope, %d satisfying, %d transitions", r.statesInScope(),
                             r.statesSatisfying(), r.transitionsChecked())
-                    : r.counterexample().get().render());
+                    : r.counterexample().get().render(), r.counterexample().map(c -> new CounterexampleFile(name, c)));
         });
     }
 }

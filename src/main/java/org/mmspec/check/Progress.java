@@ -40,4 +40,70 @@ public interface Progress {
                 + " heap %,d / %,d MiB", name, states, transitions, depth, frontier, rate, average, used >> 20,
                 rt.maxMemory() >> 20);
     }
+
+    /** Redraws of the progress bar at most this often, so a fast exploration does not flood the terminal. */
+    Duration BAR_INTERVAL = Duration.ofMillis(200);
+
+    /** Cells of the progress bar. */
+    int BAR_WIDTH = 30;
+
+    /**
+     * A progress bar on the terminal's stderr for a long exploration, or {@link #NONE} when the
+     * output is not a terminal ({@code System.console() == null}: a pipe, a file, a test), so logs
+     * stay quiet. With {@code expectedStates > 0} (the manifest's recorded count) the bar fills
+     * towards it; without, it shows the counts alone. The bar redraws one line in place; call
+     * {@link #clearTerminalLine} before printing the result.
+     */
+    static Progress terminal(String label, long expectedStates) {
+        if (System.console() == null) {
+            return NONE;
+        }
+        return bar(label, expectedStates, System.err, BAR_INTERVAL);
+    }
+
+    /** The bar itself, drawn on {@code out} whatever it is (tests use this). */
+    static Progress bar(String label, long expectedStates, PrintStream out, Duration interval) {
+        long[] last = {System.nanoTime() - interval.toNanos()};
+        return (name, states, transitions, depth, frontier, elapsed) -> {
+            long now = System.nanoTime();
+            if (now - last[0] < interval.toNanos()) {
+                return;
+            }
+            last[0] = now;
+            out.print("\r" + barLine(label, states, expectedStates, depth, elapsed) + "\u001b[K");
+            out.flush();
+        };
+    }
+
+    /** One frame of the bar: label, the filled cells, percent of the expected states, counts and time. */
+    static String barLine(String label, long states, long expectedStates, int depth, Duration elapsed) {
+        StringBuilder sb = new StringBuilder("  ").append(label).append(' ');
+        if (expectedStates > 0) {
+            double done = Math.min(1.0, (double) states / expectedStates);
+            int cells = (int) Math.round(done * BAR_WIDTH);
+            sb.append('[').append("#".repeat(cells)).append(".".repeat(BAR_WIDTH - cells)).append(']');
+            sb.append(String.format(" %3.0f%% %,d / %,d states", done * 100, states, expectedStates));
+        } else {
+            sb.append(String.format("%,d states", states));
+        }
+        sb.append(String.format(", depth %d, %.1fs", depth, elapsed.toNanos() / 1e9));
+        return sb.toString();
+    }
+
+    /** Erases the bar's line on a terminal; does nothing otherwise. */
+    static void clearTerminalLine() {
+        if (System.console() != null) {
+            System.err.print("\r\u001b[K");
+            System.err.flush();
+        }
+    }
+
+    /** A manifest's recorded state count, or 0 when there is none (a new configuration). */
+    static long recordedStates(String recorded) {
+        try {
+            return Long.parseLong(recorded.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
 }

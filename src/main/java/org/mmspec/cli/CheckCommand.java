@@ -16,8 +16,18 @@ import picocli.CommandLine.Parameters;
 /** Runs every suite and model at its default bounds and prints the check table. */
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = "Run every property suite and model at its default bounds and print a table:"
-                + " component, invariant IDs, states explored or cases run, time, result.")
+                + " component, invariant IDs, states explored or cases run, time, result."
+                + " 'check shootdown' explores the TLB shootdown protocol at bounds given on the command line.",
+        subcommands = ShootdownCommand.class)
 final class CheckCommand implements Callable<Integer> {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--save-counterexample", paramLabel = "FILE", description = "Write the counterexample of the first"
+            + " failing suite (else of the first seeded bug found, as expected) to FILE, in the format of"
+            + " spec/checking-core.md (mmspec-counterexample 1); 'mmspec spec' draws it as a per-CPU timeline.")
+    java.nio.file.Path saveCounterexample;
 
     @Parameters(arity = "0..*", paramLabel = "COMPONENT", description = "Only these components (default: all).")
     List<String> components = new ArrayList<>();
@@ -51,11 +61,54 @@ final class CheckCommand implements Callable<Integer> {
         List<CheckSuite> suites = new ArrayList<>(Catalog.suites());
         suites.addAll(Catalog.modelSuites(heavy));
         suites.removeIf(s -> !components.isEmpty() && !components.contains(s.component()));
+        java.io.PrintWriter out = spec.commandLine().getOut();
+        java.io.PrintWriter err = spec.commandLine().getErr();
         if (suites.isEmpty()) {
-            System.err.println("no suites match " + components);
+            List<String> known = new ArrayList<>(new java.util.LinkedHashSet<>(
+                    Catalog.suites().stream().map(CheckSuite::component).toList()));
+            err.println("mmspec check: no component named " + String.join(", ", components) + "; known: "
+                    + String.join(", ", known));
+            err.flush();
             return 2;
         }
-        return CheckTable.runAndPrint(suites, System.out, verbose);
+        List<CheckSuite.Result> results = new ArrayList<>();
+        int code = CheckTable.runAndPrint(suites, out, verbose, results);
+        if (saveCounterexample != null) {
+            code = Math.max(code, save(suites, results, saveCounterexample, out, err));
+        }
+        return code;
+    }
+
+    /** Saves the first failing suite's counterexample, else the first expected one; 2 if the file cannot be written. */
+    static int save(List<CheckSuite> suites, List<CheckSuite.Result> results, java.nio.file.Path saveCounterexample,
+            java.io.PrintWriter out, java.io.PrintWriter err) {
+        int pick = -1;
+        for (int i = 0; i < results.size() && pick < 0; i++) {
+            if (!results.get(i).passed() && results.get(i).counterexample().isPresent()) {
+                pick = i;
+            }
+        }
+        for (int i = 0; i < results.size() && pick < 0; i++) {
+            if (results.get(i).counterexample().isPresent()) {
+                pick = i;
+            }
+        }
+        if (pick < 0) {
+            out.println("no suite found a counterexample; " + saveCounterexample + " not written");
+            out.flush();
+            return 0;
+        }
+        try {
+            results.get(pick).counterexample().get().write(saveCounterexample);
+        } catch (java.io.IOException e) {
+            err.println("mmspec check: cannot write " + saveCounterexample + " (" + e.getClass().getSimpleName() + ")");
+            err.flush();
+            return 2;
+        }
+        out.println("counterexample of " + suites.get(pick).component() + " / " + suites.get(pick).name() + " ("
+                + (results.get(pick).passed() ? "a seeded bug, as expected" : "FAILED") + ") saved to " + saveCounterexample);
+        out.flush();
+        return 0;
     }
 
     /** Formats the table; kept apart so tests can render it. */
@@ -64,6 +117,15 @@ final class CheckCommand implements Callable<Integer> {
         }
 
         static int runAndPrint(List<CheckSuite> suites, PrintStream out, boolean verbose) {
+            java.io.PrintWriter w = new java.io.PrintWriter(out, true);
+            int code = runAndPrint(suites, w, verbose, new ArrayList<>());
+            w.flush();
+            return code;
+        }
+
+        /** Runs the suites, prints the table, and adds each suite's result to {@code results}. */
+        static int runAndPrint(List<CheckSuite> suites, java.io.PrintWriter out, boolean verbose,
+                List<CheckSuite.Result> results) {
             String fmt = "%-10s %-60s %-40s %16s %9s  %s%n";
             out.printf(fmt, "COMPONENT", "SUITE", "INVARIANTS", "STATES/CASES", "TIME", "RESULT");
             int failed = 0;
@@ -76,6 +138,8 @@ final class CheckCommand implements Callable<Integer> {
                 } catch (RuntimeException | AssertionError e) {
                     r = new CheckSuite.Result(0, java.time.Duration.ZERO, false, "suite crashed: " + e);
                 }
+                org.mmspec.check.Progress.clearTerminalLine();
+                results.add(r);
                 String ids = compressIds(s.invariantIds());
                 out.printf(fmt, s.component(), abbreviate(s.name(), 60), abbreviate(ids, 40),
                         String.format(Locale.ROOT, "%,d %s", r.count(), s.kind().unit()),

@@ -17,6 +17,9 @@ import picocli.CommandLine.Parameters;
                 + " 'dump_pt 0x1000', 'meminfo' (cat /sys/devices/system/node/node*/meminfo).")
 final class DebugCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Parameters(arity = "0..*", paramLabel = "COMMAND", description = "The command line written to the debug file (default: mem).")
     List<String> words = new ArrayList<>();
 
@@ -24,10 +27,12 @@ final class DebugCommand implements Callable<Integer> {
     public Integer call() {
         String line = words.isEmpty() ? "mem" : String.join(" ", words);
         try {
-            System.out.print(new SampleMachine().debug(line));
+            spec.commandLine().getOut().print(new SampleMachine().debug(line));
+            spec.commandLine().getOut().flush();
             return 0;
         } catch (MmException e) {
-            System.err.println("mmspec debug: " + e);
+            spec.commandLine().getErr().println("mmspec debug: " + e);
+            spec.commandLine().getErr().flush();
             return 2;
         }
     }

@@ -61,6 +61,14 @@ final class ModelsCommand implements Callable<Integer> {
             }
             System.setProperty("mmspec.explorer.threads", String.valueOf(workers));
         }
+        for (String sel : selected) {
+            String[] p = sel.split(":", 2);
+            ExhaustiveModel known = Catalog.model(p[0]); // an unknown name is one line listing the known ones
+            if (p.length == 2 && !Manifest.load(known.name()).configs().contains(p[1])) {
+                throw new IllegalArgumentException("models/" + p[0] + " has no configuration " + p[1] + "; known: "
+                        + String.join(", ", Manifest.load(known.name()).configs()));
+            }
+        }
         for (ExhaustiveModel model : Catalog.models()) {
             List<String> configsWanted = new ArrayList<>();
             boolean wanted = selected.isEmpty();

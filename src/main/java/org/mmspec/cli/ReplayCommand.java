@@ -45,6 +45,10 @@ final class ReplayCommand implements Callable<Integer> {
             + " file in the capture, or the only one).")
     Integer pid;
 
+    @Option(names = "--each-pid", description = "Replay every process of the capture separately against the maps, one report"
+            + " each, and say which agree (exit 0 if one does: the maps are that process's).")
+    boolean eachPid;
+
     @Option(names = "--until-line", paramLabel = "N", description = "Replay trace lines 1 to N only: the maps were taken"
             + " after line N (default: the open of the maps file, when the capture shows it).")
     Integer untilLine;
@@ -67,6 +71,9 @@ final class ReplayCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
+        if (eachPid) {
+            return each(traceLines, mapsLines, mapsFile, out, err);
+        }
         ReplayHarness.Report r;
         try {
             r = ReplayHarness.run(trace.getFileName().toString(), traceLines, mapsLines,
@@ -79,6 +86,36 @@ final class ReplayCommand implements Callable<Integer> {
         out.print(json ? ReplayJson.render(r, trace.toString(), mapsFile.toString()) + "\n" : render(r, mapsFile));
         out.flush();
         return r.agrees() ? 0 : 1;
+    }
+
+    /** {@code --each-pid}: one replay per process, a report each, then which agree. */
+    private int each(List<String> traceLines, List<String> mapsLines, Path mapsFile, PrintWriter out, PrintWriter err) {
+        if (pid != null) {
+            err.println("mmspec replay: --each-pid and --pid " + pid + " exclude each other");
+            err.flush();
+            return 2;
+        }
+        List<ReplayHarness.Report> reports = new java.util.ArrayList<>();
+        try {
+            for (int p : ReplayHarness.processes(traceLines)) {
+                reports.add(ReplayHarness.run(trace.getFileName().toString(), traceLines, mapsLines,
+                        new ReplayHarness.Options(p, untilLine)));
+            }
+        } catch (ReplayError e) {
+            err.println("mmspec replay: " + (e.inMaps() ? mapsFile : trace) + ":" + e.line() + ": " + e.detail());
+            err.flush();
+            return 2;
+        }
+        for (ReplayHarness.Report r : reports) {
+            out.print(json ? ReplayJson.render(r, trace.toString(), mapsFile.toString()) + "\n" : render(r, mapsFile));
+        }
+        List<String> agree = reports.stream().filter(ReplayHarness.Report::agrees).map(r -> String.valueOf(r.pid())).toList();
+        if (!json) {
+            out.printf("%d process%s replayed separately; %s%n", reports.size(), reports.size() == 1 ? "" : "es",
+                    agree.isEmpty() ? "none agrees with these maps" : "agrees with these maps: pid " + String.join(", ", agree));
+        }
+        out.flush();
+        return agree.isEmpty() ? 1 : 0;
     }
 
     /** Reads a file as lines; a missing or unreadable one is one line naming it. */

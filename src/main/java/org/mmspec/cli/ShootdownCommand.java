@@ -1,10 +1,12 @@
 package org.mmspec.cli;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.mmspec.check.Bounds;
+import org.mmspec.check.CounterexampleFile;
 import org.mmspec.check.ExplorationResult;
 import org.mmspec.check.ExploreBounds;
 import org.mmspec.check.Explorer;
@@ -32,6 +34,9 @@ import picocli.CommandLine.Option;
         description = "Model-check the TLB shootdown protocol exhaustively (spec/tlb.md): every interleaving of"
                 + " kernel steps, IPIs, acknowledgements and hardware fills/evictions within the bounds.")
 final class ShootdownCommand implements Callable<Integer> {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--cpus", description = "CPUs (default: ${DEFAULT-VALUE}).")
     int cpus = 3;
@@ -88,15 +93,41 @@ final class ShootdownCommand implements Callable<Integer> {
             + " (default: only when the heap is more than half full).")
     Long spillAt;
 
+    @Option(names = "--save-counterexample", paramLabel = "FILE", description = "Write the counterexample, if an invariant"
+            + " breaks, to FILE (format: spec/checking-core.md, mmspec-counterexample 1).")
+    java.nio.file.Path saveCounterexample;
+
     @Option(names = "--threads", description = "Also run the threaded implementation this many times on real threads.")
     int threads;
 
+    /** The numeric bounds and the mode, named in one line when they are out of range. */
+    private void checkBounds() {
+        if (cpus < 1 || pages < 1 || (tlb != null && tlb < 1) || threshold < 1) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "bounds must be at least 1: --cpus %d, --pages %d, --tlb %s, --threshold %d", cpus, pages,
+                    tlb == null ? "(pages)" : tlb, threshold));
+        }
+        List<String> modes = new java.util.ArrayList<>(java.util.Arrays.stream(org.mmspec.tlb.ShootdownMode.values())
+                .map(m -> m.name().toLowerCase(Locale.ROOT)).toList());
+        modes.add("lazy");
+        if (!modes.contains(mode.toLowerCase(Locale.ROOT))) {
+            throw new IllegalArgumentException("unknown --mode " + mode + "; known: " + String.join(", ", modes));
+        }
+    }
+
     @Override
     public Integer call() {
+        java.io.PrintWriter out = spec.commandLine().getOut();
         Bounds bounds;
         if (config != null) {
-            bounds = Manifest.load(TlbModels.SHOOTDOWN).bounds(config);
+            Manifest manifest = Manifest.load(TlbModels.SHOOTDOWN);
+            if (!manifest.configs().contains(config)) {
+                throw new IllegalArgumentException("models/" + TlbModels.SHOOTDOWN + " has no configuration " + config
+                        + "; known: " + String.join(", ", manifest.configs()));
+            }
+            bounds = manifest.bounds(config);
         } else {
+            checkBounds();
             String o = ops != null ? ops : cpus >= 2 && pages >= 2 ? "cpu0:munmap(0);cpu1:mprotect(1)" : "cpu0:munmap(0)";
             bounds = Bounds.parse(String.format(Locale.ROOT, "cpus=%d,pages=%d,tlb=%d,mode=%s,threshold=%d,ops=%s,bug=%s,symmetry=%s,cost=%s%s",
                     cpus, pages, tlb == null ? pages : tlb, mode, threshold, o, bug, noSymmetry ? "off" : "on", cost,
@@ -104,8 +135,8 @@ final class ShootdownCommand implements Callable<Integer> {
         }
         TlbConfig cfg = TlbConfig.fromBounds(bounds);
         ShootdownModel model = new ShootdownModel(cfg);
-        System.out.println("shootdown model: " + cfg);
-        System.out.println("cost model: " + cfg.cost());
+        out.println("shootdown model: " + cfg);
+        out.println("cost model: " + cfg.cost());
         ShootdownProtocol protocol = model.protocol();
         for (int c = 0; c < cfg.cpus(); c++) {
             for (KernelOp op : cfg.script(c)) {
@@ -114,30 +145,46 @@ final class ShootdownCommand implements Callable<Integer> {
                     continue;
                 }
                 TlbShootdown req = plan.request();
-                System.out.printf("  cpu%d %s: %s, steps %s, modelled cost %s%n", c, op, req, protocol.initiatorSteps(op),
+                out.printf("  cpu%d %s: %s, steps %s, modelled cost %s%n", c, op, req, protocol.initiatorSteps(op),
                         cfg.cost().render(req));
             }
         }
         ExploreBounds eb = new ExploreBounds(depth == null ? Integer.MAX_VALUE : depth, maxStates);
         ExplorerSettings settings = new ExplorerSettings(StoreMode.parse(store), workers, switchAt,
                 spillAt != null ? spillAt : ExplorerSettings.fromProperties().spillAt());
-        ExplorationResult r = Explorer.explore(model, eb, Progress.every(Duration.ofSeconds(2), System.out), settings);
-        System.out.println(r.summary());
-        System.out.println("  " + r.storeSummary());
-        r.counterexample().ifPresent(c -> System.out.println(c.render()));
+        Progress progress = System.console() != null ? Progress.terminal("shootdown", 0)
+                : Progress.every(Duration.ofSeconds(2), System.out);
+        ExplorationResult r = Explorer.explore(model, eb, progress, settings);
+        Progress.clearTerminalLine();
+        out.println(r.summary());
+        out.println("  " + r.storeSummary());
+        r.counterexample().ifPresent(c -> out.println(c.render()));
+        if (saveCounterexample != null) {
+            if (r.counterexample().isEmpty()) {
+                out.println("no counterexample; " + saveCounterexample + " not written");
+            } else {
+                try {
+                    new CounterexampleFile(r.system(), r.counterexample().get()).write(saveCounterexample);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException("cannot write " + saveCounterexample, e);
+                }
+                out.println("counterexample saved to " + saveCounterexample);
+            }
+        }
         boolean threadsOk = true;
         for (int i = 0; i < threads; i++) {
             ThreadedShootdown machine = new ThreadedShootdown(cfg);
             machine.runAll();
             if (!machine.violations().isEmpty()) {
-                System.out.println("threaded run " + (i + 1) + ": " + String.join("; ", machine.violations()));
+                out.println("threaded run " + (i + 1) + ": " + String.join("; ", machine.violations()));
                 threadsOk = false;
                 break;
             }
         }
         if (threads > 0 && threadsOk) {
-            System.out.println("threaded implementation: " + threads + " runs on real threads, no violation");
+            out.println("threaded implementation: " + threads + " runs on real threads, no violation");
         }
+        out.flush();
         return r.passed() && threadsOk ? 0 : 1;
     }
 }

@@ -310,6 +310,18 @@ public final class ReplayHarness {
                 + listing(procs) + "; choose one with --pid");
     }
 
+    /**
+     * The processes of a capture that made memory calls of their own, by pid (thread-group leader),
+     * in order of appearance: what {@code replay --each-pid} replays one by one.
+     *
+     * @throws ReplayError if the trace cannot be read
+     */
+    public static List<Integer> processes(List<String> traceLines) {
+        Processes procs = Processes.of(StraceParser.parse(traceLines));
+        return procs.spaces.stream().filter(s -> procs.ownMemoryCalls(s.id()) > 0).map(Processes.Space::leader).distinct()
+                .toList();
+    }
+
     /** {@code 101 (12 memory calls), 102 (3 memory calls)}: each leader with the memory calls its spaces made. */
     private static String listing(Processes procs) {
         Map<Integer, Integer> byLeader = new java.util.LinkedHashMap<>();
