@@ -17,7 +17,9 @@ public final class LamTranslator {
         MASKS_BIT_63,
         /** Supervisor pointers are masked too, by sign extension, as if CR4.LAM_SUP were set (LAM-2). */
         MASKS_KERNEL,
-        /** LAM_U48 masks bit 47 as well (LAM-1: a bit outside the metadata is ignored). */
+        /** LAM_U57 masks only bits 61:57, so a pointer with bit 62 set faults (LAM-1). */
+        U57_MISSES_BIT_62,
+        /** LAM_U48 masks bit 47 as well: a bit outside the metadata is ignored (LAM-3). */
         U48_MASKS_BIT_47,
         /** No canonical check after masking: bits 56:47 under LAM_U57 go unchecked (LAM-3). */
         SKIPS_CANONICAL_CHECK
@@ -31,6 +33,9 @@ public final class LamTranslator {
         long mask = mode.userMetadataMask();
         if (bug == Bug.U48_MASKS_BIT_47 && mode == LamMode.LAM_U48) {
             mask |= 1L << 47;
+        }
+        if (bug == Bug.U57_MISSES_BIT_62 && mode == LamMode.LAM_U57) {
+            mask &= ~(1L << 62);
         }
         if (bug == Bug.MASKS_BIT_63 && mode != LamMode.OFF) {
             mask |= LamMode.SUPERVISOR_BIT;
