@@ -62,12 +62,12 @@ public final class X86_64Pte implements PteFormat {
     /** Bits 62:59, the protection key with CR4.PKE=1; ignored here. */
     public static final long PKEY = 0xFL << 59;
     /**
-     * Bit 57, one of the ignored bits 58:52: Linux's software SavedDirty
+     * Bit 58 (Linux's _PAGE_BIT_SOFTW5), one of the ignored bits 58:52: Linux's software SavedDirty
      * ({@code _PAGE_SAVED_DIRTY}). With CET a leaf with RW=0 and D=1 is a shadow-stack page, so a
      * kernel that write-protects a dirty page (fork's copy-on-write, mprotect) moves D here instead
      * of leaving it set (spec/hardware-security.md, SHSTK-2, SHSTK-3).
      */
-    public static final long SAVED_DIRTY = 1L << 57;
+    public static final long SAVED_DIRTY = 1L << 58;
     /** Execute disable (EFER.NXE=1): instruction fetches below fault. */
     public static final long NX = 1L << 63;
 
