@@ -51,6 +51,25 @@ public record CcMode(Technology technology, int bit) {
         return new CcMode(Technology.SEV, cbit);
     }
 
+    /**
+     * Reads {@code sev}, {@code sev:<cbit>}, {@code tdx} or {@code tdx:<gpaw>} (the words of
+     * {@code dump_pt}'s optional second argument).
+     *
+     * @throws IllegalArgumentException for anything else
+     */
+    public static CcMode parse(String text) {
+        String[] parts = text.toLowerCase(java.util.Locale.ROOT).split(":", 2);
+        boolean sev = parts[0].equals("sev");
+        if (!sev && !parts[0].equals("tdx")) {
+            throw new IllegalArgumentException("not sev[:cbit] or tdx[:gpaw]: " + text);
+        }
+        if (parts.length == 1) {
+            return sev ? SEV : TDX;
+        }
+        int n = Integer.parseInt(parts[1]);
+        return sev ? sev(n) : tdx(n);
+    }
+
     /** The bit in the PTE. */
     public long mask() {
         return 1L << bit;
