@@ -47,7 +47,7 @@ public enum LamMode implements PointerMasking {
         return this == LAM_U57 ? CR3_LAM_U57 : this == LAM_U48 ? CR3_LAM_U48 : 0;
     }
 
-    /** The mode CR3 selects (LAM_U48 wins when both bits are set, as the SDM states). */
+    /** The mode CR3 selects: LAM_U57 is ignored when LAM_U48 is set, so LAM_U48 wins when both are. */
     public static LamMode fromCr3(long cr3) {
         return (cr3 & CR3_LAM_U48) != 0 ? LAM_U48 : (cr3 & CR3_LAM_U57) != 0 ? LAM_U57 : OFF;
     }
