@@ -9,6 +9,7 @@ import org.mmspec.hwsec.x86_64.CcMode;
 import org.mmspec.hwsec.x86_64.CcModel;
 import org.mmspec.hwsec.x86_64.LamMachine;
 import org.mmspec.hwsec.x86_64.LamModel;
+import org.mmspec.hwsec.x86_64.ShadowStackInductive;
 import org.mmspec.hwsec.x86_64.ShadowStackMachine;
 import org.mmspec.hwsec.x86_64.ShadowStackModel;
 
@@ -29,7 +30,9 @@ public final class HwSecSuites {
                 CheckSuite.stateful("hwsec", new ShadowStackMachine(), STEPS),
                 CheckSuite.stateful("hwsec", new LamMachine(), STEPS),
                 CheckSuite.stateful("hwsec", new CcMachine(CcMode.SEV), STEPS),
-                CheckSuite.stateful("hwsec", new CcMachine(CcMode.TDX), STEPS));
+                CheckSuite.stateful("hwsec", new CcMachine(CcMode.TDX), STEPS),
+                CheckSuite.inductive("hwsec", ShadowStackInductive.name(), () -> ShadowStackInductive.scope(),
+                        () -> ShadowStackInductive.system()));
     }
 
     /** The exhaustive models of this component, each with a {@code models/<name>/manifest.properties}. */

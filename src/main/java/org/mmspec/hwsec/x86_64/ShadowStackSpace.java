@@ -459,6 +459,28 @@ public final class ShadowStackSpace {
         return refs[frame];
     }
 
+    /**
+     * An arbitrary one-process state for the bounded inductiveness check: {@code page} 0 of
+     * process 0 has {@code a}, the ghost {@code made}, and the leaf {@code raw} over frame 0
+     * (referenced once when present); {@code written} says whether frame 0 was stored to (the
+     * page then shows {@link #STORED}). Reachable or not: the check skips states breaking an
+     * invariant.
+     */
+    static ShadowStackSpace arbitrary(int pages, int frames, Bug bug, Area a, boolean made, long raw, boolean written) {
+        ShadowStackSpace s = new ShadowStackSpace(pages, frames, bug);
+        s.area.get(0)[0] = a;
+        s.viaMapShadowStack.get(0)[0] = made;
+        s.pte.get(0)[0] = raw;
+        if (raw != 0) {
+            int f = frameOf(raw);
+            s.refs[f] = 1;
+            s.written[f] = written;
+            s.content[f] = written ? STORED : 0;
+            s.ghost.get(0)[0] = s.content[f];
+        }
+        return s;
+    }
+
     /** Test hook: overwrites a leaf without any check. */
     void corruptPte(int q, int page, long raw) {
         pte.get(q)[page] = raw;
