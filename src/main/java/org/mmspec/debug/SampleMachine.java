@@ -57,6 +57,8 @@ public final class SampleMachine {
     static final int CXL = 30;
     /** The user page the seed's {@code dump_pt 0x1000} example walks. */
     public static final VirtAddr USER_PAGE = VirtAddr.of(0x1000);
+    /** A user shadow-stack page (CET: R/W=0, D=1, NX), so that {@code dump_pt 0x2000} shows the SS type. */
+    public static final VirtAddr SHADOW_STACK_PAGE = VirtAddr.of(0x2000);
     /** The first page of the seed's kernel heap region. */
     public static final VirtAddr KERNEL_HEAP_PAGE = VirtAddr.of(0xFFFF_C000_0000_0000L);
 
@@ -85,7 +87,7 @@ public final class SampleMachine {
         MemoryReport report = new MemoryReport(this::frameStats, this::zoneStats, this::nodeStats,
                 HeapStatsAdapters.slabs(heap), HeapStatsAdapters.large(heap));
         debugFs = new DebugFs(report)
-                .register("dump_pt", args -> kernelTables.dumpPt(VirtAddr.of(parseAddress(args))))
+                .register("dump_pt", this::dumpPt)
                 .register("meminfo", args -> numa.meminfo());
     }
 
@@ -104,6 +106,8 @@ public final class SampleMachine {
         heap.allocate(0, 64 * 1024, CallSite.of("vmalloc_area", 77));
         kernelTables.map(Page.containing(USER_PAGE), node0.allocate(), PageFlags.PRESENT.with(PageFlags.USER)
                 .with(PageFlags.NO_EXECUTE));
+        kernelTables.map(Page.containing(SHADOW_STACK_PAGE), node0.allocate(), PageFlags.of(PageFlags.PRESENT,
+                PageFlags.USER, PageFlags.ACCESSED, PageFlags.DIRTY, PageFlags.NO_EXECUTE));
         kernelTables.map(Page.containing(KERNEL_HEAP_PAGE), node0.allocate(), PageFlags.PRESENT
                 .with(PageFlags.WRITABLE).with(PageFlags.GLOBAL).with(PageFlags.NO_EXECUTE));
     }
@@ -163,9 +167,31 @@ public final class SampleMachine {
         return out;
     }
 
+    /**
+     * {@code dump_pt ADDR [sev[:cbit]|tdx[:gpaw]]}: the walk, and with a confidential-computing mode
+     * the leaf's encryption bit decoded (SEV C-bit or TDX shared bit, spec/hardware-security.md).
+     */
+    private String dumpPt(String[] args) {
+        if (args.length == 2) {
+            VirtAddr va = VirtAddr.of(parseAddress(new String[] {args[0]}));
+            org.mmspec.hwsec.x86_64.CcMode mode;
+            try {
+                mode = org.mmspec.hwsec.x86_64.CcMode.parse(args[1]);
+            } catch (IllegalArgumentException e) {
+                throw new DebugError(DebugError.Kind.UNKNOWN_COMMAND, "dump_pt: " + e.getMessage());
+            }
+            String walk = kernelTables.dumpPt(va);
+            return walk + kernelTables.translate(va)
+                    .map(t -> String.format("  encryption: %s, frame %s%n", mode.describe(t.leafRaw()), mode.frame(t.leafRaw())))
+                    .orElse("  encryption: no leaf\n");
+        }
+        return kernelTables.dumpPt(VirtAddr.of(parseAddress(args)));
+    }
+
     private static long parseAddress(String[] args) {
         if (args.length != 1) {
-            throw new DebugError(DebugError.Kind.UNKNOWN_COMMAND, "dump_pt takes one address, e.g. dump_pt 0x1000");
+            throw new DebugError(DebugError.Kind.UNKNOWN_COMMAND,
+                    "dump_pt takes one address and optionally sev[:cbit] or tdx[:gpaw], e.g. dump_pt 0x1000");
         }
         String a = args[0].toLowerCase(java.util.Locale.ROOT).replace("_", "");
         try {

@@ -61,6 +61,13 @@ public final class X86_64Pte implements PteFormat {
     public static final long AVL_HIGH = 0x7FL << 52;
     /** Bits 62:59, the protection key with CR4.PKE=1; ignored here. */
     public static final long PKEY = 0xFL << 59;
+    /**
+     * Bit 58 (Linux's _PAGE_BIT_SOFTW5), one of the ignored bits 58:52: Linux's software SavedDirty
+     * ({@code _PAGE_SAVED_DIRTY}). With CET a leaf with RW=0 and D=1 is a shadow-stack page, so a
+     * kernel that write-protects a dirty page (fork's copy-on-write, mprotect) moves D here instead
+     * of leaving it set (spec/hardware-security.md, SHSTK-2, SHSTK-3).
+     */
+    public static final long SAVED_DIRTY = 1L << 58;
     /** Execute disable (EFER.NXE=1): instruction fetches below fault. */
     public static final long NX = 1L << 63;
 
@@ -74,6 +81,9 @@ public final class X86_64Pte implements PteFormat {
     public static final long CR4_LA57 = 1L << 12;
     /** CR4.PCIDE (bit 17): CR3 bits 11:0 are a PCID. */
     public static final long CR4_PCIDE = 1L << 17;
+
+    /** CR4.CET (bit 23): control-flow enforcement; with it a leaf RW=0, D=1 is a shadow-stack page. */
+    public static final long CR4_CET = 1L << 23;
 
     /** Depth of the PT (last level). */
     public static final int PT_DEPTH = 3;
@@ -224,6 +234,15 @@ public final class X86_64Pte implements PteFormat {
         return raw | PS;
     }
 
+    /**
+     * Whether the present leaf {@code raw} has the shadow-stack encoding of Intel SDM Vol. 3A
+     * §4.6.1 (with CR4.CET=1): RW=0 and D=1. Shadow-stack loads and stores need it; normal stores
+     * are refused by RW=0.
+     */
+    public static boolean isShadowStack(long raw) {
+        return (raw & P) != 0 && (raw & RW) == 0 && (raw & D) != 0;
+    }
+
     @Override
     public String describe(long raw, int depth) {
         List<String> s = new ArrayList<>();
@@ -236,8 +255,16 @@ public final class X86_64Pte implements PteFormat {
         if ((raw & NX) != 0) {
             s.add("NX");
         }
-        if ((raw & (AVL_HIGH | PKEY | AVL_LOW)) != 0) {
-            s.add(String.format("ignored=0x%x", raw & (AVL_HIGH | PKEY | AVL_LOW)));
+        boolean leaf = depth == PT_DEPTH || (raw & PS) != 0;
+        if (leaf && isShadowStack(raw)) {
+            s.add("SS");
+        }
+        if ((raw & SAVED_DIRTY) != 0) {
+            s.add("SavedDirty");
+        }
+        long ignored = raw & (AVL_HIGH | PKEY | AVL_LOW) & ~SAVED_DIRTY;
+        if (ignored != 0) {
+            s.add(String.format("ignored=0x%x", ignored));
         }
         return String.join(" ", s);
     }
