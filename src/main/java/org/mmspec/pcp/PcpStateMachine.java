@@ -165,6 +165,7 @@ public final class PcpStateMachine implements StateMachine<PcpStateMachine.State
     }
 
     private void take(State s, Step<State> step, PhysFrame f, NumaAllocation m) {
+        PcpInvariants.ALL.assertHolds(s.pcp);
         step.check(!s.held.contains(f), "PCP-2 violated: %s handed out while a caller still holds it", f);
         step.agree("node of " + f, s.pcp.nodeOfFrame(f).orElse(null), m.served());
         s.held.add(f);
@@ -225,14 +226,13 @@ public final class PcpStateMachine implements StateMachine<PcpStateMachine.State
     private void freeBatch(State s, Step<State> step) {
         int cpu = step.between(0, s.pcp.config().cpus() - 1);
         int n = step.between(1, Math.min(4, s.held.size()));
+        int first = step.between(0, s.held.size() - 1);
         List<Integer> picked = new ArrayList<>();
         List<PhysFrame> frames = new ArrayList<>();
-        while (picked.size() < n) {
-            int i = step.between(0, s.held.size() - 1);
-            if (!picked.contains(i)) {
-                picked.add(i);
-                frames.add(s.held.get(i));
-            }
+        for (int k = 0; k < n; k++) {
+            int i = (first + k) % s.held.size();
+            picked.add(i);
+            frames.add(s.held.get(i));
         }
         int spoil = step.between(0, 5);
         String expect = "ok";
@@ -301,7 +301,12 @@ public final class PcpStateMachine implements StateMachine<PcpStateMachine.State
         compareNodes(s, step);
     }
 
+    /**
+     * The invariants first (so a broken one is reported by its ID, not as the disagreement it
+     * causes), then every node's free frames against the model.
+     */
     private void compareNodes(State s, Step<State> step) {
+        PcpInvariants.ALL.assertHolds(s.pcp);
         for (org.mmspec.numa.NumaNode n : s.model.nodes()) {
             step.agree("free frames of " + n.id() + " (allocator + its CPUs' caches)", s.pcp.freeOnNode(n.id()), n.freeFrames());
         }
