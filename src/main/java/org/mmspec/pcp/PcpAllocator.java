@@ -71,7 +71,6 @@ public final class PcpAllocator {
     /** Node index of a frame number in a hole of a node's span. */
     private static final int HOLE = -2;
 
-    private final NumaTopology topology;
     private final PcpConfig config;
     private final Bug bug;
     private final NodeFrames[] nodes;
@@ -96,20 +95,83 @@ public final class PcpAllocator {
     }
 
     PcpAllocator(NumaTopology topology, PcpConfig config, AllocatorFactory factory, Bug bug) {
-        this.topology = Objects.requireNonNull(topology);
+        this(ids(topology), memories(topology), cpuNodes(topology, config), fallbacks(topology), config, factory, bug);
+    }
+
+    /**
+     * One node (id 0) over {@code memory} with every CPU of {@code config} on it. Builds no
+     * {@link NumaTopology}, whose validation Java PathFinder cannot run (its paths through record
+     * methods are cut), so the JPF scenarios use this.
+     */
+    static PcpAllocator singleNode(FrameRange memory, PcpConfig config, AllocatorFactory factory, Bug bug) {
+        List<List<FrameRange>> mem = new ArrayList<>();
+        List<FrameRange> one = new ArrayList<>();
+        one.add(memory);
+        mem.add(one);
+        return new PcpAllocator(new NodeId[] {new NodeId(0)}, mem, new int[config.cpus()], new int[][] {{0}}, config, factory, bug);
+    }
+
+    private static NodeId[] ids(NumaTopology t) {
+        List<NodeSpec> specs = t.nodes();
+        NodeId[] out = new NodeId[specs.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = specs.get(i).id();
+        }
+        return out;
+    }
+
+    private static List<List<FrameRange>> memories(NumaTopology t) {
+        List<List<FrameRange>> out = new ArrayList<>();
+        for (NodeSpec s : t.nodes()) {
+            List<FrameRange> mem = new ArrayList<>(s.memory());
+            mem.sort(Comparator.naturalOrder());
+            out.add(mem);
+        }
+        return out;
+    }
+
+    private static int[] cpuNodes(NumaTopology t, PcpConfig config) {
+        List<NodeId> ids = t.ids();
+        int[] out = new int[config.cpus()];
+        for (int c = 0; c < out.length; c++) {
+            int cpu = c;
+            NodeId home = t.localNode(c).orElseThrow(() -> PcpError.of(PcpError.Kind.BAD_CONFIG,
+                    "cpu %d belongs to no node of the topology", cpu));
+            out[c] = ids.indexOf(home);
+        }
+        return out;
+    }
+
+    private static int[][] fallbacks(NumaTopology t) {
+        List<NodeId> ids = t.ids();
+        int[][] out = new int[ids.size()][];
+        for (int i = 0; i < ids.size(); i++) {
+            List<NodeId> order = t.fallbackOrder(ids.get(i));
+            out[i] = new int[order.size()];
+            for (int k = 0; k < order.size(); k++) {
+                out[i][k] = ids.indexOf(order.get(k));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The machine: node {@code i} has id {@code ids[i]} and usable memory {@code memory.get(i)}
+     * (sorted; empty for a CPU-only node); CPU {@code c} is on node {@code cpuNode[c]};
+     * {@code fallback[i]} lists every node index by distance from node {@code i}.
+     */
+    private PcpAllocator(NodeId[] ids, List<List<FrameRange>> memory, int[] cpuNode, int[][] fallback, PcpConfig config,
+            AllocatorFactory factory, Bug bug) {
         this.config = Objects.requireNonNull(config);
         this.bug = Objects.requireNonNull(bug);
-        List<NodeSpec> specs = topology.nodes();
-        nodes = new NodeFrames[specs.size()];
+        nodes = new NodeFrames[ids.length];
         long lo = Long.MAX_VALUE;
         long hi = Long.MIN_VALUE;
         long total = 0;
-        for (int i = 0; i < specs.size(); i++) {
-            NodeSpec s = specs.get(i);
-            List<FrameRange> mem = new ArrayList<>(s.memory());
-            mem.sort(Comparator.naturalOrder());
+        for (int i = 0; i < ids.length; i++) {
+            List<FrameRange> mem = memory.get(i);
             FramePool pool = mem.isEmpty() ? null : new FramePool(mem, factory);
-            nodes[i] = new NodeFrames(i, s.id(), pool);
+            nodes[i] = new NodeFrames(i, ids[i], pool);
             if (pool != null) {
                 lo = Math.min(lo, pool.span().start().number());
                 hi = Math.max(hi, pool.span().endNumber());
@@ -117,14 +179,14 @@ public final class PcpAllocator {
             }
         }
         if (lo == Long.MAX_VALUE) {
-            throw PcpError.of(PcpError.Kind.BAD_CONFIG, "no node of %s has memory", topology);
+            throw PcpError.of(PcpError.Kind.BAD_CONFIG, "no node has memory");
         }
         this.base = lo;
         this.usable = total;
         this.frameNode = new int[Math.toIntExact(hi - lo)];
-        java.util.Arrays.fill(frameNode, OUTSIDE);
         this.place = new AtomicIntegerArray(frameNode.length);
         for (int i = 0; i < frameNode.length; i++) {
+            frameNode[i] = OUTSIDE;
             place.set(i, NOT_MANAGED);
         }
         for (NodeFrames n : nodes) {
@@ -135,32 +197,21 @@ public final class PcpAllocator {
             for (long f = span.start().number(); f < span.endNumber(); f++) {
                 frameNode[(int) (f - base)] = HOLE;
             }
-            for (FrameRange u : n.pool.usable()) {
+            for (FrameRange u : memory.get(n.index)) {
                 for (long f = u.start().number(); f < u.endNumber(); f++) {
                     frameNode[(int) (f - base)] = n.index;
                     place.set((int) (f - base), FREE);
                 }
             }
         }
-        this.fallback = new int[nodes.length][];
-        for (int i = 0; i < nodes.length; i++) {
-            List<NodeId> order = topology.fallbackOrder(nodes[i].id);
-            fallback[i] = new int[order.size()];
-            for (int k = 0; k < order.size(); k++) {
-                fallback[i][k] = indexOf(order.get(k));
-            }
-        }
+        this.fallback = fallback;
         this.cpus = new CpuCache[config.cpus()];
         for (int c = 0; c < cpus.length; c++) {
-            int cpu = c;
-            NodeId home = topology.localNode(c).orElseThrow(() -> PcpError.of(PcpError.Kind.BAD_CONFIG,
-                    "cpu %d belongs to no node of the topology", cpu));
-            cpus[c] = new CpuCache(c, indexOf(home), config.high());
+            cpus[c] = new CpuCache(c, cpuNode[c], config.high());
         }
     }
 
     private PcpAllocator(PcpAllocator o) {
-        this.topology = o.topology;
         this.config = o.config;
         this.bug = o.bug;
         this.nodes = new NodeFrames[o.nodes.length];
@@ -189,11 +240,11 @@ public final class PcpAllocator {
 
     private int indexOf(NodeId id) {
         for (NodeFrames n : nodes) {
-            if (n.id.compareTo(id) == 0) {
+            if (n.id.value() == id.value()) {
                 return n.index;
             }
         }
-        throw new IllegalStateException("no node " + id);
+        throw new IllegalArgumentException("no node " + id);
     }
 
     // ---------------------------------------------------------------- allocation
@@ -560,10 +611,6 @@ public final class PcpAllocator {
     }
 
     // ---------------------------------------------------------------- views (quiescent)
-
-    public NumaTopology topology() {
-        return topology;
-    }
 
     public PcpConfig config() {
         return config;

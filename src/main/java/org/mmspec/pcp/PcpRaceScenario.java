@@ -3,6 +3,7 @@ package org.mmspec.pcp;
 import java.util.List;
 
 import org.mmspec.check.Violation;
+import org.mmspec.frames.FrameRange;
 import org.mmspec.frames.PhysFrame;
 import org.mmspec.zones.AllocatorFactory;
 
@@ -30,7 +31,7 @@ public final class PcpRaceScenario {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        PcpAllocator pcp = new PcpAllocator(PcpTopologies.of(new int[] {FRAMES}, new int[] {0, 0}), PcpConfig.of(2, 0, 2, 2),
+        PcpAllocator pcp = PcpAllocator.singleNode(FrameRange.of(PcpTopologies.NODE_STRIDE, FRAMES), PcpConfig.of(2, 0, 2, 2),
                 AllocatorFactory.REFERENCE, bug(args));
         PhysFrame[] kept = new PhysFrame[2];
         Thread t0 = new Thread(() -> {
