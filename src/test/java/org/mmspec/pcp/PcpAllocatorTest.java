@@ -21,6 +21,12 @@ class PcpAllocatorTest {
         return PcpInvariantsTest.machine();
     }
 
+    private static PcpError.Kind kind(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+        Throwable t = org.assertj.core.api.Assertions.catchThrowable(call);
+        assertThat(t).isInstanceOf(PcpError.class);
+        return ((PcpError) t).errorKind();
+    }
+
     private static void holds(PcpAllocator a) {
         PcpInvariants.ALL.assertHolds(a);
     }
@@ -62,7 +68,7 @@ class PcpAllocatorTest {
         PhysFrame got = a.allocate(0);                // only cpu1's cache holds a frame
         assertThat(got).isEqualTo(node0[0]);
         assertThat(a.cpuStats().get(1).pressureDrains()).isEqualTo(1);
-        assertThatThrownBy(() -> a.allocate(0)).isInstanceOf(PcpError.class).hasMessageContaining("OUT_OF_MEMORY");
+        assertThat(kind(() -> a.allocate(0))).isEqualTo(PcpError.Kind.OUT_OF_MEMORY);
         assertThat(a.lastOom()).contains(new PcpStats.OomWitness(0, 1, 0));
         holds(a);
     }
@@ -93,7 +99,8 @@ class PcpAllocatorTest {
         PcpAllocator a = machine();
         a.allocate(0);
         Object before = a.key();
-        assertThatThrownBy(() -> a.allocateBatch(1, 6)).isInstanceOf(PcpError.class).hasMessageContaining("5 free");
+        assertThat(kind(() -> a.allocateBatch(1, 6))).isEqualTo(PcpError.Kind.OUT_OF_MEMORY);
+        assertThat(a.lastOom()).contains(new PcpStats.OomWitness(1, 6, 5));
         assertThat(a.key()).isEqualTo(before);
         PhysFrame[] five = a.allocateBatch(1, 5);
         Set<PhysFrame> distinct = new HashSet<>(List.of(five));
@@ -107,10 +114,9 @@ class PcpAllocatorTest {
         PhysFrame[] two = a.allocateBatch(0, 2);
         Object before = a.key();
         PhysFrame notAllocated = PhysFrame.of(129);
-        assertThatThrownBy(() -> a.freeBatch(0, new PhysFrame[] {two[0], two[1], notAllocated}))
-                .isInstanceOf(PcpError.class).hasMessageContaining("DOUBLE_FREE");
+        assertThat(kind(() -> a.freeBatch(0, new PhysFrame[] {two[0], two[1], notAllocated}))).isEqualTo(PcpError.Kind.DOUBLE_FREE);
         assertThat(a.key()).isEqualTo(before);
-        assertThatThrownBy(() -> a.freeBatch(0, new PhysFrame[] {two[0], two[0]})).hasMessageContaining("DUPLICATE_IN_BATCH");
+        assertThat(kind(() -> a.freeBatch(0, new PhysFrame[] {two[0], two[0]}))).isEqualTo(PcpError.Kind.DUPLICATE_IN_BATCH);
         assertThat(a.key()).isEqualTo(before);
         a.freeBatch(1, two);
         assertThat(a.allocatedFrames()).isZero();
@@ -121,22 +127,22 @@ class PcpAllocatorTest {
     void badInputIsRejectedWithItsKind() {
         PcpAllocator a = new PcpAllocator(PcpTopologies.of(new int[] {4}, new int[] {0}, new boolean[] {true}),
                 PcpConfig.of(1, 0, 2, 1), AllocatorFactory.REFERENCE);
-        assertThatThrownBy(() -> a.allocate(1)).hasMessageContaining("UNKNOWN_CPU");
-        assertThatThrownBy(() -> a.allocate(-1)).hasMessageContaining("UNKNOWN_CPU");
-        assertThatThrownBy(() -> a.allocateBatch(0, 0)).hasMessageContaining("ZERO_SIZE");
-        assertThatThrownBy(() -> a.freeBatch(0, new PhysFrame[0])).hasMessageContaining("ZERO_SIZE");
-        assertThatThrownBy(() -> a.free(0, PhysFrame.of(65))).hasMessageContaining("RESERVED");
-        assertThatThrownBy(() -> a.free(0, PhysFrame.of(63))).hasMessageContaining("OUT_OF_RANGE");
-        assertThatThrownBy(() -> a.free(0, PhysFrame.of(500))).hasMessageContaining("OUT_OF_RANGE");
-        assertThatThrownBy(() -> a.free(0, PhysFrame.of(64))).hasMessageContaining("DOUBLE_FREE");
+        assertThat(kind(() -> a.allocate(1))).isEqualTo(PcpError.Kind.UNKNOWN_CPU);
+        assertThat(kind(() -> a.allocate(-1))).isEqualTo(PcpError.Kind.UNKNOWN_CPU);
+        assertThat(kind(() -> a.allocateBatch(0, 0))).isEqualTo(PcpError.Kind.ZERO_SIZE);
+        assertThat(kind(() -> a.freeBatch(0, new PhysFrame[0]))).isEqualTo(PcpError.Kind.ZERO_SIZE);
+        assertThat(kind(() -> a.free(0, PhysFrame.of(65)))).isEqualTo(PcpError.Kind.RESERVED);
+        assertThat(kind(() -> a.free(0, PhysFrame.of(63)))).isEqualTo(PcpError.Kind.OUT_OF_RANGE);
+        assertThat(kind(() -> a.free(0, PhysFrame.of(500)))).isEqualTo(PcpError.Kind.OUT_OF_RANGE);
+        assertThat(kind(() -> a.free(0, PhysFrame.of(64)))).isEqualTo(PcpError.Kind.DOUBLE_FREE);
         PhysFrame f = a.allocate(0);
         a.free(0, f);
-        assertThatThrownBy(() -> a.free(0, f)).hasMessageContaining("DOUBLE_FREE").hasMessageContaining("cache");
-        assertThatThrownBy(() -> PcpConfig.of(1, 2, 2, 1)).hasMessageContaining("BAD_CONFIG");
-        assertThatThrownBy(() -> PcpConfig.of(1, 0, 2, 3)).hasMessageContaining("BAD_CONFIG");
-        assertThatThrownBy(() -> PcpConfig.of(0, 0, 2, 1)).hasMessageContaining("BAD_CONFIG");
-        assertThatThrownBy(() -> new PcpAllocator(PcpTopologies.of(new int[] {4}, new int[] {0}), PcpConfig.of(2, 0, 2, 1)))
-                .hasMessageContaining("BAD_CONFIG");
+        assertThat(kind(() -> a.free(0, f))).isEqualTo(PcpError.Kind.DOUBLE_FREE);
+        assertThatThrownBy(() -> a.free(0, f)).hasMessageContaining("in cpu0's cache");
+        assertThat(kind(() -> PcpConfig.of(1, 2, 2, 1))).isEqualTo(PcpError.Kind.BAD_CONFIG);
+        assertThat(kind(() -> PcpConfig.of(1, 0, 2, 3))).isEqualTo(PcpError.Kind.BAD_CONFIG);
+        assertThat(kind(() -> PcpConfig.of(0, 0, 2, 1))).isEqualTo(PcpError.Kind.BAD_CONFIG);
+        assertThat(kind(() -> new PcpAllocator(PcpTopologies.of(new int[] {4}, new int[] {0}), PcpConfig.of(2, 0, 2, 1)))).isEqualTo(PcpError.Kind.BAD_CONFIG);
     }
 
     @Test
