@@ -428,8 +428,9 @@ public final class PcpAllocator {
             }
         }
         if (k < count) {
-            throw new IllegalStateException("pressure path found " + k + " of " + count + " frames though " + available
-                    + " were counted free");
+            // Conservation is broken: frames counted free at the cut are in no cache and no allocator.
+            throw new IllegalStateException(String.format("PCP-1 violated: the pressure path found %d of %d frames though %d were counted free",
+                    k, count, available));
         }
         c.allocs += count;
         return out;
