@@ -6,8 +6,6 @@ import java.util.List;
 import org.mmspec.check.ActionSystem;
 import org.mmspec.check.Bounds;
 import org.mmspec.check.ExhaustiveModel;
-import org.mmspec.check.Invariant;
-import org.mmspec.check.InvariantSet;
 import org.mmspec.check.TransitionSystem;
 import org.mmspec.frames.PhysFrame;
 import org.mmspec.numa.NumaTopology;
@@ -114,19 +112,6 @@ public final class PcpModel implements ExhaustiveModel {
         if (!allocated.isEmpty()) {
             PhysFrame f = allocated.get(0);
             out.add(new ActionSystem.Action<>("cpu0 freeBatch(" + f + ", " + f + ")", a -> a.freeBatch(0, new PhysFrame[] {f, f})));
-        }
-        return out;
-    }
-
-    /** The model's invariants, for the check table. */
-    static InvariantSet<PcpAllocator> invariants() {
-        return PcpInvariants.ALL;
-    }
-
-    static List<String> ids() {
-        List<String> out = new ArrayList<>();
-        for (Invariant<PcpAllocator> i : PcpInvariants.ALL.invariants()) {
-            out.add(i.id());
         }
         return out;
     }

@@ -11,7 +11,6 @@ import org.mmspec.check.Outcome;
 import org.mmspec.check.Rule;
 import org.mmspec.check.StateMachine;
 import org.mmspec.check.Step;
-import org.mmspec.frames.FrameRange;
 import org.mmspec.frames.PhysFrame;
 import org.mmspec.numa.NodeId;
 import org.mmspec.numa.NumaAllocation;
