@@ -40,6 +40,7 @@ public final class Catalog {
         all.add(new org.mmspec.zones.ZoneModel());
         all.add(new org.mmspec.numa.NumaModel());
         all.add(new org.mmspec.pcp.PcpModel());
+        all.add(new org.mmspec.pcp.PcpProtocolModel());
         all.addAll(org.mmspec.paging.PagingModels.all());
         all.add(new org.mmspec.vm.VmModel());
         all.addAll(org.mmspec.tlb.TlbModels.all());
