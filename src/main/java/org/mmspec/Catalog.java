@@ -24,6 +24,7 @@ public final class Catalog {
         all.addAll(org.mmspec.frames.FrameSuites.all());
         all.addAll(org.mmspec.zones.ZoneSuites.all());
         all.addAll(org.mmspec.numa.NumaSuites.all());
+        all.addAll(org.mmspec.pcp.PcpSuites.all());
         all.addAll(org.mmspec.paging.PagingSuites.all());
         all.addAll(org.mmspec.vm.VmSuites.all());
         all.addAll(org.mmspec.tlb.TlbSuites.all());
@@ -39,6 +40,8 @@ public final class Catalog {
         all.addAll(org.mmspec.frames.FrameModels.all());
         all.add(new org.mmspec.zones.ZoneModel());
         all.add(new org.mmspec.numa.NumaModel());
+        all.add(new org.mmspec.pcp.PcpModel());
+        all.add(new org.mmspec.pcp.PcpProtocolModel());
         all.addAll(org.mmspec.paging.PagingModels.all());
         all.add(new org.mmspec.vm.VmModel());
         all.addAll(org.mmspec.tlb.TlbModels.all());

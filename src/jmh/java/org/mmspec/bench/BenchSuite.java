@@ -63,7 +63,7 @@ public final class BenchSuite {
                 .append(System.getProperty("java.version")).append(", ").append(System.getProperty("os.name"))
                 .append(' ').append(System.getProperty("os.arch")).append("\n\n");
         Map<String, Score> idx = index(results);
-        for (String table : List.of(frames(idx), buddyOrders(idx), growth(idx), boot(idx), paging(idx), slab(idx), shootdown(idx),
+        for (String table : List.of(frames(idx), buddyOrders(idx), growth(idx), boot(idx), paging(idx), slab(idx), pcp(idx), shootdown(idx),
                 explorer(results))) {
             if (!table.isEmpty()) {
                 md.append(table).append('\n');
@@ -254,6 +254,28 @@ public final class BenchSuite {
             md.append(row(b == 64 ? "64 B" : "4 KiB", s, num(f), ratio(s.score() / f), atMost(s.score() / f, 2)));
         }
         return any ? md.toString() : "";
+    }
+
+    /** The per-CPU frame caches against their baselines (PcpBench; spec/frames-percpu.md). */
+    static String pcp(Map<String, Score> idx) {
+        Score one = idx.get("PcpBench.singleCpuAllocFree");
+        if (one == null) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder("| Per-CPU frame caches | score | ± (99.9%) | baseline | baseline score | ratio |\n|---|---|---|---|---|---|\n");
+        double lower = score(idx, "FreeStackBench.allocFree");
+        md.append(row("single CPU alloc+free, ns/op", one, "long[] free stack (lower bound)", num(lower), ratio(one.score() / lower) + " × lower bound"));
+        Score two = idx.get("PcpBench.twoCpus");
+        if (two != null) {
+            double global = score(idx, "PcpBench.twoCpusGlobalLock");
+            md.append(row("2 threads alloc+free, ops/µs", two, "one global lock", num(global), ratio(two.score() / global) + " × throughput"));
+        }
+        Score batch = idx.get("PcpBench.batch32");
+        if (batch != null) {
+            double singles = score(idx, "PcpBench.single32");
+            md.append(row("32 frames in one batch, ns/op", batch, "32 single calls", num(singles), ratio(singles / batch.score()) + " × faster"));
+        }
+        return md.toString();
     }
 
     static String shootdown(Map<String, Score> idx) {

@@ -21,15 +21,25 @@ public final class MemoryReport {
     private final StatsProviders.NumaStatsProvider nodes;
     private final StatsProviders.SlabStatsProvider slabs;
     private final StatsProviders.LargeStatsProvider large;
+    /** The per-CPU frame caches, or null when the machine has none (the section is left out). */
+    private final StatsProviders.PcpStatsProvider pcp;
 
     public MemoryReport(StatsProviders.FrameStatsProvider frames, StatsProviders.ZoneStatsProvider zones,
             StatsProviders.NumaStatsProvider nodes, StatsProviders.SlabStatsProvider slabs,
             StatsProviders.LargeStatsProvider large) {
+        this(frames, zones, nodes, slabs, large, null);
+    }
+
+    /** A report that also has a {@code [pcp]} section: the per-CPU frame caches, per CPU and per node. */
+    public MemoryReport(StatsProviders.FrameStatsProvider frames, StatsProviders.ZoneStatsProvider zones,
+            StatsProviders.NumaStatsProvider nodes, StatsProviders.SlabStatsProvider slabs,
+            StatsProviders.LargeStatsProvider large, StatsProviders.PcpStatsProvider pcp) {
         this.frames = frames;
         this.zones = zones;
         this.nodes = nodes;
         this.slabs = slabs;
         this.large = large;
+        this.pcp = pcp;
     }
 
     public String render() {
@@ -46,6 +56,9 @@ public final class MemoryReport {
         sb.append("[numa]\n");
         for (StatsProviders.NodeStats n : nodes.nodeStats()) {
             line(sb, "node" + n.id(), n.free() + "/" + n.managed() + " frames free, cpus " + n.cpus());
+        }
+        if (pcp != null) {
+            renderPcp(sb);
         }
         sb.append("[slab]\n");
         sb.append(String.format(Locale.ROOT, "  %-6s %7s %7s %7s %7s %7s %7s %8s %8s %6s%n", "class", "live", "cached",
@@ -73,6 +86,21 @@ public final class MemoryReport {
         line(sb, "free", l.freeBytes() + " bytes in " + l.freeBlocks() + " blocks, largest " + l.largestFree());
         line(sb, "allocs/frees", l.allocs() + "/" + l.frees());
         return sb.toString();
+    }
+
+    /** One row per CPU cache and per node of the per-CPU frame caches (spec/frames-percpu.md §8). */
+    private void renderPcp(StringBuilder sb) {
+        sb.append("[pcp]\n");
+        for (org.mmspec.pcp.PcpStats.CpuStats c : pcp.pcpCpuStats()) {
+            sb.append(String.format(Locale.ROOT,
+                    "  cpu%d node%d cached %d allocs %d frees %d hits %d refills %d drains %d pressure-drains %d%n", c.cpu(),
+                    c.node(), c.cached(), c.allocs(), c.frees(), c.hits(), c.refills(), c.drains(), c.pressureDrains()));
+        }
+        for (org.mmspec.pcp.PcpStats.NodeStats n : pcp.pcpNodeStats()) {
+            sb.append(String.format(Locale.ROOT,
+                    "  node%d free %d cached %d refills %d drains %d direct %d remote-frees %d pressure-drains %d%n", n.node(),
+                    n.free(), n.cached(), n.refills(), n.drains(), n.direct(), n.remoteFrees(), n.pressureDrains()));
+        }
     }
 
     private static void line(StringBuilder sb, String key, String value) {

@@ -74,4 +74,26 @@ public final class StatsProviders {
     public interface LargeStatsProvider {
         HeapStats.LargeStats largeStats();
     }
+
+    /** The per-CPU frame caches ({@code org.mmspec.pcp}): per CPU and per node. */
+    public interface PcpStatsProvider {
+        List<org.mmspec.pcp.PcpStats.CpuStats> pcpCpuStats();
+
+        List<org.mmspec.pcp.PcpStats.NodeStats> pcpNodeStats();
+
+        /** The statistics of {@code pcp}, read under its locks at each call. */
+        static PcpStatsProvider of(org.mmspec.pcp.PcpAllocator pcp) {
+            return new PcpStatsProvider() {
+                @Override
+                public List<org.mmspec.pcp.PcpStats.CpuStats> pcpCpuStats() {
+                    return pcp.cpuStats();
+                }
+
+                @Override
+                public List<org.mmspec.pcp.PcpStats.NodeStats> pcpNodeStats() {
+                    return pcp.nodeStats();
+                }
+            };
+        }
+    }
 }
