@@ -29,6 +29,7 @@ public final class Catalog {
         all.addAll(org.mmspec.tlb.TlbSuites.all());
         all.addAll(org.mmspec.tlb.smp.SmpSuites.all());
         all.addAll(org.mmspec.heap.HeapSuites.all());
+        all.addAll(org.mmspec.hwsec.aarch64.ArmSecSuites.all());
         return all;
     }
 
@@ -44,6 +45,7 @@ public final class Catalog {
         all.add(new org.mmspec.tlb.smp.SmpModel());
         all.add(org.mmspec.heap.HeapModel.perCpu());
         all.add(org.mmspec.heap.HeapModel.large());
+        all.addAll(org.mmspec.hwsec.aarch64.ArmSecModels.all());
         return all;
     }
 

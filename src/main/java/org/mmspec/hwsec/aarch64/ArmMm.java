@@ -405,13 +405,13 @@ public final class ArmMm {
         for (long raw : p.ptes.values()) {
             used[frameIndex(raw)] = false;
         }
-        procs.remove(pid);
         for (Cpu c : cpus) {
             if (c.running == pid) {
                 report(c);
                 c.running = 0;
             }
         }
+        procs.remove(pid);
     }
 
     // ---- helpers ----------------------------------------------------------------------------

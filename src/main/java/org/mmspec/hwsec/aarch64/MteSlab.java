@@ -21,8 +21,10 @@ import org.mmspec.heap.HeapState;
  * see {@link TopByteIgnore}, the kernel's own pointers carry no top byte, so this stands for
  * what a TBI1 kernel would keep in bits 59:56).
  *
- * <p>Tag choice: a new allocation takes the lowest tag other than {@link #FREED_TAG} and other than
- * the last tag of each of its granules (GCR_EL1.Exclude in the IRG instruction plays this role on
+ * <p>Tag choice: a new allocation takes the first tag, counting up (mod 16) from one past the
+ * highest last tag of its granules, that is not {@link #FREED_TAG} and not the last tag of any of
+ * its granules, so a block reused by one size class cycles through 15 tags and a stale reference
+ * of any of the last 14 generations faults (GCR_EL1.Exclude in the IRG instruction plays this role on
  * hardware); a free sets the block's granules to {@link #FREED_TAG}, which no allocation carries.
  * Ghost: {@code ghostFreedTag} holds, per granule, the tag of the last freed allocation that
  * covered it; MTE-4 says the granule's tag never equals it.
@@ -79,15 +81,20 @@ public final class MteSlab {
         Allocation alloc = heap.heap().allocationAt(a);
         long first = a.offset() / AllocationTag.GRANULE_BYTES;
         long end = first + granules(alloc.blockBytes());
+        int start = 0;
+        for (long g = first; g < end && bug != SlabBug.REUSE_OLD_TAG; g++) {
+            start = Math.max(start, lastAllocTag.getOrDefault(g, -1) + 1);
+        }
         int chosen = -1;
-        for (int t = 0; t < AllocationTag.TAGS && chosen < 0; t++) {
+        for (int i = 0; i < AllocationTag.TAGS && chosen < 0; i++) {
+            int t = (start + i) % AllocationTag.TAGS;
             if (t == FREED_TAG) {
                 continue;
             }
             boolean excluded = false;
-            for (long g = first; g < end && !excluded && bug != SlabBug.REUSE_OLD_TAG; g++) {
+            for (long g = first; g < end && !excluded; g++) {
                 Integer prev = lastAllocTag.get(g);
-                excluded = prev != null && prev == t;
+                excluded = prev != null && prev == t && bug != SlabBug.REUSE_OLD_TAG;
             }
             chosen = excluded ? -1 : t;
         }
