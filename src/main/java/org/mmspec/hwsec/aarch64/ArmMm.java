@@ -344,8 +344,8 @@ public final class ArmMm {
     /** fork: the child gets a copy of every page (tags included), the modes, and the parent's PAC keys. */
     public int fork(int pid) {
         Proc p = proc(pid);
-        if (procs.size() >= maxProcs) {
-            throw ArmSecError.of(ArmSecError.Kind.LIMIT, "the model's bound of %d processes is reached", maxProcs);
+        if (nextPid > maxProcs) {
+            throw ArmSecError.of(ArmSecError.Kind.LIMIT, "the model's bound of %d processes created is reached", maxProcs);
         }
         long free = 0;
         for (boolean u : used) {
@@ -523,7 +523,12 @@ public final class ArmMm {
         return cpus.length;
     }
 
-    /** The canonical key of the whole state, ghosts included. */
+    /**
+     * The canonical key of the whole state, ghosts included. It keeps only whether a process has
+     * been sent an asynchronous tag-check fault, not how many, and likewise whether a CPU has had an asynchronous mismatch since its check point:
+     * no invariant reads the counts, and
+     * the count would make the state space infinite.
+     */
     public String key() {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < frames; i++) {
@@ -539,14 +544,29 @@ public final class ArmMm {
             Proc p = e.getValue();
             sb.append("|p").append(e.getKey()).append(p.tbi ? "T" : "t").append(p.tcf.tcf).append(p.keys).append(p.ptes)
                     .append(p.ghostTagged).append('L').append(p.ghostLineage).append('I').append(p.ghostInherited)
-                    .append('R').append(p.asyncFaultsReported);
+                    .append(p.asyncFaultsReported > 0 ? "R" : "");
         }
         for (Cpu c : cpus) {
             sb.append("|c").append(c.running).append(c.tbi0 ? "T" : "t").append(c.tcf0.tcf).append(c.keys).append(c.tf0 ? "F" : "f")
-                    .append(c.ghostAsyncMismatches);
+                    .append(c.ghostAsyncMismatches > 0 ? "M" : "m");
         }
-        sb.append('|').append(nextPid).append(',').append(nextKeySeq).append(',').append(last);
+        sb.append('|').append(nextPid).append(',').append(nextKeySeq).append(',').append(lastKey());
         return sb.toString();
+    }
+
+    /**
+     * The last access as the key keeps it: only what TBI-1 and MTE-1 read of it (whether it
+     * reached the page its pointer names, carried metadata only under TBI, and whether it was a
+     * silent synchronous mismatch), so accesses that differ in nothing the invariants see are one state.
+     */
+    private String lastKey() {
+        if (last == null) {
+            return "";
+        }
+        boolean pageOk = last.page() == (last.ptr() & ~TopByteIgnore.TOP_BYTE_MASK) >>> PhysFrame.SHIFT
+                && (last.tbi() || TopByteIgnore.topByte(last.ptr()) == 0);
+        boolean silent = last.taggedPage() && last.mode() == TagCheckMode.SYNC && last.pointerTag() != last.memoryTag();
+        return (pageOk ? "p" : "P") + (silent ? "S" : "s");
     }
 
     @Override

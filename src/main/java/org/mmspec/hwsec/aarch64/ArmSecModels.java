@@ -16,7 +16,7 @@ import org.mmspec.paging.VirtAddr;
  * The exhaustive models of the AArch64 security features.
  *
  * <p>{@code models/hwsec-aarch64}: {@link ArmMm} with bounds {@code cpus}, {@code frames},
- * {@code procs} (live processes), {@code execs} (key draws, boot included), {@code pages} (user
+ * {@code procs} (processes created, boot included), {@code execs} (key draws, boot included), {@code pages} (user
  * pages 1..pages) and {@code bug} ({@link ArmMm.Bug}). Actions in every state, rejected ones
  * included (each rejection is checked to change nothing): for every process, mmap of every page
  * tagged and untagged, munmap of every page, the six (TBI, TCF) modes, fork, exec and exit; for every
