@@ -77,7 +77,7 @@ public final class MteSlab {
 
     /** Allocates {@code size} bytes on {@code cpu} and tags them. Errors: the heap's, or TAGS_EXHAUSTED (nothing changes). */
     public TaggedRef allocate(int cpu, long size) {
-        HeapAddr a = heap.heap().allocate(cpu, size);
+        HeapAddr a = heap.heap().allocate(cpu, granuleRounded(size));
         Allocation alloc = heap.heap().allocationAt(a);
         long first = a.offset() / AllocationTag.GRANULE_BYTES;
         long end = first + granules(alloc.blockBytes());
@@ -99,7 +99,7 @@ public final class MteSlab {
             chosen = excluded ? -1 : t;
         }
         if (chosen < 0) {
-            heap.heap().free(cpu, a, size);
+            heap.heap().free(cpu, a, granuleRounded(size));
             throw ArmSecError.of(ArmSecError.Kind.TAGS_EXHAUSTED, "every tag is excluded for the block at %s", a);
         }
         for (long g = first; g < end; g++) {
@@ -127,7 +127,7 @@ public final class MteSlab {
             throw ArmSecError.of(ArmSecError.Kind.NOT_ALLOCATED, "%s is not a live allocation", ref);
         }
         long block = alloc.blockBytes();
-        heap.heap().free(cpu, ref.addr(), size);
+        heap.heap().free(cpu, ref.addr(), granuleRounded(size));
         long first = ref.addr().offset() / AllocationTag.GRANULE_BYTES;
         for (long g = first; g < first + granules(block); g++) {
             ghostFreedTag.put(g, ref.tag().value());
@@ -144,6 +144,15 @@ public final class MteSlab {
 
     public HeapState heapState() {
         return heap;
+    }
+
+    /**
+     * A request rounded up to whole 16-byte granules, so no two objects share a granule (their tags
+     * would collide): the 8-byte size class is never used with tagging on, as KASAN's hardware-tag
+     * mode raises the kmalloc minimum alignment to the granule.
+     */
+    static long granuleRounded(long size) {
+        return size <= 0 ? size : granules(size) * AllocationTag.GRANULE_BYTES;
     }
 
     private static long granules(long bytes) {
