@@ -221,6 +221,30 @@ public final class ArmMm {
         }
     }
 
+    /**
+     * mprotect of one mapped page with or without PROT_MTE: rewrites AttrIndx. A page becoming
+     * Tagged starts with every allocation tag 0, as a fresh PROT_MTE page does (Linux clears the
+     * tags of a page the first time it is mapped Tagged); dropping PROT_MTE keeps the tags in
+     * memory but no access is checked against them.
+     */
+    public void mprotect(int pid, long page, boolean tagged) {
+        Proc p = proc(pid);
+        Long raw = p.ptes.get(page);
+        if (raw == null) {
+            throw ArmSecError.of(ArmSecError.Kind.NOT_MAPPED, "pid %d page 0x%x is not mapped", pid, page);
+        }
+        int f = frameIndex(raw);
+        if (tagged && !Mair.isTagged(raw)) {
+            java.util.Arrays.fill(tags, f * GRANULES, (f + 1) * GRANULES, (byte) 0);
+        }
+        p.ptes.put(page, descriptor(f, tagged));
+        if (tagged) {
+            p.ghostTagged.add(page);
+        } else {
+            p.ghostTagged.remove(page);
+        }
+    }
+
     /** munmap of one page: the frame is freed. */
     public void munmap(int pid, long page) {
         Proc p = proc(pid);

@@ -68,6 +68,12 @@ public final class ArmSecMachine implements StateMachine<ArmMm> {
                     boolean tagged = st.bool();
                     st.call("pid%d mmap(0x%x%s)", pid, page, tagged ? ", PROT_MTE" : "").performVoid(() -> s.mmap(pid, page, tagged));
                 }),
+                Rule.of("mprotect", (s, st) -> {
+                    int pid = pid(s, st);
+                    long page = st.between(0, (int) PAGES);
+                    boolean tagged = st.bool();
+                    st.call("pid%d mprotect(0x%x%s)", pid, page, tagged ? ", PROT_MTE" : "").performVoid(() -> s.mprotect(pid, page, tagged));
+                }),
                 Rule.of("munmap", (s, st) -> {
                     int pid = pid(s, st);
                     long page = st.between(0, (int) PAGES);

@@ -19,7 +19,7 @@ import org.mmspec.paging.VirtAddr;
  * {@code procs} (processes created, boot included), {@code execs} (key draws, boot included), {@code pages} (user
  * pages 1..pages) and {@code bug} ({@link ArmMm.Bug}). Actions in every state, rejected ones
  * included (each rejection is checked to change nothing): for every process, mmap of every page
- * tagged and untagged, munmap of every page, the six (TBI, TCF) modes, fork, exec and exit; for every
+ * tagged and untagged, munmap of every page, mprotect of every page with and without PROT_MTE, the six (TBI, TCF) modes, fork, exec and exit; for every
  * CPU, a check point, a switch to every process, STG of tag 1 to granule 0 of every page, and
  * accesses through every page with top bytes 0x00, 0x01 and 0xA0 (logical tags 0, 1, 0), with bit
  * 52 set (never ignored), and through a kernel pointer with metadata.
@@ -73,6 +73,8 @@ public final class ArmSecModels {
                     out.add(new Action<>("pid" + pid + " mmap(0x" + Long.toHexString(pg) + ")", st -> st.mmap(pid, pg, false)));
                     out.add(new Action<>("pid" + pid + " mmap(0x" + Long.toHexString(pg) + ", PROT_MTE)", st -> st.mmap(pid, pg, true)));
                     out.add(new Action<>("pid" + pid + " munmap(0x" + Long.toHexString(pg) + ")", st -> st.munmap(pid, pg)));
+                    out.add(new Action<>("pid" + pid + " mprotect(0x" + Long.toHexString(pg) + ", PROT_MTE)", st -> st.mprotect(pid, pg, true)));
+                    out.add(new Action<>("pid" + pid + " mprotect(0x" + Long.toHexString(pg) + ", no PROT_MTE)", st -> st.mprotect(pid, pg, false)));
                 }
                 for (boolean tbi : new boolean[] {false, true}) {
                     for (TagCheckMode m : TagCheckMode.values()) {

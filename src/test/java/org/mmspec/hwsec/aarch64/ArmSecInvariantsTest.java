@@ -154,6 +154,26 @@ class ArmSecInvariantsTest {
     }
 
     @Test
+    void MTE_3_mprotectSwitchesTheAttributeAndAFreshlyTaggedPageHasTagZero() {
+        ArmMm s = machine(ArmMm.Bug.NONE);
+        s.mmap(1, PAGE, false);
+        s.setTaggedAddrCtrl(1, true, TagCheckMode.SYNC);
+        s.mprotect(1, PAGE, true);
+        assertThat(org.mmspec.paging.aarch64.Mair.isTagged(s.descriptorOf(1, PAGE))).isTrue();
+        s.access(0, BASE);
+        s.storeTag(0, AllocationTag.of(2).onPointer(BASE));
+        s.mprotect(1, PAGE, false);
+        s.access(0, BASE);
+        assertThat(broken(s)).isEmpty();
+        assertThatThrownBy(() -> s.mprotect(1, PAGE + 1, true)).isInstanceOfSatisfying(ArmSecError.class,
+                e -> assertThat(e.errorKind()).isEqualTo(ArmSecError.Kind.NOT_MAPPED));
+        ArmMm bad = machine(ArmMm.Bug.TAGGED_AS_NORMAL);
+        bad.mmap(1, PAGE, false);
+        bad.mprotect(1, PAGE, true);
+        assertThat(broken(bad)).containsExactly("MTE-3");
+    }
+
+    @Test
     void MTE_3_untaggedPagesAreNeverTagCheckedAndRefuseStg() {
         ArmMm s = machine(ArmMm.Bug.NONE);
         s.mmap(1, PAGE, false);
