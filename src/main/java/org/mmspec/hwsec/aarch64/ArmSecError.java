@@ -24,7 +24,7 @@ public final class ArmSecError extends KindedException {
         ALREADY_MAPPED,
         /** No free frame. */
         OUT_OF_MEMORY,
-        /** No such process, or the model's process or exec bound is reached. */
+        /** No such process. */
         NO_SUCH_PROCESS,
         /** The model's bound on processes or execs is reached. */
         LIMIT,
