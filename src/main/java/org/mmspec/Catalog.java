@@ -31,6 +31,7 @@ public final class Catalog {
         all.addAll(org.mmspec.tlb.smp.SmpSuites.all());
         all.addAll(org.mmspec.heap.HeapSuites.all());
         all.addAll(org.mmspec.hwsec.HwSecSuites.all());
+        all.addAll(org.mmspec.hwsec.aarch64.ArmSecSuites.all());
         return all;
     }
 
@@ -49,6 +50,7 @@ public final class Catalog {
         all.add(org.mmspec.heap.HeapModel.perCpu());
         all.add(org.mmspec.heap.HeapModel.large());
         all.addAll(org.mmspec.hwsec.HwSecSuites.models());
+        all.addAll(org.mmspec.hwsec.aarch64.ArmSecModels.all());
         return all;
     }
 

@@ -14,7 +14,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "debug", mixinStandardHelpOptions = true,
         description = "Boot a small sample machine (3 NUMA nodes, HybridAllocators, slab heap, x86_64 page tables) and"
                 + " answer the seed's debug commands: 'mem' (echo mem > /sys/kernel/debug/memory),"
-                + " 'dump_pt 0x1000', 'meminfo' (cat /sys/devices/system/node/node*/meminfo).")
+                + " 'dump_pt 0x1000', 'meminfo' (cat /sys/devices/system/node/node*/meminfo),"
+                + " 'arm_mte [PTR]' (AArch64 TBI/MTE/PAC report, or one pointer decoded).")
 final class DebugCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec

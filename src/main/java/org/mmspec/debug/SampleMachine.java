@@ -88,7 +88,18 @@ public final class SampleMachine {
                 HeapStatsAdapters.slabs(heap), HeapStatsAdapters.large(heap));
         debugFs = new DebugFs(report)
                 .register("dump_pt", this::dumpPt)
-                .register("meminfo", args -> numa.meminfo());
+                .register("meminfo", args -> numa.meminfo())
+                .register("arm_mte", SampleMachine::armMte);
+    }
+
+    /**
+     * {@code arm_mte}: the AArch64 TBI/MTE/PAC report of {@link org.mmspec.hwsec.aarch64.ArmSecDebug#sample()};
+     * {@code arm_mte PTR} decodes a pointer on CPU 0 of that machine.
+     */
+    private static String armMte(String[] args) {
+        org.mmspec.hwsec.aarch64.ArmMm arm = org.mmspec.hwsec.aarch64.ArmSecDebug.sample();
+        return args.length == 0 ? org.mmspec.hwsec.aarch64.ArmSecDebug.report(arm)
+                : org.mmspec.hwsec.aarch64.ArmSecDebug.dumpPointer(arm, 0, parseAddress(args));
     }
 
     /** Boot-time work, so the report shows live objects, cached objects, a large block and mappings. */

@@ -348,7 +348,12 @@ public final class Aarch64Pte implements PteFormat {
             long a = raw & (PXN_TABLE | UXN_TABLE | AP_TABLE_NO_EL0 | AP_TABLE_RO | NS_TABLE);
             s.add(String.format("tableattrs=0x%x", a >>> 59));
         } else {
-            s.add("AttrIndx=" + ((raw & ATTR_INDX_MASK) >>> ATTR_INDX_SHIFT));
+            int slot = Mair.attrIndx(raw);
+            s.add("AttrIndx=" + slot);
+            if (Mair.isTagged(raw)) {
+                // MTE: the page's 16-byte granules carry allocation tags (Tagged Normal, Mair).
+                s.add("Tagged");
+            }
             s.add("AP=" + ((raw >>> 6) & 3));
             s.add("SH=" + ((raw & SH_MASK) >>> SH_SHIFT));
             s.add((raw & AF) != 0 ? "AF" : "!AF");
