@@ -32,15 +32,17 @@ import java.util.Set;
  */
 public final class Fingerprint {
     private static final long M = 0x9E3779B97F4A7C15L;
+    /** The running hash a key's walk starts from. */
+    static final long SEED = 0x5DEECE66DL;
     /* Type tags folded into a length (or an int), so that a list, an array and a string of the
        same values differ, as they do under equals; a list's length carries no tag. */
-    private static final long INT = 1L << 40;
-    private static final long STRING = 2L << 40;
-    private static final long LONGS = 3L << 40;
-    private static final long INTS = 4L << 40;
-    private static final long COLLECTION = 5L << 40;
-    private static final long OBJECTS = 6L << 40;
-    private static final long OPTIONAL = 7L << 40;
+    static final long INT = 1L << 40;
+    static final long STRING = 2L << 40;
+    static final long LONGS = 3L << 40;
+    static final long INTS = 4L << 40;
+    static final long COLLECTION = 5L << 40;
+    static final long OBJECTS = 6L << 40;
+    static final long OPTIONAL = 7L << 40;
     private static final ClassValue<MethodHandle[]> PARTS = new ClassValue<>() {
         @Override
         protected MethodHandle[] computeValue(Class<?> type) {
@@ -53,7 +55,7 @@ public final class Fingerprint {
 
     /** The fingerprint of {@code key}; never 0, which the table uses for an empty slot. */
     public static long of(Object key) {
-        long h = fmix(walk(0x5DEECE66DL, key));
+        long h = fmix(walk(SEED, key));
         return h == 0 ? M : h;
     }
 
@@ -62,7 +64,7 @@ public final class Fingerprint {
      * same folding as a {@code long[]} inside any key, without the type dispatch of a walk.
      */
     public static long ofWords(long[] words) {
-        long h = mix(0x5DEECE66DL, words.length | LONGS);
+        long h = mix(SEED, words.length | LONGS);
         for (long v : words) {
             h = mix(h, v);
         }
