@@ -15,7 +15,8 @@ import picocli.CommandLine.Parameters;
         description = "Boot a small sample machine (3 NUMA nodes, HybridAllocators, slab heap, x86_64 page tables) and"
                 + " answer the seed's debug commands: 'mem' (echo mem > /sys/kernel/debug/memory),"
                 + " 'dump_pt 0x1000', 'meminfo' (cat /sys/devices/system/node/node*/meminfo),"
-                + " 'arm_mte [PTR]' (AArch64 TBI/MTE/PAC report, or one pointer decoded).")
+                + " 'arm_mte [PTR]' (AArch64 TBI/MTE/PAC report, or one pointer decoded),"
+                + " 'pcp' (per-CPU frame caches: hits, refills, drains per CPU and per node).")
 final class DebugCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec

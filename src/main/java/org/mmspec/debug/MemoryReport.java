@@ -88,9 +88,16 @@ public final class MemoryReport {
         return sb.toString();
     }
 
-    /** One row per CPU cache and per node of the per-CPU frame caches (spec/frames-percpu.md §8). */
     private void renderPcp(StringBuilder sb) {
-        sb.append("[pcp]\n");
+        sb.append(pcpSection(pcp));
+    }
+
+    /**
+     * The {@code [pcp]} section on its own: one row per CPU cache and per node of the per-CPU frame
+     * caches (spec/frames-percpu.md §8).
+     */
+    public static String pcpSection(StatsProviders.PcpStatsProvider pcp) {
+        StringBuilder sb = new StringBuilder("[pcp]\n");
         for (org.mmspec.pcp.PcpStats.CpuStats c : pcp.pcpCpuStats()) {
             sb.append(String.format(Locale.ROOT,
                     "  cpu%d node%d cached %d allocs %d frees %d hits %d refills %d drains %d pressure-drains %d%n", c.cpu(),
@@ -101,6 +108,7 @@ public final class MemoryReport {
                     "  node%d free %d cached %d refills %d drains %d direct %d remote-frees %d pressure-drains %d%n", n.node(),
                     n.free(), n.cached(), n.refills(), n.drains(), n.direct(), n.remoteFrees(), n.pressureDrains()));
         }
+        return sb.toString();
     }
 
     private static void line(StringBuilder sb, String key, String value) {

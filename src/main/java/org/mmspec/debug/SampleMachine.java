@@ -55,6 +55,9 @@ public final class SampleMachine {
     static final int LOCAL = NumaTopology.LOCAL_DISTANCE;
     static final int REMOTE = 20;
     static final int CXL = 30;
+    /** The {@code pcp} sample's first frame and frames per node. */
+    static final long PCP_SAMPLE_FIRST_FRAME = 16;
+    static final long PCP_SAMPLE_NODE_FRAMES = 32;
     /** The user page the seed's {@code dump_pt 0x1000} example walks. */
     public static final VirtAddr USER_PAGE = VirtAddr.of(0x1000);
     /** A user shadow-stack page (CET: R/W=0, D=1, NX), so that {@code dump_pt 0x2000} shows the SS type. */
@@ -89,7 +92,8 @@ public final class SampleMachine {
         debugFs = new DebugFs(report)
                 .register("dump_pt", this::dumpPt)
                 .register("meminfo", args -> numa.meminfo())
-                .register("arm_mte", SampleMachine::armMte);
+                .register("arm_mte", SampleMachine::armMte)
+                .register("pcp", args -> MemoryReport.pcpSection(StatsProviders.PcpStatsProvider.of(pcpSample())));
     }
 
     /**
@@ -100,6 +104,33 @@ public final class SampleMachine {
         org.mmspec.hwsec.aarch64.ArmMm arm = org.mmspec.hwsec.aarch64.ArmSecDebug.sample();
         return args.length == 0 ? org.mmspec.hwsec.aarch64.ArmSecDebug.report(arm)
                 : org.mmspec.hwsec.aarch64.ArmSecDebug.dumpPointer(arm, 0, parseAddress(args));
+    }
+
+    /**
+     * {@code pcp}: the per-CPU frame caches of a small sample of their own (the sample machine's
+     * frames all belong to its NUMA allocator, which has no per-CPU layer): two nodes of 32 frames,
+     * CPUs 0-1 on node 0 and 2-3 on node 1, watermarks 2 and 6, batches of 4; CPU 0 allocates five
+     * frames and frees two, CPU 2 allocates a batch of eight, and CPU 1 frees three of those (a
+     * remote free, straight back to node 1).
+     */
+    static org.mmspec.pcp.PcpAllocator pcpSample() {
+        NodeId n0 = NodeId.of(0);
+        NodeId n1 = NodeId.of(1);
+        org.mmspec.pcp.PcpAllocator pcp = new org.mmspec.pcp.PcpAllocator(NumaTopology.of(List.of(
+                new NodeSpec(n0, List.of(FrameRange.of(PCP_SAMPLE_FIRST_FRAME, PCP_SAMPLE_NODE_FRAMES)), CpuSet.of(0, 1),
+                        Map.of(n0, LOCAL, n1, REMOTE)),
+                new NodeSpec(n1, List.of(FrameRange.of(PCP_SAMPLE_FIRST_FRAME + PCP_SAMPLE_NODE_FRAMES, PCP_SAMPLE_NODE_FRAMES)),
+                        CpuSet.of(2, 3), Map.of(n0, REMOTE, n1, LOCAL)))),
+                org.mmspec.pcp.PcpConfig.of(4, 2, 6, 4));
+        List<PhysFrame> cpu0 = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            cpu0.add(pcp.allocate(0));
+        }
+        pcp.free(0, cpu0.get(0));
+        pcp.free(0, cpu0.get(1));
+        PhysFrame[] batch = pcp.allocateBatch(2, 8);
+        pcp.freeBatch(1, new PhysFrame[] {batch[0], batch[1], batch[2]});
+        return pcp;
     }
 
     /** Boot-time work, so the report shows live objects, cached objects, a large block and mappings. */

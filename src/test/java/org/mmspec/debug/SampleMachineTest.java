@@ -46,4 +46,19 @@ class SampleMachineTest {
         assertThatThrownBy(() -> machine.debug("frobnicate")).isInstanceOf(DebugError.class).hasMessageContaining("known:");
         assertThatThrownBy(() -> machine.debug("dump_pt zzz")).isInstanceOf(DebugError.class);
     }
+
+    @Test
+    void pcpShowsThePerCpuFrameCachesStatisticsPerCpuAndPerNode() {
+        // cpu0: 5 allocations = 2 refills of 4 plus 3 hits, 2 frees kept (high watermark 6);
+        // cpu2: a batch of 8 above the high watermark comes straight from node 1; cpu1 frees 3 of
+        // those frames, which belong to node 1, so they go back there (remote frees)
+        assertThat(machine.debug("pcp")).isEqualTo(String.join("\n",
+                "[pcp]",
+                "  cpu0 node0 cached 5 allocs 5 frees 2 hits 3 refills 2 drains 0 pressure-drains 0",
+                "  cpu1 node0 cached 0 allocs 0 frees 3 hits 0 refills 0 drains 0 pressure-drains 0",
+                "  cpu2 node1 cached 0 allocs 8 frees 0 hits 0 refills 0 drains 0 pressure-drains 0",
+                "  cpu3 node1 cached 0 allocs 0 frees 0 hits 0 refills 0 drains 0 pressure-drains 0",
+                "  node0 free 24 cached 5 refills 2 drains 0 direct 0 remote-frees 0 pressure-drains 0",
+                "  node1 free 27 cached 0 refills 0 drains 0 direct 8 remote-frees 3 pressure-drains 0", ""));
+    }
 }
