@@ -36,7 +36,8 @@ public final class Traceability {
                     + "|\\w[\\w.<>\\[\\],? ]*?\\s+(\\w+)\\s*\\([^;]*\\)\\s*(?:throws [\\w., ]+)?\\{\\s*$)");
     private static final java.util.Set<String> NOT_TYPES = java.util.Set.of("return", "throw", "new", "else", "case");
     private static final Pattern TEST_METHOD = Pattern.compile("^\\s+(?:public\\s+)?void\\s+(\\w+)\\s*\\(");
-    private static final Pattern ENUM_CONSTANT = Pattern.compile("^    ([A-Z][A-Z0-9_]*)\\s*\\(");
+    /** An enum constant with arguments, of a top-level enum or of one nested in a class. */
+    private static final Pattern ENUM_CONSTANT = Pattern.compile("^(?:    |        )([A-Z][A-Z0-9_]*)\\s*\\(");
 
     /** A place in a source file that names the ID. */
     public record SourceRef(Path file, int line, String name) {
