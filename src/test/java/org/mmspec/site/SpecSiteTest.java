@@ -176,4 +176,13 @@ class SpecSiteTest {
         assertThat(defs.get("DEMO-3").get(0).statement()).isEqualTo("a heading definition");
         assertThat(defs.get("DEMO-2").get(0).file()).isEqualTo(Path.of("spec/a.md"));
     }
+
+    @Test
+    void anIdQuotedByANestedEnumConstantIsCreditedToThatConstant() throws IOException {
+        // JpfShootdown.Broken.TLB_1("TLB-1"): the member is the constant, not the field above the enum
+        Traceability.Row tlb1 = Traceability.build(Path.of(".")).stream().filter(r -> r.id().equals("TLB-1")).findFirst()
+                .orElseThrow();
+        assertThat(tlb1.code()).extracting(Traceability.SourceRef::name).contains("JpfShootdown.TLB_1")
+                .doesNotContain("JpfShootdown.WAIT_ROUNDS");
+    }
 }
