@@ -113,4 +113,19 @@ class FingerprintStoreTest {
             return 99;
         }
     }
+
+    @Test
+    void theExactStoreKeepsKeysAsObjectsAndNeedsNoFingerprints() {
+        StateStore s = StateStore.create(StoreMode.EXACT, 1);
+        assertThat(s.kind()).isEqualTo("exact");
+        assertThat(s.needsFingerprints()).isFalse();
+        // fingerprints are ignored: two keys with the same fingerprint are both kept
+        assertThat(s.add("a", 7)).isTrue();
+        assertThat(s.add("b", 7)).isTrue();
+        assertThat(s.add("a", 9)).isFalse();
+        assertThat(s.contains("b", 0)).isTrue();
+        assertThat(s.size()).isEqualTo(2);
+        assertThat(s.bytes()).as("no table: keys are objects").isEqualTo(-1);
+        assertThat(s.collisions(5)).isNull();
+    }
 }
