@@ -57,37 +57,25 @@ final class TreeScan {
             Permissions perms) {
         PteFormat f = m.format();
         int n = 1 << f.indexBits(depth);
-        // A frame-aligned table (every table a mapper builds) is read a frame's word array at a
-        // time: most of its entries are zero, and a map lookup and an address per entry made this
-        // scan most of an exhaustive run's time. Any other table is read word by word.
-        boolean aligned = table.value() % PhysFrame.SIZE == 0;
+        // Every table is frame-aligned (a root is a frame; a table entry's address field starts at
+        // bit 12 or above in all three formats), so a table is read a frame's word array at a time:
+        // most of its entries are zero, and a map lookup and an address per entry made this scan
+        // most of an exhaustive run's time.
+        long firstFrame = table.value() >>> PhysFrame.SHIFT;
         long[] words = null;
         for (int i = 0; i < n; i++) {
             int w = i % PhysicalMemory.WORDS_PER_FRAME;
-            long raw;
-            if (aligned) {
-                if (w == 0) {
-                    words = m.memory().wordsOf((table.value() >>> PhysFrame.SHIFT) + i / PhysicalMemory.WORDS_PER_FRAME);
-                    if (words == null) {
-                        // a zero frame: skip it in one step
-                        i += PhysicalMemory.WORDS_PER_FRAME - 1;
-                        continue;
-                    }
-                }
-                raw = words[w];
-                if (raw == 0) {
-                    continue;
-                }
-            } else {
-                PhysAddr word = table.plus((long) i * PhysicalMemory.WORD_BYTES);
-                if (w == 0 && m.memory().isZero(PhysFrame.containing(word))) {
+            if (w == 0) {
+                words = m.memory().wordsOf(firstFrame + i / PhysicalMemory.WORDS_PER_FRAME);
+                if (words == null) {
+                    // a zero frame: skip it in one step
                     i += PhysicalMemory.WORDS_PER_FRAME - 1;
                     continue;
                 }
-                raw = m.memory().read64(word);
-                if (raw == 0) {
-                    continue;
-                }
+            }
+            long raw = words[w];
+            if (raw == 0) {
+                continue;
             }
             PhysAddr at = table.plus((long) i * PhysicalMemory.WORD_BYTES);
             long va = base + ((long) i << f.indexShift(depth));

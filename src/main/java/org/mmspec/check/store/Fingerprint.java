@@ -64,7 +64,12 @@ public final class Fingerprint {
      * same folding as a {@code long[]} inside any key, without the type dispatch of a walk.
      */
     public static long ofWords(long[] words) {
-        long h = mix(SEED, words.length | LONGS);
+        return foldWords(SEED, words);
+    }
+
+    /** A {@code long[]}'s part of a walk: its tagged length, then each word. */
+    private static long foldWords(long h, long[] words) {
+        h = mix(h, words.length | LONGS);
         for (long v : words) {
             h = mix(h, v);
         }
@@ -113,11 +118,7 @@ public final class Fingerprint {
             return h;
         }
         if (o instanceof long[] a) {
-            h = mix(h, a.length | LONGS);
-            for (long v : a) {
-                h = mix(h, v);
-            }
-            return h;
+            return foldWords(h, a);
         }
         if (o instanceof int[] a) {
             h = mix(h, a.length | INTS);
