@@ -465,7 +465,8 @@ public final class ReplayHarness {
                 return replayMadvise(e, a);
             }
             case "munmap" -> {
-                return replayChecked(e, () -> as.munmap(UserAddr.of(a.addr()), a.length()), a.addr(), a.length());
+                Runnable munmap = () -> as.munmap(UserAddr.of(a.addr()), a.length());
+                return e.succeeded() ? replayChecked(e, munmap, a.addr(), a.length()) : replayFailure(e, munmap);
             }
             case "brk" -> {
                 long oldEnd = pagesEnd(as.brk().value(), 0);

@@ -62,4 +62,30 @@ class ReplayFixturesTest {
         assertThat(r.placementAgreed()).as("the model's own top-down search picks Linux's address for every non-fixed mmap")
                 .isEqualTo(r.placementTotal());
     }
+
+    /**
+     * The whole report, figure by figure, is the one recorded beside the fixture in
+     * {@code report.txt}: calls replayed and skipped, pages compared and seeded, placement,
+     * VMA boundary mismatches, every intended divergence and note. Agreement alone would let a
+     * replay that compares fewer pages, or seeds pages it should replay, pass. After a deliberate
+     * change, rewrite the records with {@code ./mvnw test -Dtest=ReplayFixturesTest -Dmmspec.replay.record=true}
+     * and read the diff.
+     */
+    @ParameterizedTest
+    @MethodSource("fixtures")
+    void fixtureReportIsTheRecordedOne(String fixture) throws IOException {
+        String actual = replay(fixture).render();
+        Path source = Path.of("src/test/resources/replay", fixture, "report.txt");
+        if (Boolean.getBoolean("mmspec.replay.record")) {
+            Files.writeString(source, actual);
+        }
+        try (InputStream in = ReplayFixturesTest.class.getResourceAsStream("/replay/" + fixture + "/report.txt")) {
+            assertThat(in).as("fixture " + fixture + " has a recorded report.txt (record it with -Dmmspec.replay.record=true)")
+                    .isNotNull();
+            String recorded = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            if (!Boolean.getBoolean("mmspec.replay.record")) {
+                assertThat(actual).as("replay report of " + fixture + " against its report.txt").isEqualTo(recorded);
+            }
+        }
+    }
 }
