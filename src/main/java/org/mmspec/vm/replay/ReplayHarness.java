@@ -363,14 +363,13 @@ public final class ReplayHarness {
         for (TraceEvent e : calls) {
             current = e;
             replayedCount++;
-            boolean go;
             try {
-                go = replayOne(e);
+                replayOne(e);
             } catch (IllegalArgumentException outside) {
                 // An address or length the model's types cannot hold (past user space): Linux would have failed it.
-                go = diverge(e, "arguments outside the model's user space: " + outside.getMessage());
+                diverge(e, "arguments outside the model's user space: " + outside.getMessage());
             }
-            if (!go) {
+            if (!agrees()) {
                 break;
             }
         }
@@ -437,58 +436,62 @@ public final class ReplayHarness {
         }
     }
 
-    /** Replays one call; false stops the replay at an unintended divergence. */
-    private boolean replayOne(TraceEvent e) {
+    /**
+     * Replays one call. A difference from Linux is recorded as a {@link Divergence}; the replay
+     * stops at the first one that is not intended, since every later call would act on a state
+     * Linux never had.
+     */
+    private void replayOne(TraceEvent e) {
         if ("?".equals(e.errno())) {
             notes.add("line " + e.line() + ": " + e.call() + " has no result (the thread died in it); skipped");
-            return true;
+            return;
         }
         if (e.call().equals("mremap")) {
-            return diverge(e, "mremap is not modelled");
+            diverge(e, "mremap is not modelled");
+            return;
         }
         MmapArgs a = decode(e);
         switch (e.call()) {
-            case "mmap" -> {
-                return replayMmap(e, a);
-            }
-            case "mprotect" -> {
-                return replayMprotect(e, a);
-            }
+            case "mmap" -> replayMmap(e, a);
+            case "mprotect" -> replayMprotect(e, a);
             case "pkey_mprotect" -> {
                 if (a.pkey() != -1) {
                     divergences.add(new Divergence(e.line(), e.text(), "PKEY: x86 protection key " + a.pkey()
                             + " is not modelled (the page-table model has no PKRU); replayed as mprotect", true));
                 }
-                return replayMprotect(e, a);
+                replayMprotect(e, a);
             }
-            case "madvise" -> {
-                return replayMadvise(e, a);
-            }
+            case "madvise" -> replayMadvise(e, a);
             case "munmap" -> {
                 Runnable munmap = () -> as.munmap(UserAddr.of(a.addr()), a.length());
-                return e.succeeded() ? replayChecked(e, munmap, a.addr(), a.length()) : replayFailure(e, munmap);
+                if (e.succeeded()) {
+                    replayChecked(e, munmap, a.addr(), a.length());
+                } else {
+                    replayFailure(e, munmap);
+                }
             }
             case "brk" -> {
                 long oldEnd = pagesEnd(as.brk().value(), 0);
                 UserAddr got = as.brk(a.addr() == 0 ? null : UserAddr.of(a.addr()));
                 long newEnd = pagesEnd(got.value(), 0);
                 touch(Math.min(oldEnd, newEnd), Math.max(oldEnd, newEnd));
-                return got.value() == e.result() || diverge(e, String.format("brk returned %s, Linux 0x%x", got, e.result()));
+                if (got.value() != e.result()) {
+                    diverge(e, String.format("brk returned %s, Linux 0x%x", got, e.result()));
+                }
             }
-            default -> {
-                return diverge(e, "unexpected call " + e.call());
-            }
+            default -> throw new IllegalStateException("not a memory call: " + e.call());
         }
     }
 
-    private boolean replayMmap(TraceEvent e, MmapArgs a) {
+    private void replayMmap(TraceEvent e, MmapArgs a) {
         if (a.prot().isWriteExec() && e.succeeded()) {
             divergences.add(new Divergence(e.line(), e.text(), "W^X: Linux mapped " + a.prot()
                     + "; the seed's ENFORCE policy rejects it (WX_VIOLATION) — replayed with PERMIT", true));
         }
         if (!e.succeeded()) {
-            return replayFailure(e, () -> as.mmap(a.addr() == 0 ? null : UserAddr.of(a.addr()), a.length(), a.prot(),
+            replayFailure(e, () -> as.mmap(a.addr() == 0 ? null : UserAddr.of(a.addr()), a.length(), a.prot(),
                     a.flags(), a.file(), a.offset()));
+            return;
         }
         MapFlags f = a.flags();
         if (!f.fixed()) {
@@ -504,17 +507,17 @@ public final class ReplayHarness {
             f = new MapFlags(f.shared(), f.anonymous(), false, true, f.noReserve());
         }
         MapFlags flags = f;
-        return replayChecked(e, () -> as.mmap(UserAddr.of(e.result()), a.length(), a.prot(), flags, a.file(), a.offset()),
+        replayChecked(e, () -> as.mmap(UserAddr.of(e.result()), a.length(), a.prot(), flags, a.file(), a.offset()),
                 e.result(), a.length());
     }
 
-    private boolean replayMprotect(TraceEvent e, MmapArgs a) {
+    private void replayMprotect(TraceEvent e, MmapArgs a) {
         if (a.prot().isWriteExec() && e.succeeded()) {
             divergences.add(new Divergence(e.line(), e.text(), "W^X: Linux made a range " + a.prot()
                     + "; the seed's ENFORCE policy rejects it (WX_VIOLATION) — replayed with PERMIT", true));
         }
         if (!e.succeeded() && e.errno().equals("ENOMEM") && (a.addr() & (Vma.PAGE_SIZE - 1)) == 0) {
-            boolean ok = replayFailure(e, () -> as.mprotect(UserAddr.of(a.addr()), a.length(), a.prot()));
+            replayFailure(e, () -> as.mprotect(UserAddr.of(a.addr()), a.length(), a.prot()));
             long start = a.addr() >>> Vma.PAGE_SHIFT;
             long covered = start;
             for (Optional<Vma> v = as.areaAt(covered); v.isPresent() && covered < pagesEnd(a.addr(), a.length());
@@ -528,27 +531,27 @@ public final class ReplayHarness {
                         + " before failing with ENOMEM at the hole; the model rejects without change — prefix applied to follow Linux",
                         range(start, covered), a.prot()), true));
             }
-            return ok;
+            return;
         }
         if (!e.succeeded()) {
-            return replayFailure(e, () -> as.mprotect(UserAddr.of(a.addr()), a.length(), a.prot()));
+            replayFailure(e, () -> as.mprotect(UserAddr.of(a.addr()), a.length(), a.prot()));
+            return;
         }
-        return replayChecked(e, () -> as.mprotect(UserAddr.of(a.addr()), a.length(), a.prot()), a.addr(), a.length());
+        replayChecked(e, () -> as.mprotect(UserAddr.of(a.addr()), a.length(), a.prot()), a.addr(), a.length());
     }
 
     /** A call Linux accepted: the model must accept it too. */
-    private boolean replayChecked(TraceEvent e, Runnable op, long addr, long length) {
+    private void replayChecked(TraceEvent e, Runnable op, long addr, long length) {
         try {
             op.run();
         } catch (MmException ex) {
-            return diverge(e, "Linux succeeded, the model rejected: " + hexPages(ex.toString()));
+            diverge(e, "Linux succeeded, the model rejected: " + hexPages(ex.toString()));
+            return;
         } catch (IllegalArgumentException ex) {
-            return diverge(e, "Linux succeeded, the model cannot express the arguments: " + ex.getMessage());
+            diverge(e, "Linux succeeded, the model cannot express the arguments: " + ex.getMessage());
+            return;
         }
-        if (length > 0) {
-            touch(addr >>> Vma.PAGE_SHIFT, pagesEnd(addr, length));
-        }
-        return true;
+        touch(addr >>> Vma.PAGE_SHIFT, pagesEnd(addr, length));
     }
 
     /** Pages the current call touched: compared at the end, and blamed on it if they differ. */
@@ -583,31 +586,32 @@ public final class ReplayHarness {
      * pages zeroes their contents and keeps the mapping; the replay faults no page in, so the model
      * has no contents there to drop.
      */
-    private boolean replayMadvise(TraceEvent e, MmapArgs a) {
+    private void replayMadvise(TraceEvent e, MmapArgs a) {
         long start = a.addr() >>> Vma.PAGE_SHIFT;
         long end = pagesEnd(a.addr(), a.length());
         Optional<Long> hole = firstHole(start, end);
         if (e.succeeded()) {
             if (hole.isPresent()) {
-                return diverge(e, "Linux succeeded, but the model has no area at " + range(hole.get(), hole.get() + 1));
+                diverge(e, "Linux succeeded, but the model has no area at " + range(hole.get(), hole.get() + 1));
+                return;
             }
             touch(start, end);
             notes.add("line " + e.line() + ": madvise " + a.advice() + " on " + range(start, end) + ": "
                     + (a.advice().equals("MADV_DONTNEED")
                             ? "mapping kept, contents dropped (no page was faulted in by the replay, so none to drop)"
                             : "changes no area or protection the model holds; counted as a no-op"));
-            return true;
+            return;
         }
         if (e.errno().equals("ENOMEM")) {
             if (hole.isEmpty()) {
-                return diverge(e, "Linux failed with ENOMEM (a hole in the range), but the model maps all of " + range(start, end));
+                diverge(e, "Linux failed with ENOMEM (a hole in the range), but the model maps all of " + range(start, end));
+                return;
             }
             notes.add("line " + e.line() + ": madvise " + a.advice() + " over the hole at " + range(hole.get(), hole.get() + 1)
                     + ": ENOMEM, as the model's areas say");
-            return true;
+            return;
         }
         notes.add("line " + e.line() + ": madvise " + a.advice() + " failed with " + e.errno() + "; not modelled, counted as a no-op");
-        return true;
     }
 
     private Optional<Long> firstHole(long start, long end) {
@@ -623,26 +627,30 @@ public final class ReplayHarness {
     }
 
     /** A call Linux rejected: the model must reject it with the same errno and change nothing. */
-    private boolean replayFailure(TraceEvent e, Runnable op) {
+    private void replayFailure(TraceEvent e, Runnable op) {
         Object before = as.key();
         try {
             op.run();
         } catch (VmError ex) {
             if (!ex.errno().equals(e.errno())) {
-                return diverge(e, "Linux failed with " + e.errno() + ", the model with " + ex.errno() + " (" + hexPages(ex.getMessage()) + ")");
+                diverge(e, "Linux failed with " + e.errno() + ", the model with " + ex.errno() + " (" + hexPages(ex.getMessage()) + ")");
+            } else if (!before.equals(as.key())) {
+                diverge(e, "the model's rejection changed its state");
             }
-            return before.equals(as.key()) || diverge(e, "the model's rejection changed its state");
+            return;
         } catch (IllegalArgumentException ex) {
             // An argument the model's types cannot even hold (not page-sized, past user space): Linux's EINVAL/ENOMEM.
-            return e.errno().equals("EINVAL") || e.errno().equals("ENOMEM")
-                    || diverge(e, "Linux failed with " + e.errno() + ", the model cannot express the arguments");
+            if (!e.errno().equals("EINVAL") && !e.errno().equals("ENOMEM")) {
+                diverge(e, "Linux failed with " + e.errno() + ", the model cannot express the arguments");
+            }
+            return;
         }
-        return diverge(e, "Linux failed with " + e.errno() + ", the model succeeded");
+        diverge(e, "Linux failed with " + e.errno() + ", the model succeeded");
     }
 
-    private boolean diverge(TraceEvent e, String what) {
+    /** Records an unintended divergence: the replay stops after the current call. */
+    private void diverge(TraceEvent e, String what) {
         divergences.add(new Divergence(e.line(), e.text(), what, false));
-        return false;
     }
 
     /** The last replayed call that touched some page of [start, end), for blaming a final difference on it. */

@@ -252,4 +252,58 @@ class ReplayHarnessTest {
         ReplayHarness.add(set, 0, 50);
         assertThat(set).containsExactlyEntriesOf(new TreeMap<>(Map.of(0L, 50L)));
     }
+
+    @Test
+    void everyKindOfUnintendedDivergenceStopsTheReplayAfterItsCall() {
+        List<String> maps = List.of(BIN, ANON, STACK);
+        String after = "100 munmap(0x7f0000000000, 16384) = 0";
+        String[] diverging = {
+            "100 mprotect(0x7f0000010000, 4096, PROT_READ) = -1 EINVAL (Invalid argument)",
+            "100 mprotect(0x7f0000000000, 4096, PROT_READ) = -1 EACCES (Permission denied)",
+            "100 mprotect(0x7f0000010000, 4096, PROT_READ) = 0",
+            "100 pkey_mprotect(0x7f0000010000, 4096, PROT_READ, -1) = 0",
+            "100 madvise(0x7f0000000000, 20480, MADV_FREE) = 0",
+            "100 madvise(0x7f0000000000, 16384, MADV_FREE) = -1 ENOMEM (Cannot allocate memory)",
+            "100 munmap(0x7f0000000000, 4096) = -1 EINVAL (Invalid argument)",
+            "100 munmap(0x7f0000000001, 4096) = 0",
+            "100 mmap(0x7f0000000000, 4096, PROT_READ, MAP_PRIVATE|MAP_FIXED_NOREPLACE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000",
+            "100 mmap(NULL, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = -1 ENOMEM (Cannot allocate memory)",
+            "100 brk(0x555555562000) = 0x555555560000",
+        };
+        for (String call : diverging) {
+            ReplayHarness.Report r = run(maps, MMAP4, call, after);
+            assertThat(r.firstUnintended()).as(call + "\n" + r.render()).isPresent();
+            assertThat(r.firstUnintended().get().line()).as(call).isEqualTo(2);
+            assertThat(r.callsReplayed()).as(call).isEqualTo(2);
+            assertThat(r.callsNotReached()).as(call).isEqualTo(1);
+        }
+        // Intended divergences and notes do not stop it.
+        ReplayHarness.Report intended = run(maps, MMAP4, "100 mprotect(0x7f0000000000, 16384, PROT_READ|PROT_WRITE|PROT_EXEC) = 0",
+                "100 mprotect(0x7f0000000000, 16384, PROT_READ|PROT_WRITE) = 0");
+        assertThat(intended.agrees()).as(intended.render()).isTrue();
+        assertThat(intended.callsNotReached()).isZero();
+        assertThat(intended.divergences()).singleElement().satisfies(d -> assertThat(d.intended()).isTrue());
+    }
+
+    @Test
+    void aDivergenceReadsAsItsKindLineWhatAndCall() {
+        assertThat(new ReplayHarness.Divergence(3, "munmap(0x1000, 4096) = 0", "x", false))
+                .hasToString("DIVERGES at line 3: x  [munmap(0x1000, 4096) = 0]");
+        assertThat(new ReplayHarness.Divergence(0, "", "y", true)).hasToString("intended: y");
+        assertThat(new ReplayHarness.Divergence(1, "", "z", false)).hasToString("DIVERGES at line 1: z");
+    }
+
+    @Test
+    void theSnapshotSuggestionMayDropHalfTheCallsAndIsRendered() {
+        List<String> maps = List.of(BIN, ANON, STACK);
+        ReplayHarness.Report r = run(maps, MMAP4, "100 mprotect(0x7f0000000000, 4096, PROT_READ|PROT_WRITE) = 0",
+                "100 mprotect(0x7f0000000000, 4096, PROT_READ) = 0", "100 mprotect(0x7f0000001000, 4096, PROT_READ) = 0");
+        assertThat(r.suggestedUntilLine()).as(r.render()).isEqualTo(2);
+        assertThat(r.render()).contains("  the maps look taken after line 2: rerun with --until-line 2\n");
+        assertThat(run(maps, MMAP4).render()).doesNotContain("the maps look taken");
+        ReplayHarness.Report first = ReplayHarness.run("t", List.of(MMAP4, "100 munmap(0x7f0000000000, 16384) = 0"), maps,
+                new ReplayHarness.Options(null, 1));
+        assertThat(first.agrees()).as(first.render()).isTrue();
+        assertThat(first.callsAfterSnapshot()).isEqualTo(1);
+    }
 }
