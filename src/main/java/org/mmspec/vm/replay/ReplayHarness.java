@@ -768,12 +768,12 @@ public final class ReplayHarness {
         set.put(start, end);
     }
 
-    private static boolean inside(TreeMap<Long, Long> set, long page) {
+    static boolean inside(TreeMap<Long, Long> set, long page) {
         Map.Entry<Long, Long> e = set.floorEntry(page);
         return e != null && e.getValue() > page;
     }
 
-    private static List<long[]> subtract(long start, long end, TreeMap<Long, Long> set) {
+    static List<long[]> subtract(long start, long end, TreeMap<Long, Long> set) {
         List<long[]> out = new ArrayList<>();
         long cur = start;
         Map.Entry<Long, Long> e = set.floorEntry(start);
@@ -792,7 +792,7 @@ public final class ReplayHarness {
         return out;
     }
 
-    private static TreeMap<Long, Long> intersect(TreeMap<Long, Long> a, TreeMap<Long, Long> b) {
+    static TreeMap<Long, Long> intersect(TreeMap<Long, Long> a, TreeMap<Long, Long> b) {
         TreeMap<Long, Long> out = new TreeMap<>();
         for (Map.Entry<Long, Long> x : a.entrySet()) {
             for (Map.Entry<Long, Long> y : b.entrySet()) {

@@ -306,4 +306,90 @@ class ReplayHarnessTest {
         assertThat(first.agrees()).as(first.render()).isTrue();
         assertThat(first.callsAfterSnapshot()).isEqualTo(1);
     }
+
+    @Test
+    void intervalSetsSubtractIntersectAndContainAtTheirExactEdges() {
+        TreeMap<Long, Long> set = new TreeMap<>(Map.of(10L, 20L, 30L, 40L));
+        assertThat(ReplayHarness.inside(set, 10)).isTrue();
+        assertThat(ReplayHarness.inside(set, 19)).isTrue();
+        assertThat(ReplayHarness.inside(set, 20)).isFalse();
+        assertThat(ReplayHarness.inside(set, 9)).isFalse();
+        assertThat(ReplayHarness.subtract(0, 50, set)).containsExactly(new long[] {0, 10}, new long[] {20, 30}, new long[] {40, 50});
+        assertThat(ReplayHarness.subtract(10, 40, set)).containsExactly(new long[] {20, 30});
+        assertThat(ReplayHarness.subtract(15, 35, set)).containsExactly(new long[] {20, 30});
+        assertThat(ReplayHarness.subtract(20, 30, set)).containsExactly(new long[] {20, 30});
+        assertThat(ReplayHarness.subtract(12, 18, set)).isEmpty();
+        assertThat(ReplayHarness.intersect(set, new TreeMap<>(Map.of(0L, 10L, 19L, 31L))))
+                .containsExactlyEntriesOf(new TreeMap<>(Map.of(19L, 20L, 30L, 31L)));
+        assertThat(ReplayHarness.intersect(set, new TreeMap<>(Map.of(20L, 30L)))).isEmpty();
+    }
+
+    @Test
+    void aDifferenceIsNotBlamedOnACallThatOnlyTouchedTheNextOrThePreviousPages() {
+        List<String> maps = List.of(BIN, ANON, STACK);
+        ReplayHarness.Report next = run(maps, MMAP4, "100 mprotect(0x7f0000000000, 8192, PROT_READ) = 0",
+                "100 mprotect(0x7f0000002000, 8192, PROT_READ|PROT_WRITE) = 0");
+        assertThat(only(next).what()).startsWith("7f0000000000-7f0000002000 (2 pages)");
+        assertThat(only(next).line()).isEqualTo(2);
+        ReplayHarness.Report previous = run(maps, MMAP4, "100 mprotect(0x7f0000002000, 8192, PROT_READ) = 0",
+                "100 mprotect(0x7f0000000000, 8192, PROT_READ|PROT_WRITE) = 0");
+        assertThat(only(previous).what()).startsWith("7f0000002000-7f0000004000 (2 pages)");
+        assertThat(only(previous).line()).isEqualTo(2);
+    }
+
+    @Test
+    void pagesOnlyTheExecSeedMadeAreComparedOnceACallTouchesThem() {
+        // madvise and the prefix of an mprotect over a hole touch the seeded /bin/x page.
+        ReplayHarness.Report advised = run(List.of(BIN, STACK), "100 madvise(0x7f0000100000, 4096, MADV_WILLNEED) = 0");
+        assertThat(advised.touchedPages()).isEqualTo(1);
+        assertThat(advised.seededPages()).isEqualTo(1);
+        ReplayHarness.Report prefix = run(List.of("7f0000100000-7f0000101000 r-xp 00000000 00:00 1 /bin/x", STACK),
+                "100 mprotect(0x7f0000100000, 8192, PROT_READ|PROT_EXEC) = -1 ENOMEM (Cannot allocate memory)");
+        assertThat(prefix.agrees()).as(prefix.render()).isTrue();
+        assertThat(prefix.touchedPages()).isEqualTo(1);
+        assertThat(prefix.divergences()).singleElement().satisfies(d -> assertThat(d.what()).startsWith("ATOMIC-1"));
+    }
+
+    @Test
+    void argumentsTheModelCannotHoldAreADivergenceWhetherLinuxSucceededOrNot() {
+        List<String> maps = List.of(BIN, STACK);
+        ReplayHarness.Report mprotect = run(maps, "100 mprotect(0xffffffffff600000, 4096, PROT_READ) = 0");
+        assertThat(only(mprotect).what()).startsWith("Linux succeeded, the model cannot express the arguments: ");
+        ReplayHarness.Report brk = run(maps, "100 brk(NULL) = 0x555555560000", "100 brk(0xffffffffff600000) = 0x555555560000");
+        assertThat(only(brk).what()).startsWith("arguments outside the model's user space: ");
+        assertThat(only(brk).line()).isEqualTo(2);
+    }
+
+    @Test
+    void aHeapStartTheLayoutCannotHoldIsABadArgumentNamingTheMmapBase() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> run(List.of(BIN, STACK), "100 brk(NULL) = 0x7f0000200000"))
+                .isInstanceOfSatisfying(ReplayError.class, e -> {
+                    assertThat(e.errorKind()).isEqualTo(ReplayError.Kind.BAD_ARGUMENT);
+                    assertThat(e.line()).isEqualTo(1);
+                    assertThat(e.detail()).isEqualTo("the first brk returned 0x7f0000200000, which cannot be the start of a"
+                            + " Linux x86_64 heap below the mmap base 0x7f0000101000 the maps show");
+                });
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> run(List.of("00400000-00401000 r--p 00000000 00:00 1 /bin/x", STACK),
+                "100 munmap(0x7f0000000000, 4096) = 0"))
+                .isInstanceOfSatisfying(ReplayError.class, e -> {
+                    assertThat(e.line()).isEqualTo(1);
+                    assertThat(e.detail()).matches("the process makes no brk call, and the default heap start 0x[0-9a-f]+ is not"
+                            + " below the mmap base 0x401000 the maps show");
+                });
+    }
+
+    @Test
+    void withoutAMapsOpenTheReplayTakesTheSpaceTheOnlyBusyProcessEndedWith() {
+        List<String> maps = List.of(BIN, ANON, STACK);
+        ReplayHarness.Report r = run(maps, "100 mmap(NULL, 8192, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f1000000000",
+                "100 execve(\"/bin/x\", [\"x\"], 0x7ffd0 /* 1 vars */) = 0", MMAP4);
+        assertThat(r.callsReplayed()).as("the mmap after the exec only").isEqualTo(1);
+        assertThat(r.agrees()).as(r.render()).isTrue();
+        ReplayHarness.Report idle = run(maps, "100 execve(\"/bin/x\", [\"x\"], 0x7ffd0 /* 1 vars */) = 0", "100 getpid() = 100",
+                "100 getuid() = 0");
+        assertThat(idle.callsSkipped()).as("no process made a memory call: the last space, after the exec").isEqualTo(2);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ReplayHarness.run("t", List.of(), maps, new ReplayHarness.Options(7, null)))
+                .isInstanceOfSatisfying(ReplayError.class, e -> assertThat(e.detail())
+                        .isEqualTo("pid 7 does not appear in the trace; it shows no process"));
+    }
 }
