@@ -1,6 +1,5 @@
 package org.mmspec.bench;
 
-import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -13,8 +12,8 @@ import org.mmspec.frames.HybridAllocator;
 /**
  * Metadata of a frame allocator in bits per managed frame, two ways.
  *
- * <p><b>Counted</b> ({@link #of}): the bitmap's {@code long[]} fields (the free map, the head and
- * reserved marks, the two summaries), read by reflection, at 64 bits a word; the buddy's free
+ * <p><b>Counted</b> ({@link #of}): the bitmap's own count ({@code BitmapAllocator.metadataBits}: the
+ * free map, its two summaries, the chunks of head and reserved marks in use); the buddy's free
  * blocks and live allocations at what their {@code TreeSet<Long>} and {@code TreeMap<Long, Long>}
  * entries take on a 64-bit JVM with compressed references: 40 bytes a tree entry plus 16 bytes a
  * boxed {@code Long} key, and 16 more for a live entry's boxed length ({@value #FREE_BLOCK_BYTES}
@@ -42,22 +41,8 @@ final class Metadata {
 
     static Bits of(FrameAllocator a) {
         if (a instanceof BitmapAllocator b) {
-            List<String> parts = new ArrayList<>();
-            long words = 0;
-            for (Field f : BitmapAllocator.class.getDeclaredFields()) {
-                if (f.getType() == long[].class) {
-                    f.setAccessible(true);
-                    long n;
-                    try {
-                        n = ((long[]) f.get(b)).length;
-                    } catch (IllegalAccessException e) {
-                        throw new IllegalStateException(e);
-                    }
-                    words += n;
-                    parts.add(String.format(Locale.ROOT, "%s %.3f", f.getName(), n * 64.0 / b.managedFrames()));
-                }
-            }
-            return new Bits(words * 64.0, b.managedFrames(), "long[] " + String.join(", ", parts));
+            return new Bits(b.metadataBits(), b.managedFrames(),
+                    "free map and summaries, head and reserved chunks in use (BitmapAllocator.metadataBits)");
         }
         if (a instanceof BuddyAllocator b) {
             long blocks = b.freeBlockMap().size();

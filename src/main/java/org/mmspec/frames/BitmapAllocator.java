@@ -22,7 +22,10 @@ import java.util.Objects;
  * frames. A kernel bitmap would trust its callers and omit both; the spec keeps them so that a
  * double free, a partial free or a free of a reserved frame is rejected with a typed error
  * instead of corrupting the map. A live allocation is a head frame followed by the allocated,
- * non-head, non-reserved frames up to the next free, reserved or head frame.</li>
+ * non-head, non-reserved frames up to the next free, reserved or head frame. Both are
+ * {@link SparseBitmap}s: stored only in the 4,096-frame chunks that hold a mark, so that at boot
+ * (no allocation, a few reserved regions) the allocator costs the free map, its two summaries and
+ * one reference per chunk, about 1.04 bits per frame ({@link #metadataBits()}), not three.</li>
  * </ul>
  * A single-frame allocation reads the {@code hasFree} summary, one bit per 64 frames, to find the
  * first word with a free frame and takes that word's lowest free bit: it touches
@@ -69,8 +72,8 @@ public final class BitmapAllocator implements FrameAllocator, FrameAccounting {
     private final List<ReservedRegion> reservedRegions;
     private final int n;
     private final long[] free;
-    private final long[] head;
-    private final long[] reservedBits;
+    private final SparseBitmap head;
+    private final SparseBitmap reservedBits;
     private final long[] hasFree;
     private final long[] allFree;
     private long freeCount;
@@ -101,8 +104,8 @@ public final class BitmapAllocator implements FrameAllocator, FrameAccounting {
         this.n = (int) managed.count();
         int words = (n + WORD - 1) >>> WORD_SHIFT;
         this.free = new long[words];
-        this.head = new long[words];
-        this.reservedBits = new long[words];
+        this.head = new SparseBitmap(words);
+        this.reservedBits = new SparseBitmap(words);
         this.hasFree = new long[(words + WORD - 1) >>> WORD_SHIFT];
         this.allFree = new long[hasFree.length];
         this.stats = new AllocationStats();
@@ -116,7 +119,7 @@ public final class BitmapAllocator implements FrameAllocator, FrameAccounting {
                 }
                 int i = index(f);
                 clear(free, i);
-                set(reservedBits, i);
+                reservedBits.set(i);
             }
         }
         for (int w = 0; w < words; w++) {
@@ -130,7 +133,7 @@ public final class BitmapAllocator implements FrameAllocator, FrameAccounting {
         reservedRegions = o.reservedRegions;
         n = o.n;
         free = o.free.clone();
-        head = o.head.clone();
+        head = o.head.copy();
         reservedBits = o.reservedBits;
         hasFree = o.hasFree.clone();
         allFree = o.allFree.clone();
@@ -184,7 +187,7 @@ public final class BitmapAllocator implements FrameAllocator, FrameAccounting {
         for (int i = s; i < e; i++) {
             clear(free, i);
         }
-        set(head, s);
+        head.set(s);
         for (int w = s >>> WORD_SHIFT; w <= (e - 1) >>> WORD_SHIFT; w++) {
             updateSummary(w);
             if (bug == Bug.STALE_ALL_FREE_ON_ALLOC) {
@@ -216,7 +219,7 @@ public final class BitmapAllocator implements FrameAllocator, FrameAccounting {
         for (int i = s; i < e; i++) {
             set(free, i);
         }
-        clear(head, s);
+        head.clear(s);
         searchFrom = Math.min(searchFrom, s >>> WORD_SHIFT);
         for (int w = s >>> WORD_SHIFT; w <= (e - 1) >>> WORD_SHIFT; w++) {
             updateSummary(w);
@@ -238,7 +241,7 @@ public final class BitmapAllocator implements FrameAllocator, FrameAccounting {
         int s = index(run.start().number());
         int e = s + (int) run.count();
         for (int i = s; i < e; i++) {
-            if (get(reservedBits, i)) {
+            if (reservedBits.get(i)) {
                 return FrameError.of(FrameError.Kind.RESERVED, "bitmap free(%s): frame#%d is reserved (%s)", run,
                         managed.start().number() + i, reservedAt(managed.start().number() + i));
             }
@@ -246,9 +249,9 @@ public final class BitmapAllocator implements FrameAllocator, FrameAccounting {
         if (get(free, s)) {
             return FrameError.of(FrameError.Kind.DOUBLE_FREE, "bitmap free(%s): %s is already free", run, run.start());
         }
-        boolean exact = get(head, s) && (e == n || get(free, e) || get(head, e) || get(reservedBits, e));
+        boolean exact = head.get(s) && (e == n || get(free, e) || head.get(e) || reservedBits.get(e));
         for (int i = s + 1; exact && i < e; i++) {
-            exact = !get(free, i) && !get(head, i);
+            exact = !get(free, i) && !head.get(i);
         }
         if (!exact) {
             return FrameError.of(FrameError.Kind.NOT_ALLOCATED, "bitmap free(%s): not exactly one live allocation", run);
@@ -401,11 +404,11 @@ public final class BitmapAllocator implements FrameAllocator, FrameAccounting {
     }
 
     long headWord(int w) {
-        return head[w];
+        return head.word(w);
     }
 
     long reservedWord(int w) {
-        return reservedBits[w];
+        return reservedBits.word(w);
     }
 
     boolean hasFreeBit(int w) {
@@ -431,7 +434,7 @@ public final class BitmapAllocator implements FrameAllocator, FrameAccounting {
     }
 
     boolean isReserved(long frame) {
-        return managed.contains(PhysFrame.of(frame)) && get(reservedBits, index(frame));
+        return managed.contains(PhysFrame.of(frame)) && reservedBits.get(index(frame));
     }
 
     public AllocationStats stats() {
@@ -473,9 +476,9 @@ public final class BitmapAllocator implements FrameAllocator, FrameAccounting {
         List<FrameRange> out = new ArrayList<>();
         long base = managed.start().number();
         for (int i = 0; i < n; i++) {
-            if (get(head, i)) {
+            if (head.get(i)) {
                 int j = i + 1;
-                while (j < n && !get(free, j) && !get(head, j) && !get(reservedBits, j)) {
+                while (j < n && !get(free, j) && !head.get(j) && !reservedBits.get(j)) {
                     j++;
                 }
                 out.add(FrameRange.of(base + i, j - i));
@@ -494,9 +497,20 @@ public final class BitmapAllocator implements FrameAllocator, FrameAccounting {
         return n;
     }
 
+    /**
+     * Bits of metadata this allocator holds for its frames: the free map and its two summaries,
+     * the chunks of head and reserved marks created so far, and one 32-bit reference (compressed)
+     * per chunk slot. Fixed-size fields and array headers are left out: they do not grow with memory.
+     */
+    public long metadataBits() {
+        long words = free.length + hasFree.length + allFree.length
+                + (long) (head.chunksInUse() + reservedBits.chunksInUse()) * SparseBitmap.CHUNK_WORDS;
+        return words * WORD + (long) (head.chunkSlots() + reservedBits.chunkSlots()) * Integer.SIZE;
+    }
+
     /** Canonical frame state: bitmap, heads and summaries (not the stats); equal iff the states are equal. */
     public String key() {
-        return Arrays.toString(free) + Arrays.toString(head) + Arrays.toString(hasFree) + Arrays.toString(allFree) + freeCount;
+        return Arrays.toString(free) + head + Arrays.toString(hasFree) + Arrays.toString(allFree) + freeCount;
     }
 
     // ---- corruption hooks for the negative tests ----
@@ -512,9 +526,9 @@ public final class BitmapAllocator implements FrameAllocator, FrameAccounting {
 
     void corruptHeadBit(int index, boolean value) {
         if (value) {
-            set(head, index);
+            head.set(index);
         } else {
-            clear(head, index);
+            head.clear(index);
         }
     }
 
@@ -543,7 +557,7 @@ public final class BitmapAllocator implements FrameAllocator, FrameAccounting {
         StringBuilder sb = new StringBuilder("Bitmap").append(managed).append(" free=").append(freeCount).append(' ');
         if (n <= 256) {
             for (int i = 0; i < n; i++) {
-                sb.append(get(reservedBits, i) ? 'R' : get(free, i) ? '.' : get(head, i) ? 'A' : 'a');
+                sb.append(reservedBits.get(i) ? 'R' : get(free, i) ? '.' : head.get(i) ? 'A' : 'a');
             }
         } else {
             sb.append("live=").append(liveRuns().size());
