@@ -37,6 +37,8 @@ import org.mmspec.check.store.StateStore;
  */
 public final class Explorer {
     static final int NO_PARENT = -1;
+    /** What a deadlock counterexample says broke. */
+    static final String DEADLOCK_MESSAGE = "DEADLOCK: no transition is enabled and the model does not mark this state final";
     /** Frontier states per chunk: bounds the successors held between phases A and B. */
     static final int CHUNK = 4096;
     /** Indices a worker takes at a time. */
@@ -55,9 +57,15 @@ public final class Explorer {
 
     public static <S> ExplorationResult explore(TransitionSystem<S> system, ExploreBounds bounds, Progress progress,
             ExplorerSettings settings) {
+        return explore(system, bounds, progress, settings, CheckOptions.DEFAULT);
+    }
+
+    /** Explores with the checks {@code options} names beside the invariants (deadlock, liveness). */
+    public static <S> ExplorationResult explore(TransitionSystem<S> system, ExploreBounds bounds, Progress progress,
+            ExplorerSettings settings, CheckOptions options) {
         try (Workers workers = new Workers(settings.threads())) {
             return new Search<>(system, bounds, progress, workers,
-                    StateStore.create(settings.store(), settings.switchAt()), settings.spillAt()).run();
+                    StateStore.create(settings.store(), settings.switchAt()), settings.spillAt(), options).run();
         }
     }
 
@@ -79,6 +87,8 @@ public final class Explorer {
         Throwable keyFailure;
         /** What {@code successors} itself threw, after {@link #emitted} successors. */
         Throwable failure;
+        /** No successor, and the model does not call the state final. */
+        boolean deadlock;
 
         void add(Object state, Object key, long fp, int ordinal) {
             if (n == states.length) {
@@ -130,11 +140,13 @@ public final class Explorer {
         /** The most states of one level that were on disk at once. */
         private long spilled;
         private final long spillAt;
+        private final CheckOptions options;
         private final List<Frontier<S>> levels = new ArrayList<>(2);
 
         Search(TransitionSystem<S> system, ExploreBounds bounds, Progress progress, Workers workers, StateStore store,
-                long spillAt) {
+                long spillAt, CheckOptions options) {
             this.spillAt = spillAt;
+            this.options = options;
             this.system = system;
             this.bounds = bounds;
             this.progress = progress;
@@ -239,7 +251,7 @@ public final class Explorer {
                 }
                 ex[i] = e.failure != null || e.keyFailure != null ? e : trim(e);
                 end[i] = count;
-                if (e.failure != null || e.keyFailure != null || count >= bounds.maxStates()) {
+                if (e.failure != null || e.keyFailure != null || e.deadlock || count >= bounds.maxStates()) {
                     last = i;
                     break;
                 }
@@ -276,6 +288,9 @@ public final class Explorer {
                 transitions += e.emitted;
                 if (e.failure != null) {
                     return failed(pid, e.failure, end[i]);
+                }
+                if (e.deadlock) {
+                    return result(false, end[i], Optional.of(deadlock(pid)));
                 }
                 if (end[i] >= bounds.maxStates()) {
                     return result(false, end[i], Optional.empty());
@@ -320,6 +335,7 @@ public final class Explorer {
                         e.add(next, k, fp, ordinal);
                     }
                 });
+                e.deadlock = e.emitted == 0 && options.deadlock() && !system.isFinal(state);
             } catch (RuntimeException | AssertionError t) {
                 e.failure = t;
             }
@@ -349,6 +365,10 @@ public final class Explorer {
 
         private Counterexample violation(int id, Violation v) {
             return new Counterexample(trace(id), v.message(), v.invariantId());
+        }
+
+        private Counterexample deadlock(int id) {
+            return new Counterexample(trace(id), DEADLOCK_MESSAGE, CheckOptions.DEADLOCK);
         }
 
         private ExplorationResult failed(int id, Throwable e, int states) {

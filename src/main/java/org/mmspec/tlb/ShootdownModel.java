@@ -163,6 +163,21 @@ public final class ShootdownModel implements TransitionSystem<TlbState> {
         hardwareSteps(s, out);
     }
 
+    /**
+     * Every script is done and no IPI is pending or half-served (TLB-5's "no work remains"): the
+     * only end of a run. A state without successors is otherwise a deadlock.
+     */
+    @Override
+    public boolean isFinal(TlbState s) {
+        for (int c = 0; c < s.cpus.length; c++) {
+            TlbState.Cpu cpu = s.cpus[c];
+            if (s.currentOp(c) != null || cpu.mailbox != 0 || cpu.serving >= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Whether any kernel (non-hardware) step is enabled: TLB-5's progress test. */
     boolean kernelCanStep(TlbState s) {
         // CPU by CPU, stopping at the first that can step: TLB-5 asks this of every state, and

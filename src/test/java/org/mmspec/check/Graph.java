@@ -21,6 +21,8 @@ class Graph implements TransitionSystem<Integer> {
     private final Set<Integer> bad;
     private final Map<Integer, RuntimeException> failing = new LinkedHashMap<>();
     private final Map<Integer, Error> failingWithError = new LinkedHashMap<>();
+    /** States without successors that are not final: deadlocks. Every other sink is an intended end. */
+    private final Set<Integer> stuck = new java.util.HashSet<>();
 
     Graph(List<Integer> initial, Set<Integer> bad) {
         this.initial = initial;
@@ -55,6 +57,19 @@ class Graph implements TransitionSystem<Integer> {
     Graph failsAt(int state, Error e) {
         failingWithError.put(state, e);
         return this;
+    }
+
+    /** Marks {@code states} as not final, so that a state among them without successors is a deadlock. */
+    Graph stuck(int... states) {
+        for (int s : states) {
+            stuck.add(s);
+        }
+        return this;
+    }
+
+    @Override
+    public boolean isFinal(Integer state) {
+        return !stuck.contains(state);
     }
 
     @Override
