@@ -3,8 +3,11 @@ package org.mmspec.check;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import org.mmspec.check.store.Fingerprint;
 import org.mmspec.check.store.StateStore;
@@ -89,6 +92,20 @@ public final class Explorer {
         Throwable failure;
         /** No successor, and the model does not call the state final. */
         boolean deadlock;
+        /** With a {@link StateGraph}: every successor's key and process, known ones included, in order. */
+        Object[] edgeKeys;
+        int[] edgeProcesses;
+        int edges;
+
+        void edge(Object key, int process) {
+            if (edges == edgeKeys.length) {
+                edgeKeys = Arrays.copyOf(edgeKeys, edges * 2);
+                edgeProcesses = Arrays.copyOf(edgeProcesses, edges * 2);
+            }
+            edgeKeys[edges] = key;
+            edgeProcesses[edges] = process;
+            edges++;
+        }
 
         void add(Object state, Object key, long fp, int ordinal) {
             if (n == states.length) {
@@ -142,11 +159,28 @@ public final class Explorer {
         private final long spillAt;
         private final CheckOptions options;
         private final List<Frontier<S>> levels = new ArrayList<>(2);
+        /** The liveness properties checked, and the graph they are checked on; null without liveness. */
+        private final List<Liveness<S>> properties;
+        private final StateGraph graph;
+        /** State ids by exact key, for the graph's edges to known states; null without liveness. */
+        private final Map<Object, Integer> idOf;
 
         Search(TransitionSystem<S> system, ExploreBounds bounds, Progress progress, Workers workers, StateStore store,
                 long spillAt, CheckOptions options) {
             this.spillAt = spillAt;
             this.options = options;
+            List<Liveness<S>> props = options.liveness() ? system.liveness() : List.of();
+            if (!props.isEmpty() && system.reducesSymmetry()) {
+                throw new IllegalArgumentException(system.name() + ": liveness needs the symmetry reduction off (a cycle"
+                        + " of symmetric states may hand one CPU's role to another); set symmetry=off");
+            }
+            if (props.size() > StateGraph.MAX_PROPERTIES) {
+                throw new IllegalArgumentException(system.name() + ": at most " + StateGraph.MAX_PROPERTIES
+                        + " liveness properties, not " + props.size());
+            }
+            this.properties = props;
+            this.graph = props.isEmpty() ? null : new StateGraph();
+            this.idOf = props.isEmpty() ? null : new HashMap<>();
             this.system = system;
             this.bounds = bounds;
             this.progress = progress;
@@ -183,6 +217,10 @@ public final class Explorer {
                     continue;
                 }
                 int id = record(NO_PARENT, i);
+                if (graph != null) {
+                    idOf.put(k, id);
+                    graph.state(id, marks(init));
+                }
                 Optional<Violation> v = system.invariants().firstViolation(init);
                 if (v.isPresent()) {
                     return result(false, count, Optional.of(violation(id, v.get())));
@@ -217,7 +255,26 @@ public final class Explorer {
                     depth--; // the last level produced nothing new; report the deepest level with states
                 }
             }
+            if (graph != null && !cut) {
+                for (int p = 0; p < properties.size(); p++) {
+                    Optional<LivenessCheck.Lasso> lasso = LivenessCheck.find(graph, p);
+                    if (lasso.isPresent()) {
+                        return result(true, count, Optional.of(lasso(properties.get(p), lasso.get())));
+                    }
+                }
+            }
             return result(!cut, count, Optional.empty());
+        }
+
+        /** For each liveness property {@code i}: bit {@code 2i} when its P holds in {@code state}, {@code 2i + 1} for Q. */
+        private long marks(S state) {
+            long m = 0;
+            for (int i = 0; i < properties.size(); i++) {
+                Liveness<S> l = properties.get(i);
+                m |= (l.p().test(state) ? 1L : 0L) << (2 * i);
+                m |= (l.q().test(state) ? 1L : 0L) << (2 * i + 1);
+            }
+            return m;
         }
 
         /**
@@ -242,11 +299,26 @@ public final class Explorer {
                 int pid = ids.get(from + i);
                 for (int j = 0; j < e.n; j++) {
                     if (store.add(e.keys[j], e.fps[j])) {
-                        nextIds.add(record(pid, e.ordinals[j]));
+                        int id = record(pid, e.ordinals[j]);
+                        nextIds.add(id);
+                        if (idOf != null) {
+                            idOf.put(e.keys[j], id);
+                        }
                         @SuppressWarnings("unchecked")
                         S s = (S) e.states[j];
                         next.add(s);
                         fresh.add(s);
+                    }
+                }
+                if (graph != null && e.failure == null && e.keyFailure == null) {
+                    graph.beginRow(pid);
+                    for (int j = 0; j < e.edges; j++) {
+                        Integer target = idOf.get(e.edgeKeys[j]);
+                        if (target == null) {
+                            throw new IllegalStateException(system.name() + ": a successor's fingerprint matched another"
+                                    + " state's; check liveness with the exact store (--store=exact)");
+                        }
+                        graph.edge(target, e.edgeProcesses[j]);
                     }
                 }
                 ex[i] = e.failure != null || e.keyFailure != null ? e : trim(e);
@@ -257,7 +329,16 @@ public final class Explorer {
                 }
             }
             Object[] outcome = new Object[count - firstId];
-            workers.forEach(outcome.length, BLOCK, j -> outcome[j] = check(fresh.get(j)));
+            long[] marks = graph == null ? null : new long[outcome.length];
+            workers.forEach(outcome.length, BLOCK, j -> {
+                outcome[j] = check(fresh.get(j));
+                if (marks != null) {
+                    marks[j] = marks(fresh.get(j));
+                }
+            });
+            for (int j = 0; marks != null && j < marks.length; j++) {
+                graph.state(firstId + j, marks[j]);
+            }
             for (int i = 0; i <= last; i++) {
                 Expansion e = ex[i];
                 int pid = ids.get(from + i);
@@ -304,6 +385,8 @@ public final class Explorer {
 
         /** Keeps only the counts of an expansion once its states have been stored. */
         private static Expansion trim(Expansion e) {
+            e.edgeKeys = null;
+            e.edgeProcesses = null;
             e.states = null;
             e.keys = null;
             e.fps = null;
@@ -314,25 +397,40 @@ public final class Explorer {
         /** Phase A for one state; runs on any worker, reads the store only. */
         private Expansion expand(S state) {
             Expansion e = new Expansion();
+            if (graph != null) {
+                e.edgeKeys = new Object[Expansion.FIRST];
+                e.edgeProcesses = new int[Expansion.FIRST];
+            }
             boolean prints = store.needsFingerprints();
             try {
-                system.successors(state, (lbl, next) -> {
-                    int ordinal = e.emitted++;
-                    if (e.keyFailure != null) {
-                        return;
+                system.successors(state, new TransitionSystem.Successors<S>() {
+                    @Override
+                    public void add(Supplier<String> lbl, S next) {
+                        add(StateGraph.NO_PROCESS, lbl, next);
                     }
-                    Object k;
-                    try {
-                        k = system.key(next);
-                    } catch (RuntimeException | AssertionError t) {
-                        e.keyFailure = t;
-                        e.keyFailedAt = ordinal;
-                        return;
-                    }
-                    // outside the try: a key that cannot be fingerprinted is the explorer's error, not a counterexample
-                    long fp = prints ? Fingerprint.of(k) : 0;
-                    if (!store.contains(k, fp)) {
-                        e.add(next, k, fp, ordinal);
+
+                    @Override
+                    public void add(int process, Supplier<String> lbl, S next) {
+                        int ordinal = e.emitted++;
+                        if (e.keyFailure != null) {
+                            return;
+                        }
+                        Object k;
+                        try {
+                            k = system.key(next);
+                        } catch (RuntimeException | AssertionError t) {
+                            e.keyFailure = t;
+                            e.keyFailedAt = ordinal;
+                            return;
+                        }
+                        // outside the try: a key that cannot be fingerprinted is the explorer's error, not a counterexample
+                        long fp = prints ? Fingerprint.of(k) : 0;
+                        if (!store.contains(k, fp)) {
+                            e.add(next, k, fp, ordinal);
+                        }
+                        if (e.edgeKeys != null) {
+                            e.edge(k, process);
+                        }
                     }
                 });
                 e.deadlock = e.emitted == 0 && options.deadlock() && !system.isFinal(state);
@@ -379,20 +477,16 @@ public final class Explorer {
 
         /** Rebuilds the path to {@code id} by replaying recorded transition indices from its initial state. */
         private List<Counterexample.TraceStep> trace(int id) {
-            List<Integer> path = new ArrayList<>();
-            for (int i = id; i != NO_PARENT; i = parent[i]) {
-                path.add(0, i);
-            }
-            List<S> inits = system.initialStates();
-            S current = inits.get(choice[path.get(0)]);
-            if (!store.contains(system.key(current), 0)) {
-                // a trace from a state the search never saw would be a wrong counterexample
-                throw new IllegalStateException(system.name() + ": initial states are not reproducible");
-            }
-            List<Counterexample.TraceStep> out = new ArrayList<>();
-            out.add(new Counterexample.TraceStep("init", system.invariants().describe(current)));
-            for (int p = 1; p < path.size(); p++) {
-                int want = choice[path.get(p)];
+            return replayTo(id).steps;
+        }
+
+        /** A replayed path: its steps, and the state it ends in. */
+        private final class Replay {
+            final List<Counterexample.TraceStep> steps = new ArrayList<>();
+            S current;
+
+            /** Takes the successor with index {@code want} of the current state. */
+            void take(int want) {
                 List<Object> match = new ArrayList<>(2);
                 int[] seen = {0};
                 system.successors(current, (lbl, next) -> {
@@ -412,9 +506,43 @@ public final class Explorer {
                     throw new IllegalStateException(system.name() + ": successors are not deterministic at " + match.get(0));
                 }
                 current = next;
-                out.add(new Counterexample.TraceStep((String) match.get(0), system.invariants().describe(current)));
+                steps.add(new Counterexample.TraceStep((String) match.get(0), system.invariants().describe(current)));
             }
-            return out;
+        }
+
+        private Replay replayTo(int id) {
+            List<Integer> path = new ArrayList<>();
+            for (int i = id; i != NO_PARENT; i = parent[i]) {
+                path.add(0, i);
+            }
+            List<S> inits = system.initialStates();
+            Replay r = new Replay();
+            r.current = inits.get(choice[path.get(0)]);
+            if (!store.contains(system.key(r.current), 0)) {
+                // a trace from a state the search never saw would be a wrong counterexample
+                throw new IllegalStateException(system.name() + ": initial states are not reproducible");
+            }
+            r.steps.add(new Counterexample.TraceStep("init", system.invariants().describe(r.current)));
+            for (int p = 1; p < path.size(); p++) {
+                r.take(choice[path.get(p)]);
+            }
+            return r;
+        }
+
+        /** The lasso as a counterexample: the shortest trace to its first state, then its edges. */
+        private Counterexample lasso(Liveness<S> property, LivenessCheck.Lasso lasso) {
+            Replay r = replayTo(lasso.source());
+            int sourceStep = r.steps.size() - 1;
+            for (int i = 0; i < lasso.from().length; i++) {
+                r.take(lasso.ordinal()[i]);
+            }
+            int cycleStart = sourceStep + lasso.cycleStart();
+            int last = r.steps.size() - 1;
+            String detail = "P holds in step " + sourceStep + " and Q never holds again on a weakly fair run: "
+                    + (cycleStart == last ? "the run stops in step " + last + ", where no step is enabled"
+                            : "steps " + (cycleStart + 1) + "-" + last + " return to step " + cycleStart
+                                    + "'s state and repeat for ever, every CPU able to step taking one or being disabled on the way");
+            return new Counterexample(r.steps, property.message(detail), property.id(), cycleStart);
         }
 
         private Duration elapsed() {
