@@ -19,6 +19,8 @@ import java.util.Map;
  * {@code C.bounds}, {@code C.depth} (BFS depth bound, or {@code full}), {@code C.profile}
  * ({@code ci}: runs in the test suite and {@code mmspec check}; {@code heavy}: only on request),
  * {@code C.expect} ({@code pass}, or {@code fail:ID} for a seeded bug that must be caught), and
+ * the checks beside the invariants ({@code C.deadlock=off} with {@code C.deadlock.reason}, or
+ * model-wide {@code deadlock}; {@code C.liveness=on}: {@link #checks}), and
  * the recorded {@code C.states}, {@code C.transitions}, {@code C.reached}, {@code C.verdict},
  * {@code C.cexLength} and {@code C.millis}. A test fails when a recorded count drifts; time is
  * recorded for information only.
