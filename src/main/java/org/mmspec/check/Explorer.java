@@ -255,7 +255,12 @@ public final class Explorer {
                     depth--; // the last level produced nothing new; report the deepest level with states
                 }
             }
-            if (graph != null && !cut) {
+            if (graph != null && cut) {
+                // a liveness verdict on part of the graph would be a guess either way
+                throw new IllegalArgumentException(system.name() + ": liveness needs the whole graph, but the depth bound "
+                        + bounds.maxDepth() + " cut the search; explore to full depth");
+            }
+            if (graph != null) {
                 for (int p = 0; p < properties.size(); p++) {
                     Optional<LivenessCheck.Lasso> lasso = LivenessCheck.find(graph, p);
                     if (lasso.isPresent()) {

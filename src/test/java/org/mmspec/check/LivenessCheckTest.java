@@ -98,6 +98,13 @@ class LivenessCheckTest {
     }
 
     @Test
+    void aSearchCutByTheDepthBoundGivesNoLivenessVerdict() {
+        assertThatThrownBy(() -> Explorer.explore(fairCycle(), ExploreBounds.depth(1), Progress.NONE,
+                ExplorerSettings.fromProperties(), LIVE)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("liveness needs the whole graph");
+    }
+
+    @Test
     void livenessIsCheckedOnlyWhenAsked() {
         assertThat(Explorer.explore(fairCycle(), ExploreBounds.unbounded()).passed()).isTrue();
     }
