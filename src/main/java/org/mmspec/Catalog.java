@@ -76,12 +76,22 @@ public final class Catalog {
         return out;
     }
 
+    /** The invariant IDs a configuration checks, then its liveness IDs when it checks liveness. */
+    private static List<String> checkedIds(ExhaustiveModel model, Manifest manifest, String config) {
+        var system = model.build(manifest.bounds(config));
+        List<String> ids = new ArrayList<>(system.invariants().ids());
+        if (manifest.checks(config).liveness()) {
+            system.liveness().stream().map(l -> l.id()).distinct().forEach(ids::add);
+        }
+        return ids;
+    }
+
     private static CheckSuite modelSuite(ExhaustiveModel model, Manifest manifest, String config) {
         String expect = manifest.expect(config);
         String name = "models/" + model.name() + " [" + config + "] "
                 + (expect.equals("pass") ? "" : "seeded bug, expect " + expect + " ") + manifest.bounds(config);
         return CheckSuite.of(model.component(), name, CheckSuite.Kind.EXHAUSTIVE,
-                () -> model.build(manifest.bounds(config)).invariants().ids(), () -> {
+                () -> checkedIds(model, manifest, config), () -> {
                     var r = ModelRun.explore(model, manifest, config, Progress.terminal(model.name() + " [" + config + "]",
                             Progress.recordedStates(manifest.get(config + ".states", ""))));
                     List<String> drift = ModelRun.drift(manifest, config, r);

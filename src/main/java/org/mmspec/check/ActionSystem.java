@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
@@ -43,9 +44,11 @@ public final class ActionSystem<S> implements TransitionSystem<S> {
     private final Function<S, Object> key;
     private final Function<S, List<Action<S>>> actions;
     private final InvariantSet<S> invariants;
+    private final Predicate<S> isFinal;
 
     private ActionSystem(String name, Supplier<List<S>> initial, UnaryOperator<S> copy, Function<S, Object> key,
-            Function<S, List<Action<S>>> actions, InvariantSet<S> invariants) {
+            Function<S, List<Action<S>>> actions, InvariantSet<S> invariants, Predicate<S> isFinal) {
+        this.isFinal = Objects.requireNonNull(isFinal);
         this.name = Objects.requireNonNull(name);
         this.initial = Objects.requireNonNull(initial);
         this.copy = Objects.requireNonNull(copy);
@@ -66,7 +69,20 @@ public final class ActionSystem<S> implements TransitionSystem<S> {
      */
     public static <S> ActionSystem<S> of(String name, Supplier<List<S>> initial, UnaryOperator<S> copy,
             Function<S, Object> key, Function<S, List<Action<S>>> actions, InvariantSet<S> invariants) {
-        return new ActionSystem<>(name, initial, copy, key, actions, invariants);
+        return new ActionSystem<>(name, initial, copy, key, actions, invariants, s -> false);
+    }
+
+    /**
+     * The same system, whose states satisfying {@code end} are intended ends of a run (its bounded
+     * inputs are used up): a state without an accepted action is a deadlock unless it is one.
+     */
+    public ActionSystem<S> finalWhen(Predicate<S> end) {
+        return new ActionSystem<>(name, initial, copy, key, actions, invariants, end);
+    }
+
+    @Override
+    public boolean isFinal(S state) {
+        return isFinal.test(state);
     }
 
     @Override

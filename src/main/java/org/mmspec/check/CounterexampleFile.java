@@ -18,6 +18,7 @@ import java.util.List;
  * system: &lt;the explored system&gt;
  * invariant: &lt;ID, or the failure kind&gt;
  * failure: &lt;the violation message, one line&gt;
+ * cycle: &lt;step&gt;          (only for a liveness lasso: the steps after it repeat for ever)
  * step 0: init
  *   | &lt;state line&gt;
  * step 1: &lt;transition label&gt;
@@ -43,6 +44,9 @@ public record CounterexampleFile(String system, Counterexample counterexample) {
         sb.append("system: ").append(oneLine(system)).append('\n');
         sb.append("invariant: ").append(oneLine(counterexample.invariantId())).append('\n');
         sb.append("failure: ").append(oneLine(counterexample.failure())).append('\n');
+        if (counterexample.isLasso()) {
+            sb.append("cycle: ").append(counterexample.cycleStart()).append('\n');
+        }
         List<Counterexample.TraceStep> steps = counterexample.steps();
         for (int i = 0; i < steps.size(); i++) {
             sb.append("step ").append(i).append(": ").append(oneLine(steps.get(i).label())).append('\n');
@@ -93,6 +97,15 @@ public record CounterexampleFile(String system, Counterexample counterexample) {
         String failure = field(name, lines, at, "failure");
         List<Counterexample.TraceStep> steps = new ArrayList<>();
         String line = next(name, lines, at, "step 0 or end");
+        int cycle = -1;
+        if (line.startsWith("cycle: ")) {
+            try {
+                cycle = Integer.parseInt(line.substring("cycle: ".length()));
+            } catch (NumberFormatException e) {
+                throw malformed(name, at[0], "expected 'cycle: <step number>', found '" + line + "'");
+            }
+            line = next(name, lines, at, "step 0 or end");
+        }
         while (!line.equals("end")) {
             String prefix = "step " + steps.size() + ": ";
             if (!line.startsWith(prefix)) {
@@ -110,7 +123,10 @@ public record CounterexampleFile(String system, Counterexample counterexample) {
         if (steps.isEmpty()) {
             throw malformed(name, at[0], "no steps before 'end' (a counterexample starts with step 0: init)");
         }
-        return new CounterexampleFile(system, new Counterexample(steps, failure, invariant));
+        if (cycle >= steps.size() || cycle < -1) {
+            throw malformed(name, at[0], "the cycle starts at step " + cycle + ", but the trace has steps 0.." + (steps.size() - 1));
+        }
+        return new CounterexampleFile(system, new Counterexample(steps, failure, invariant, cycle));
     }
 
     private static String field(String name, List<String> lines, int[] at, String key) {

@@ -3,8 +3,11 @@ package org.mmspec.check;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import org.mmspec.check.store.Fingerprint;
 import org.mmspec.check.store.StateStore;
@@ -37,6 +40,8 @@ import org.mmspec.check.store.StateStore;
  */
 public final class Explorer {
     static final int NO_PARENT = -1;
+    /** What a deadlock counterexample says broke. */
+    static final String DEADLOCK_MESSAGE = "DEADLOCK: no transition is enabled and the model does not mark this state final";
     /** Frontier states per chunk: bounds the successors held between phases A and B. */
     static final int CHUNK = 4096;
     /** Indices a worker takes at a time. */
@@ -55,9 +60,15 @@ public final class Explorer {
 
     public static <S> ExplorationResult explore(TransitionSystem<S> system, ExploreBounds bounds, Progress progress,
             ExplorerSettings settings) {
+        return explore(system, bounds, progress, settings, CheckOptions.DEFAULT);
+    }
+
+    /** Explores with the checks {@code options} names beside the invariants (deadlock, liveness). */
+    public static <S> ExplorationResult explore(TransitionSystem<S> system, ExploreBounds bounds, Progress progress,
+            ExplorerSettings settings, CheckOptions options) {
         try (Workers workers = new Workers(settings.threads())) {
             return new Search<>(system, bounds, progress, workers,
-                    StateStore.create(settings.store(), settings.switchAt()), settings.spillAt()).run();
+                    StateStore.create(settings.store(), settings.switchAt()), settings.spillAt(), options).run();
         }
     }
 
@@ -79,6 +90,22 @@ public final class Explorer {
         Throwable keyFailure;
         /** What {@code successors} itself threw, after {@link #emitted} successors. */
         Throwable failure;
+        /** No successor, and the model does not call the state final. */
+        boolean deadlock;
+        /** With a {@link StateGraph}: every successor's key and process, known ones included, in order. */
+        Object[] edgeKeys;
+        int[] edgeProcesses;
+        int edges;
+
+        void edge(Object key, int process) {
+            if (edges == edgeKeys.length) {
+                edgeKeys = Arrays.copyOf(edgeKeys, edges * 2);
+                edgeProcesses = Arrays.copyOf(edgeProcesses, edges * 2);
+            }
+            edgeKeys[edges] = key;
+            edgeProcesses[edges] = process;
+            edges++;
+        }
 
         void add(Object state, Object key, long fp, int ordinal) {
             if (n == states.length) {
@@ -130,11 +157,30 @@ public final class Explorer {
         /** The most states of one level that were on disk at once. */
         private long spilled;
         private final long spillAt;
+        private final CheckOptions options;
         private final List<Frontier<S>> levels = new ArrayList<>(2);
+        /** The liveness properties checked, and the graph they are checked on; null without liveness. */
+        private final List<Liveness<S>> properties;
+        private final StateGraph graph;
+        /** State ids by exact key, for the graph's edges to known states; null without liveness. */
+        private final Map<Object, Integer> idOf;
 
         Search(TransitionSystem<S> system, ExploreBounds bounds, Progress progress, Workers workers, StateStore store,
-                long spillAt) {
+                long spillAt, CheckOptions options) {
             this.spillAt = spillAt;
+            this.options = options;
+            List<Liveness<S>> props = options.liveness() ? system.liveness() : List.of();
+            if (!props.isEmpty() && system.reducesSymmetry()) {
+                throw new IllegalArgumentException(system.name() + ": liveness needs the symmetry reduction off (a cycle"
+                        + " of symmetric states may hand one CPU's role to another); set symmetry=off");
+            }
+            if (props.size() > StateGraph.MAX_PROPERTIES) {
+                throw new IllegalArgumentException(system.name() + ": at most " + StateGraph.MAX_PROPERTIES
+                        + " liveness properties, not " + props.size());
+            }
+            this.properties = props;
+            this.graph = props.isEmpty() ? null : new StateGraph();
+            this.idOf = props.isEmpty() ? null : new HashMap<>();
             this.system = system;
             this.bounds = bounds;
             this.progress = progress;
@@ -171,6 +217,10 @@ public final class Explorer {
                     continue;
                 }
                 int id = record(NO_PARENT, i);
+                if (graph != null) {
+                    idOf.put(k, id);
+                    graph.state(id, marks(init));
+                }
                 Optional<Violation> v = system.invariants().firstViolation(init);
                 if (v.isPresent()) {
                     return result(false, count, Optional.of(violation(id, v.get())));
@@ -205,7 +255,31 @@ public final class Explorer {
                     depth--; // the last level produced nothing new; report the deepest level with states
                 }
             }
+            if (graph != null && cut) {
+                // a liveness verdict on part of the graph would be a guess either way
+                throw new IllegalArgumentException(system.name() + ": liveness needs the whole graph, but the depth bound "
+                        + bounds.maxDepth() + " cut the search; explore to full depth");
+            }
+            if (graph != null) {
+                for (int p = 0; p < properties.size(); p++) {
+                    Optional<LivenessCheck.Lasso> lasso = LivenessCheck.find(graph, p);
+                    if (lasso.isPresent()) {
+                        return result(true, count, Optional.of(lasso(properties.get(p), lasso.get())));
+                    }
+                }
+            }
             return result(!cut, count, Optional.empty());
+        }
+
+        /** For each liveness property {@code i}: bit {@code 2i} when its P holds in {@code state}, {@code 2i + 1} for Q. */
+        private long marks(S state) {
+            long m = 0;
+            for (int i = 0; i < properties.size(); i++) {
+                Liveness<S> l = properties.get(i);
+                m |= (l.p().test(state) ? 1L : 0L) << (2 * i);
+                m |= (l.q().test(state) ? 1L : 0L) << (2 * i + 1);
+            }
+            return m;
         }
 
         /**
@@ -230,22 +304,46 @@ public final class Explorer {
                 int pid = ids.get(from + i);
                 for (int j = 0; j < e.n; j++) {
                     if (store.add(e.keys[j], e.fps[j])) {
-                        nextIds.add(record(pid, e.ordinals[j]));
+                        int id = record(pid, e.ordinals[j]);
+                        nextIds.add(id);
+                        if (idOf != null) {
+                            idOf.put(e.keys[j], id);
+                        }
                         @SuppressWarnings("unchecked")
                         S s = (S) e.states[j];
                         next.add(s);
                         fresh.add(s);
                     }
                 }
+                if (graph != null && e.failure == null && e.keyFailure == null) {
+                    graph.beginRow(pid);
+                    for (int j = 0; j < e.edges; j++) {
+                        Integer target = idOf.get(e.edgeKeys[j]);
+                        if (target == null) {
+                            throw new IllegalStateException(system.name() + ": a successor's fingerprint matched another"
+                                    + " state's; check liveness with the exact store (--store=exact)");
+                        }
+                        graph.edge(target, e.edgeProcesses[j]);
+                    }
+                }
                 ex[i] = e.failure != null || e.keyFailure != null ? e : trim(e);
                 end[i] = count;
-                if (e.failure != null || e.keyFailure != null || count >= bounds.maxStates()) {
+                if (e.failure != null || e.keyFailure != null || e.deadlock || count >= bounds.maxStates()) {
                     last = i;
                     break;
                 }
             }
             Object[] outcome = new Object[count - firstId];
-            workers.forEach(outcome.length, BLOCK, j -> outcome[j] = check(fresh.get(j)));
+            long[] marks = graph == null ? null : new long[outcome.length];
+            workers.forEach(outcome.length, BLOCK, j -> {
+                outcome[j] = check(fresh.get(j));
+                if (marks != null) {
+                    marks[j] = marks(fresh.get(j));
+                }
+            });
+            for (int j = 0; marks != null && j < marks.length; j++) {
+                graph.state(firstId + j, marks[j]);
+            }
             for (int i = 0; i <= last; i++) {
                 Expansion e = ex[i];
                 int pid = ids.get(from + i);
@@ -277,6 +375,9 @@ public final class Explorer {
                 if (e.failure != null) {
                     return failed(pid, e.failure, end[i]);
                 }
+                if (e.deadlock) {
+                    return result(false, end[i], Optional.of(deadlock(pid)));
+                }
                 if (end[i] >= bounds.maxStates()) {
                     return result(false, end[i], Optional.empty());
                 }
@@ -289,6 +390,8 @@ public final class Explorer {
 
         /** Keeps only the counts of an expansion once its states have been stored. */
         private static Expansion trim(Expansion e) {
+            e.edgeKeys = null;
+            e.edgeProcesses = null;
             e.states = null;
             e.keys = null;
             e.fps = null;
@@ -299,27 +402,43 @@ public final class Explorer {
         /** Phase A for one state; runs on any worker, reads the store only. */
         private Expansion expand(S state) {
             Expansion e = new Expansion();
+            if (graph != null) {
+                e.edgeKeys = new Object[Expansion.FIRST];
+                e.edgeProcesses = new int[Expansion.FIRST];
+            }
             boolean prints = store.needsFingerprints();
             try {
-                system.successors(state, (lbl, next) -> {
-                    int ordinal = e.emitted++;
-                    if (e.keyFailure != null) {
-                        return;
+                system.successors(state, new TransitionSystem.Successors<S>() {
+                    @Override
+                    public void add(Supplier<String> lbl, S next) {
+                        add(StateGraph.NO_PROCESS, lbl, next);
                     }
-                    Object k;
-                    try {
-                        k = system.key(next);
-                    } catch (RuntimeException | AssertionError t) {
-                        e.keyFailure = t;
-                        e.keyFailedAt = ordinal;
-                        return;
-                    }
-                    // outside the try: a key that cannot be fingerprinted is the explorer's error, not a counterexample
-                    long fp = prints ? Fingerprint.of(k) : 0;
-                    if (!store.contains(k, fp)) {
-                        e.add(next, k, fp, ordinal);
+
+                    @Override
+                    public void add(int process, Supplier<String> lbl, S next) {
+                        int ordinal = e.emitted++;
+                        if (e.keyFailure != null) {
+                            return;
+                        }
+                        Object k;
+                        try {
+                            k = system.key(next);
+                        } catch (RuntimeException | AssertionError t) {
+                            e.keyFailure = t;
+                            e.keyFailedAt = ordinal;
+                            return;
+                        }
+                        // outside the try: a key that cannot be fingerprinted is the explorer's error, not a counterexample
+                        long fp = prints ? Fingerprint.of(k) : 0;
+                        if (!store.contains(k, fp)) {
+                            e.add(next, k, fp, ordinal);
+                        }
+                        if (e.edgeKeys != null) {
+                            e.edge(k, process);
+                        }
                     }
                 });
+                e.deadlock = e.emitted == 0 && options.deadlock() && !system.isFinal(state);
             } catch (RuntimeException | AssertionError t) {
                 e.failure = t;
             }
@@ -351,6 +470,10 @@ public final class Explorer {
             return new Counterexample(trace(id), v.message(), v.invariantId());
         }
 
+        private Counterexample deadlock(int id) {
+            return new Counterexample(trace(id), DEADLOCK_MESSAGE, CheckOptions.DEADLOCK);
+        }
+
         private ExplorationResult failed(int id, Throwable e, int states) {
             String kind = e instanceof FailureNotAtomic ? "ATOMIC-1" : e.getClass().getSimpleName();
             Counterexample c = new Counterexample(trace(id), "a transition failed: " + e.getMessage(), kind);
@@ -359,20 +482,16 @@ public final class Explorer {
 
         /** Rebuilds the path to {@code id} by replaying recorded transition indices from its initial state. */
         private List<Counterexample.TraceStep> trace(int id) {
-            List<Integer> path = new ArrayList<>();
-            for (int i = id; i != NO_PARENT; i = parent[i]) {
-                path.add(0, i);
-            }
-            List<S> inits = system.initialStates();
-            S current = inits.get(choice[path.get(0)]);
-            if (!store.contains(system.key(current), 0)) {
-                // a trace from a state the search never saw would be a wrong counterexample
-                throw new IllegalStateException(system.name() + ": initial states are not reproducible");
-            }
-            List<Counterexample.TraceStep> out = new ArrayList<>();
-            out.add(new Counterexample.TraceStep("init", system.invariants().describe(current)));
-            for (int p = 1; p < path.size(); p++) {
-                int want = choice[path.get(p)];
+            return replayTo(id).steps;
+        }
+
+        /** A replayed path: its steps, and the state it ends in. */
+        private final class Replay {
+            final List<Counterexample.TraceStep> steps = new ArrayList<>();
+            S current;
+
+            /** Takes the successor with index {@code want} of the current state. */
+            void take(int want) {
                 List<Object> match = new ArrayList<>(2);
                 int[] seen = {0};
                 system.successors(current, (lbl, next) -> {
@@ -392,9 +511,43 @@ public final class Explorer {
                     throw new IllegalStateException(system.name() + ": successors are not deterministic at " + match.get(0));
                 }
                 current = next;
-                out.add(new Counterexample.TraceStep((String) match.get(0), system.invariants().describe(current)));
+                steps.add(new Counterexample.TraceStep((String) match.get(0), system.invariants().describe(current)));
             }
-            return out;
+        }
+
+        private Replay replayTo(int id) {
+            List<Integer> path = new ArrayList<>();
+            for (int i = id; i != NO_PARENT; i = parent[i]) {
+                path.add(0, i);
+            }
+            List<S> inits = system.initialStates();
+            Replay r = new Replay();
+            r.current = inits.get(choice[path.get(0)]);
+            if (!store.contains(system.key(r.current), 0)) {
+                // a trace from a state the search never saw would be a wrong counterexample
+                throw new IllegalStateException(system.name() + ": initial states are not reproducible");
+            }
+            r.steps.add(new Counterexample.TraceStep("init", system.invariants().describe(r.current)));
+            for (int p = 1; p < path.size(); p++) {
+                r.take(choice[path.get(p)]);
+            }
+            return r;
+        }
+
+        /** The lasso as a counterexample: the shortest trace to its first state, then its edges. */
+        private Counterexample lasso(Liveness<S> property, LivenessCheck.Lasso lasso) {
+            Replay r = replayTo(lasso.source());
+            int sourceStep = r.steps.size() - 1;
+            for (int i = 0; i < lasso.from().length; i++) {
+                r.take(lasso.ordinal()[i]);
+            }
+            int cycleStart = sourceStep + lasso.cycleStart();
+            int last = r.steps.size() - 1;
+            String detail = "P holds in step " + sourceStep + " and Q never holds again on a weakly fair run: "
+                    + (cycleStart == last ? "the run stops in step " + last + ", where no step is enabled"
+                            : "steps " + (cycleStart + 1) + "-" + last + " return to step " + cycleStart
+                                    + "'s state and repeat for ever, every CPU able to step taking one or being disabled on the way");
+            return new Counterexample(r.steps, property.message(detail), property.id(), cycleStart);
         }
 
         private Duration elapsed() {

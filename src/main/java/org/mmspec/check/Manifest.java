@@ -19,6 +19,8 @@ import java.util.Map;
  * {@code C.bounds}, {@code C.depth} (BFS depth bound, or {@code full}), {@code C.profile}
  * ({@code ci}: runs in the test suite and {@code mmspec check}; {@code heavy}: only on request),
  * {@code C.expect} ({@code pass}, or {@code fail:ID} for a seeded bug that must be caught), and
+ * the checks beside the invariants ({@code C.deadlock=off} with {@code C.deadlock.reason}, or
+ * model-wide {@code deadlock}; {@code C.liveness=on}: {@link #checks}), and
  * the recorded {@code C.states}, {@code C.transitions}, {@code C.reached}, {@code C.verdict},
  * {@code C.cexLength} and {@code C.millis}. A test fails when a recorded count drifts; time is
  * recorded for information only.
@@ -94,6 +96,35 @@ public final class Manifest {
 
     public String profile(String config) {
         return get(config + ".profile", "ci");
+    }
+
+    /**
+     * The checks beside the invariants: deadlock unless {@code C.deadlock} (or the model-wide
+     * {@code deadlock}) is {@code off}, which needs a {@code .deadlock.reason} beside it; liveness
+     * when {@code C.liveness=on}.
+     */
+    public CheckOptions checks(String config) {
+        String deadlock = get(config + ".deadlock", get("deadlock", "on"));
+        boolean off = switchValue(config + ".deadlock", deadlock);
+        if (off) {
+            String reason = get(config + ".deadlock.reason", get("deadlock.reason", ""));
+            if (reason.isBlank()) {
+                throw new IllegalArgumentException("models/" + name + "/manifest.properties: " + config
+                        + ": deadlock=off needs a deadlock.reason saying why a stuck state is acceptable");
+            }
+        }
+        boolean liveness = !switchValue(config + ".liveness", get(config + ".liveness", "off"));
+        return new CheckOptions(!off, liveness);
+    }
+
+    /** True for {@code off}, false for {@code on}; anything else is an error naming the key. */
+    private boolean switchValue(String key, String value) {
+        return switch (value) {
+            case "off" -> true;
+            case "on" -> false;
+            default -> throw new IllegalArgumentException("models/" + name + "/manifest.properties: " + key
+                    + " must be on or off, not " + value);
+        };
     }
 
     public String expect(String config) {

@@ -14,7 +14,8 @@ public final class ModelRun {
     /** Explores {@code config} of {@code model} at the manifest's bounds. */
     public static ExplorationResult explore(ExhaustiveModel model, Manifest manifest, String config, Progress progress) {
         TransitionSystem<?> system = model.build(manifest.bounds(config));
-        return Explorer.explore(system, manifest.exploreBounds(config), progress);
+        return Explorer.explore(system, manifest.exploreBounds(config), progress, ExplorerSettings.fromProperties(),
+                manifest.checks(config));
     }
 
     /**

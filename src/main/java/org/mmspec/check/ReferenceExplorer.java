@@ -33,7 +33,12 @@ final class ReferenceExplorer {
     }
 
     public static <S> ExplorationResult explore(TransitionSystem<S> system, ExploreBounds bounds, Progress progress) {
-        return new Search<>(system, bounds, progress).run();
+        return explore(system, bounds, progress, CheckOptions.DEFAULT);
+    }
+
+    public static <S> ExplorationResult explore(TransitionSystem<S> system, ExploreBounds bounds, Progress progress,
+            CheckOptions options) {
+        return new Search<>(system, bounds, progress, options).run();
     }
 
     private static final class Search<S> {
@@ -47,8 +52,12 @@ final class ReferenceExplorer {
         private long transitions;
         private int depth;
         private long start;
+        private final CheckOptions options;
+        /** Successors the last expansion reported, known ones included. */
+        private int emitted;
 
-        Search(TransitionSystem<S> system, ExploreBounds bounds, Progress progress) {
+        Search(TransitionSystem<S> system, ExploreBounds bounds, Progress progress, CheckOptions options) {
+            this.options = options;
             this.system = system;
             this.bounds = bounds;
             this.progress = progress;
@@ -93,6 +102,10 @@ final class ReferenceExplorer {
                     if (bad.isPresent()) {
                         return result(false, bad);
                     }
+                    if (emitted == 0 && options.deadlock() && !system.isFinal(state)) {
+                        return result(false, Optional.of(new Counterexample(trace(id), Explorer.DEADLOCK_MESSAGE,
+                                CheckOptions.DEADLOCK)));
+                    }
                     frontier.addAll(fresh);
                     frontierIds.addAll(freshIds);
                     if (keys.size() >= bounds.maxStates()) {
@@ -109,8 +122,10 @@ final class ReferenceExplorer {
 
         private Optional<Counterexample> expand(S state, int id, List<S> fresh, List<Integer> freshIds) {
             List<Counterexample> bad = new ArrayList<>(1);
+            emitted = 0;
             system.successors(state, (lbl, next) -> {
                 transitions++;
+                emitted++;
                 if (!bad.isEmpty()) {
                     return;
                 }

@@ -27,6 +27,15 @@ public interface TransitionSystem<S> {
         default void add(String label, S next) {
             add(() -> label, next);
         }
+
+        /**
+         * A step taken by {@code process} (a CPU), for weak fairness in liveness checks: a process
+         * that stays able to step eventually steps. Steps reported without a process (hardware,
+         * the environment) carry no fairness. Only the liveness check reads the process.
+         */
+        default void add(int process, Supplier<String> label, S next) {
+            add(label, next);
+        }
     }
 
     /** A short name used in reports. */
@@ -45,6 +54,33 @@ public interface TransitionSystem<S> {
     Object key(S state);
 
     InvariantSet<S> invariants();
+
+    /**
+     * Whether {@code state} is an intended end of a run. The explorer asks only of states without a
+     * successor: one that is not final is a {@code DEADLOCK} (TLC's check, on unless the manifest
+     * turns it off). The default, no state is final, is the sound one: a model that legitimately
+     * stops (its scripts are done, its bounded inputs are used up) says so here.
+     */
+    default boolean isFinal(S state) {
+        return false;
+    }
+
+    /**
+     * The liveness properties checked, under weak fairness per process, when a run asks for them
+     * ({@link CheckOptions#liveness()}); none by default.
+     */
+    default List<Liveness<S>> liveness() {
+        return List.of();
+    }
+
+    /**
+     * Whether {@link #key} merges states that differ by a renaming of processes. A liveness
+     * property about one named CPU is not preserved by that merge (a cycle of merged states may
+     * hand the CPU's role to another), so the explorer refuses to check liveness on such a key.
+     */
+    default boolean reducesSymmetry() {
+        return false;
+    }
 
     /**
      * How to write a frontier state to disk and read it back, or null (the default) to keep the

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.mmspec.check.Bounds;
+import org.mmspec.check.CheckOptions;
 import org.mmspec.check.CounterexampleFile;
 import org.mmspec.check.ExplorationResult;
 import org.mmspec.check.ExploreBounds;
@@ -61,8 +62,16 @@ final class ShootdownCommand implements Callable<Integer> {
     String ops;
 
     @Option(names = "--bug", description = "Seeded bug: none, ack-before-invalidate, free-before-acks, missing-cpu,"
-            + " lazy-reuse-early, range-off-by-one, global-skips-global, wait-irqs-off (default: ${DEFAULT-VALUE}).")
+            + " lazy-reuse-early, range-off-by-one, global-skips-global, wait-irqs-off, full-above-threshold,"
+            + " threshold-off-by-one, range-overshoot, idle-poll-misses-ipi (default: ${DEFAULT-VALUE}).")
     String bug = "none";
+
+    @Option(names = "--liveness", description = "Also check TLB-L1 and TLB-L2 under weak fairness per CPU (needs --no-symmetry;"
+            + " keeps the state graph).")
+    boolean liveness;
+
+    @Option(names = "--no-deadlock", description = "Do not report states without successors that are not final as DEADLOCK.")
+    boolean noDeadlock;
 
     @Option(names = "--no-symmetry", description = "Explore without CPU symmetry reduction.")
     boolean noSymmetry;
@@ -119,6 +128,7 @@ final class ShootdownCommand implements Callable<Integer> {
     public Integer call() {
         java.io.PrintWriter out = spec.commandLine().getOut();
         Bounds bounds;
+        CheckOptions checks = new CheckOptions(!noDeadlock, liveness);
         if (config != null) {
             Manifest manifest = Manifest.load(TlbModels.SHOOTDOWN);
             if (!manifest.configs().contains(config)) {
@@ -126,6 +136,8 @@ final class ShootdownCommand implements Callable<Integer> {
                         + "; known: " + String.join(", ", manifest.configs()));
             }
             bounds = manifest.bounds(config);
+            CheckOptions recorded = manifest.checks(config);
+            checks = new CheckOptions(recorded.deadlock() && !noDeadlock, recorded.liveness() || liveness);
         } else {
             checkBounds();
             String o = ops != null ? ops : cpus >= 2 && pages >= 2 ? "cpu0:munmap(0);cpu1:mprotect(1)" : "cpu0:munmap(0)";
@@ -154,7 +166,7 @@ final class ShootdownCommand implements Callable<Integer> {
                 spillAt != null ? spillAt : ExplorerSettings.fromProperties().spillAt());
         Progress progress = System.console() != null ? Progress.terminal("shootdown", 0)
                 : Progress.every(Duration.ofSeconds(2), System.out);
-        ExplorationResult r = Explorer.explore(model, eb, progress, settings);
+        ExplorationResult r = Explorer.explore(model, eb, progress, settings, checks);
         Progress.clearTerminalLine();
         out.println(r.summary());
         out.println("  " + r.storeSummary());

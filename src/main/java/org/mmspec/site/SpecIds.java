@@ -19,9 +19,12 @@ import java.util.stream.Stream;
  * traceability page of the site both read the IDs through this class, so they cannot disagree.
  */
 public final class SpecIds {
-    /** An ID definition: a heading or a table row's first cell starting with the ID. */
+    /**
+     * An ID definition: a heading or a table row's first cell starting with the ID. An ID ends in
+     * a number, or for a liveness property in {@code L} and a number ({@code TLB-L1}).
+     */
     public static final Pattern DEFINITION = Pattern.compile(
-            "^(?:\\|\\s*|#+\\s*)(?:\\*\\*|`)?([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*-[0-9]+)(?:\\*\\*|`)?(?![A-Za-z0-9-])",
+            "^(?:\\|\\s*|#+\\s*)(?:\\*\\*|`)?([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*-L?[0-9]+)(?:\\*\\*|`)?(?![A-Za-z0-9-])",
             Pattern.MULTILINE);
 
     private SpecIds() {

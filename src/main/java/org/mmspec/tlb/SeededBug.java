@@ -28,7 +28,14 @@ public enum SeededBug {
     /** A batch of exactly {@code threshold} pages already becomes a flush of everything ({@code >=} for {@code >}). */
     THRESHOLD_OFF_BY_ONE("threshold-off-by-one"),
     /** A range invalidation covers one page past the range. */
-    RANGE_OVERSHOOT("range-overshoot");
+    RANGE_OVERSHOOT("range-overshoot"),
+    /**
+     * In lazy mode a CPU with nothing to run polls in its idle loop instead of taking a pending IPI
+     * (woken by a flag rather than an interrupt, it never runs the queued flush): the IPI stays
+     * pending and the initiator waits for ever while the idle CPU keeps stepping. Only the
+     * liveness check catches it (TLB-L1, TLB-L2).
+     */
+    IDLE_POLL_MISSES_IPI("idle-poll-misses-ipi");
 
     private final String word;
 

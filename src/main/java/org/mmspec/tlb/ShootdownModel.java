@@ -163,6 +163,21 @@ public final class ShootdownModel implements TransitionSystem<TlbState> {
         hardwareSteps(s, out);
     }
 
+    /**
+     * Every script is done and no IPI is pending or half-served (TLB-5's "no work remains"): the
+     * only end of a run. A state without successors is otherwise a deadlock.
+     */
+    @Override
+    public boolean isFinal(TlbState s) {
+        for (int c = 0; c < s.cpus.length; c++) {
+            TlbState.Cpu cpu = s.cpus[c];
+            if (s.currentOp(c) != null || cpu.mailbox != 0 || cpu.serving >= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Whether any kernel (non-hardware) step is enabled: TLB-5's progress test. */
     boolean kernelCanStep(TlbState s) {
         // CPU by CPU, stopping at the first that can step: TLB-5 asks this of every state, and
@@ -180,9 +195,50 @@ public final class ShootdownModel implements TransitionSystem<TlbState> {
 
     void kernelSteps(TlbState s, Successors<TlbState> out) {
         for (int c = 0; c < s.cpus.length; c++) {
-            cpuSteps(s, c, out);
+            cpuSteps(s, c, by(c, out));
         }
-        releaseDeferred(s, out);
+        releaseDeferred(s, by(s.cpus.length, out));
+    }
+
+    /**
+     * {@code out}, each step marked as taken by {@code process} for weak fairness: CPU {@code c}
+     * is process {@code c}, the deferred-free release is process {@code cpus}; hardware moves
+     * belong to no process (the hardware need not fill or evict, ever).
+     */
+    private static Successors<TlbState> by(int process, Successors<TlbState> out) {
+        return (label, next) -> out.add(process, label, next);
+    }
+
+    /**
+     * TLB-L1 and TLB-L2 (spec/tlb.md §4.2), one member per CPU and per (target, initiator) pair:
+     * an operation past its PTE write ({@code pc >= 1}) returns ({@code pc == 0}); an IPI in a
+     * target's mailbox is taken.
+     */
+    @Override
+    public List<org.mmspec.check.Liveness<TlbState>> liveness() {
+        List<org.mmspec.check.Liveness<TlbState>> out = new ArrayList<>();
+        for (int c = 0; c < config.cpus(); c++) {
+            int cpu = c;
+            out.add(org.mmspec.check.Liveness.leadsTo("TLB-L1", "every shootdown started completes", "cpu" + c,
+                    s -> s.cpus[cpu].pc >= 1, s -> s.cpus[cpu].pc == 0));
+        }
+        for (int t = 0; t < config.cpus(); t++) {
+            for (int i = 0; i < config.cpus(); i++) {
+                if (t != i) {
+                    int target = t;
+                    int bit = 1 << i;
+                    out.add(org.mmspec.check.Liveness.leadsTo("TLB-L2", "every IPI sent is served",
+                            "cpu" + i + "'s IPI to cpu" + t, s -> (s.cpus[target].mailbox & bit) != 0,
+                            s -> (s.cpus[target].mailbox & bit) == 0));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public boolean reducesSymmetry() {
+        return perms.length > 1;
     }
 
     /** The kernel steps CPU {@code c} can take in {@code s}, in {@link #kernelSteps}' order. */
@@ -193,7 +249,9 @@ public final class ShootdownModel implements TransitionSystem<TlbState> {
             targetStep(s, c, cpu.serving, out);
             return;
         }
-        if (cpu.mailbox != 0 && protocol.interruptible(op, cpu.pc)) {
+        if (cpu.mailbox != 0 && protocol.idlePollMissesIpi(op)) {
+            out.add(() -> "cpu" + c + " idle: polls need_resched and never runs the queued flush", s);
+        } else if (cpu.mailbox != 0 && protocol.interruptible(op, cpu.pc)) {
             for (int i = 0; i < s.cpus.length; i++) {
                 if ((cpu.mailbox >>> i & 1) != 0) {
                     targetStep(s, c, i, out);

@@ -280,6 +280,14 @@ public final class ShootdownProtocol {
      * Whether a CPU at step {@code pc} of {@code op} takes IPIs. Interrupts stay on throughout,
      * waiting included: that is what keeps two CPUs that shoot down each other from deadlocking.
      */
+    /**
+     * Whether a CPU with no operation to run ({@code op == null}) polls in its idle loop instead
+     * of taking a pending IPI: the {@link SeededBug#IDLE_POLL_MISSES_IPI} bug, in lazy mode only.
+     */
+    public boolean idlePollMissesIpi(KernelOp op) {
+        return bug == SeededBug.IDLE_POLL_MISSES_IPI && config.lazy() && op == null;
+    }
+
     public boolean interruptible(KernelOp op, int pc) {
         if (bug != SeededBug.WAIT_WITH_IRQS_OFF || op == null || pc < 0) {
             return true;

@@ -31,6 +31,20 @@ class CounterexampleFileTest {
     }
 
     @Test
+    void aLassoKeepsWhereItsCycleStarts() {
+        Counterexample lasso = new Counterexample(CEX.steps(), "TLB-L1 violated: waits for ever", "TLB-L1", 1);
+        String text = new CounterexampleFile("tlb-shootdown", lasso).render();
+        assertThat(text).contains("failure: TLB-L1 violated: waits for ever\ncycle: 1\nstep 0: init\n");
+        assertThat(CounterexampleFile.parse("f", text).counterexample()).isEqualTo(lasso);
+        assertThat(CounterexampleFile.parse("f", new CounterexampleFile("s", CEX).render()).counterexample().isLasso())
+                .isFalse();
+        assertThatThrownBy(() -> CounterexampleFile.parse("f", text.replace("cycle: 1", "cycle: 2")))
+                .hasMessageStartingWith("f:").hasMessageContaining("the cycle starts at step 2, but the trace has steps 0..1");
+        assertThatThrownBy(() -> CounterexampleFile.parse("f", text.replace("cycle: 1", "cycle: x")))
+                .hasMessage("f:5: expected 'cycle: <step number>', found 'cycle: x'");
+    }
+
+    @Test
     void malformedFilesNameTheLine() {
         String ok = new CounterexampleFile("s", CEX).render();
         assertThatThrownBy(() -> CounterexampleFile.parse("f", "mmspec-counterexample 2\n"))

@@ -115,6 +115,8 @@ class ExplorerTest {
         }
     }
 
+    static final Invariant<Counter> TRUE_COUNTER = Invariant.of("DEMO-1", "always", c -> Invariant.holds());
+
     static ActionSystem<Counter> counterSystem(boolean sloppy) {
         return ActionSystem.of("counter", () -> List.of(new Counter(0, sloppy)), c -> new Counter(c.value, c.sloppy),
                 c -> c.value, c -> {
@@ -123,7 +125,9 @@ class ExplorerTest {
                     acts.add(new ActionSystem.Action<>("add(2)", x -> x.add(2)));
                     return acts;
                 }, InvariantSet.of("counter", Invariant.of("DEMO-5", "value at most 3",
-                        (Counter c) -> Invariant.require(c.value <= 3, "value %d", c.value))));
+                        (Counter c) -> Invariant.require(c.value <= 3, "value %d", c.value))))
+                // at 3 every add overflows: the counter's end, not a deadlock
+                .finalWhen(c -> c.value == 3);
     }
 
     @Test
@@ -131,6 +135,10 @@ class ExplorerTest {
         ExplorationResult r = Explorer.explore(counterSystem(false), ExploreBounds.unbounded());
         assertThat(r.passed()).isTrue();
         assertThat(r.distinctStates()).isEqualTo(4);
+        ActionSystem<Counter> noEnd = ActionSystem.of("counter", () -> List.of(new Counter(2, false)),
+                c -> new Counter(c.value, c.sloppy), c -> c.value,
+                c -> List.of(new ActionSystem.Action<>("add(1)", x -> x.add(1))), InvariantSet.of("counter", TRUE_COUNTER));
+        assertThat(Manifest.verdict(Explorer.explore(noEnd, ExploreBounds.unbounded()))).isEqualTo("fail:DEADLOCK");
     }
 
     @Test

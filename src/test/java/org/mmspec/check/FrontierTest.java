@@ -115,14 +115,14 @@ class FrontierTest {
                 tests.add(DynamicTest.dynamicTest(model.name() + " [" + config + "]", () -> {
                     ExploreBounds bounds = manifest.exploreBounds(config);
                     ExplorationResult r = Explorer.explore(model.build(manifest.bounds(config)), bounds, Progress.NONE,
-                            spillAlways);
+                            spillAlways, manifest.checks(config));
                     if (r.depth() > 1) {
                         assertThat(r.stats().spilledStates()).as("states went to disk").isPositive();
                     }
                     assertThat(ModelRun.drift(manifest, config, r)).as("%s [%s] spilling", model.name(), config).isEmpty();
                     if (!r.passed()) {
                         ExplorationResult ref = Explorer.explore(model.build(manifest.bounds(config)), bounds,
-                                Progress.NONE, ExplorerSettings.fromProperties());
+                                Progress.NONE, ExplorerSettings.fromProperties(), manifest.checks(config));
                         ExplorerEquivalenceTest.assertSame(ref, r, model.name() + " [" + config + "] spilling");
                     }
                 }));

@@ -12,8 +12,8 @@ import java.util.Set;
  * every count the explorer reports can be worked out by hand.
  */
 class Graph implements TransitionSystem<Integer> {
-    /** One labelled edge. */
-    record Edge(String label, int to) {
+    /** One labelled edge, taken by {@code process} (-1: no process, no fairness). */
+    record Edge(String label, int to, int process) {
     }
 
     private final List<Integer> initial;
@@ -21,6 +21,9 @@ class Graph implements TransitionSystem<Integer> {
     private final Set<Integer> bad;
     private final Map<Integer, RuntimeException> failing = new LinkedHashMap<>();
     private final Map<Integer, Error> failingWithError = new LinkedHashMap<>();
+    /** States without successors that are not final: deadlocks. Every other sink is an intended end. */
+    private final Set<Integer> stuck = new java.util.HashSet<>();
+    private final List<Liveness<Integer>> liveness = new ArrayList<>();
 
     Graph(List<Integer> initial, Set<Integer> bad) {
         this.initial = initial;
@@ -33,8 +36,31 @@ class Graph implements TransitionSystem<Integer> {
     }
 
     Graph edge(int from, String label, int to) {
-        edges.computeIfAbsent(from, k -> new ArrayList<>()).add(new Edge(label, to));
+        edges.computeIfAbsent(from, k -> new ArrayList<>()).add(new Edge(label, to, -1));
         return this;
+    }
+
+    /** An edge {@code from -> to} taken by {@code process}, labelled {@code "p<process> to <to>"}. */
+    Graph step(int process, int from, int to) {
+        edges.computeIfAbsent(from, k -> new ArrayList<>()).add(new Edge("p" + process + " to " + to, to, process));
+        return this;
+    }
+
+    /** Adds the liveness property {@code id}: a state in {@code p} leads to a state in {@code q}. */
+    Graph leadsTo(String id, Set<Integer> p, Set<Integer> q) {
+        liveness.add(Liveness.leadsTo(id, "a state in " + p + " leads to one in " + q, "", p::contains, q::contains));
+        return this;
+    }
+
+    /** Adds {@code []<> q}. */
+    Graph alwaysEventually(String id, Set<Integer> q) {
+        liveness.add(Liveness.alwaysEventually(id, "always eventually a state in " + q, "", q::contains));
+        return this;
+    }
+
+    @Override
+    public List<Liveness<Integer>> liveness() {
+        return liveness;
     }
 
     /** A chain {@code 0 -> 1 -> ... -> n-1}. */
@@ -57,6 +83,19 @@ class Graph implements TransitionSystem<Integer> {
         return this;
     }
 
+    /** Marks {@code states} as not final, so that a state among them without successors is a deadlock. */
+    Graph stuck(int... states) {
+        for (int s : states) {
+            stuck.add(s);
+        }
+        return this;
+    }
+
+    @Override
+    public boolean isFinal(Integer state) {
+        return !stuck.contains(state);
+    }
+
     @Override
     public String name() {
         return "graph";
@@ -76,7 +115,11 @@ class Graph implements TransitionSystem<Integer> {
             throw failingWithError.get(state);
         }
         for (Edge e : edges.getOrDefault(state, List.of())) {
-            out.add(e.label(), e.to());
+            if (e.process() >= 0) {
+                out.add(e.process(), e::label, e.to());
+            } else {
+                out.add(e.label(), e.to());
+            }
         }
     }
 

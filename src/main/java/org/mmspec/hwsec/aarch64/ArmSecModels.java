@@ -62,7 +62,9 @@ public final class ArmSecModels {
             int pages = b.getInt("pages", 1);
             ArmMm.Bug bug = ArmMm.Bug.valueOf(b.get("bug", "NONE"));
             return ActionSystem.of("hwsec-aarch64 " + b, () -> List.of(new ArmMm(cpus, frames, procs, execs, bug)), ArmMm::copy, ArmMm::key,
-                    s -> actions(s, pages), ArmSecInvariants.MM);
+                    s -> actions(s, pages), ArmSecInvariants.MM)
+                    // every process has exited: with no process left there is nothing to run
+                    .finalWhen(s -> s.pids().isEmpty());
         }
 
         static List<Action<ArmMm>> actions(ArmMm s, int pages) {
@@ -129,7 +131,9 @@ public final class ArmSecModels {
             int allocs = b.getInt("allocs", 4);
             MteSlab.SlabBug bug = MteSlab.SlabBug.valueOf(b.get("bug", "NONE"));
             return ActionSystem.of("hwsec-mte-slab " + b, () -> List.of(new SlabState(new MteSlab(frames, CONFIG, bug))), SlabState::copy,
-                    SlabState::key, s -> actions(s, live, stale, allocs), SlabState.INVARIANTS);
+                    SlabState::key, s -> actions(s, live, stale, allocs), SlabState.INVARIANTS)
+                    // the allocation budget is spent and everything was freed: the run is over
+                    .finalWhen(s -> s.allocations >= allocs && s.live.isEmpty());
         }
 
         static List<Action<SlabState>> actions(SlabState s, int live, int stale, int allocs) {

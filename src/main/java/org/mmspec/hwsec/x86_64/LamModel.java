@@ -27,7 +27,28 @@ public final class LamModel implements ExhaustiveModel {
     public TransitionSystem<LamSpace> build(Bounds b) {
         LamTranslator.Bug bug = LamTranslator.Bug.valueOf(b.get("bug", "NONE"));
         return ActionSystem.of("hwsec-lam " + b, () -> List.of(new LamSpace(bug)), LamSpace::copy, LamSpace::key,
-                LamModel::actions, LamInvariants.ALL);
+                LamModel::actions, LamInvariants.ALL).finalWhen(LamModel::inputsUsedUp);
+    }
+
+    /**
+     * The model's bounded inputs are used up: both processes exist, each has its mode set (a mode
+     * is set once), and every user page is mapped. No action is accepted after that.
+     */
+    static boolean inputsUsedUp(LamSpace s) {
+        if (s.processes() < 2) {
+            return false;
+        }
+        for (int q = 0; q < s.processes(); q++) {
+            if (s.mode(q) == LamMode.OFF) {
+                return false;
+            }
+        }
+        for (long page : LamSpace.USER_PAGES) {
+            if (s.mapper().translate(org.mmspec.paging.VirtAddr.of(page)).isEmpty()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static List<ActionSystem.Action<LamSpace>> actions(LamSpace s) {
