@@ -62,7 +62,9 @@ public final class AsidWalkMachine implements StateMachine<AsidWalkMachine.Walk>
         int cpus = choices.between(1, AsidConfig.MAX_CPUS);
         int spaces = choices.between(1, AsidConfig.MAX_SPACES);
         int asids = a.generational() ? choices.between(cpus + 1, AsidConfig.MAX_ASIDS) : choices.between(1, 3);
-        AsidConfig cfg = new AsidConfig(a, cpus, spaces, asids, AsidConfig.REGION_PAGES, choices.bool(),
+        boolean huge = choices.bool();
+        int pages = huge ? AsidConfig.REGION_PAGES : choices.between(1, AsidConfig.REGION_PAGES);
+        AsidConfig cfg = new AsidConfig(a, cpus, spaces, asids, pages, huge,
                 choices.between(0, 3), choices.between(1, 3), bug);
         return new Walk(new AsidModel(cfg));
     }
