@@ -13,7 +13,7 @@ import org.mmspec.check.Step;
 
 /**
  * Random walks through the ASID model at bounds the exhaustive runs do not reach (up to 4 CPUs, 4
- * address spaces, 7 ASIDs or PCID slots, 3 generations, every architecture), checking ASID-1..4
+ * address spaces, 6 ASIDs or 3 PCID slots, 3 generations, every architecture), checking ASID-1..4
  * after every step. Besides the model's own moves, the walk calls the kernel operations with
  * random, often bad, arguments and compares the outcome with a trivially correct model of which
  * calls are acceptable; a rejected call must change nothing (ATOMIC-1, checked by
@@ -61,7 +61,9 @@ public final class AsidWalkMachine implements StateMachine<AsidWalkMachine.Walk>
         AsidArch a = arch != null ? arch : AsidArch.values()[choices.between(0, AsidArch.values().length - 1)];
         int cpus = choices.between(1, AsidConfig.MAX_CPUS);
         int spaces = choices.between(1, AsidConfig.MAX_SPACES);
-        int asids = a.generational() ? choices.between(cpus + 1, AsidConfig.MAX_ASIDS) : choices.between(1, 3);
+        // few ASIDs over the CPUs' minimum, so that walks with more spaces than ASIDs roll over often
+        int asids = a.generational() ? choices.between(cpus + 1, Math.min(cpus + 2, AsidConfig.MAX_ASIDS))
+                : choices.between(1, 3);
         boolean huge = choices.bool();
         int pages = huge ? AsidConfig.REGION_PAGES : choices.between(1, AsidConfig.REGION_PAGES);
         AsidConfig cfg = new AsidConfig(a, cpus, spaces, asids, pages, huge,
