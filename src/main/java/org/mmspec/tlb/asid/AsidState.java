@@ -191,6 +191,11 @@ public final class AsidState {
         return context[space];
     }
 
+    /** The CPUs that must flush their whole TLB before their next switch (a rollover's). */
+    public int flushPendingMask() {
+        return flushPending;
+    }
+
     public boolean flushPending(int cpu) {
         return (flushPending >>> cpu & 1) == 1;
     }
@@ -271,11 +276,88 @@ public final class AsidState {
     }
 
     /** Drops the entries of {@code cpu} that {@code drop} selects; returns how many went. */
-    int drop(int cpu, java.util.function.Predicate<TaggedEntry> drop) {
+    public int drop(int cpu, java.util.function.Predicate<TaggedEntry> drop) {
         int[] old = tlb[cpu];
         int[] n = Arrays.stream(old).filter(e -> !drop.test(TaggedEntry.unpack(e))).toArray();
         tlb[cpu] = n;
         return old.length - n.length;
+    }
+
+    // ---- mutators for the architecture allocators (org.mmspec.tlb.asid.aarch64, .x86) ----
+
+    public void setContext(int space, int ctx) {
+        context[space] = ctx;
+    }
+
+    /** Starts the next generation (a rollover). */
+    public void bumpGeneration() {
+        generation++;
+    }
+
+    /** The ASID map of the current generation: bit {@code a} set when ASID {@code a} is taken. */
+    public int asidMap() {
+        return asidMap;
+    }
+
+    public void setAsidMap(int map) {
+        asidMap = map;
+    }
+
+    public int active(int cpu) {
+        return active[cpu];
+    }
+
+    public void setActive(int cpu, int ctx) {
+        active[cpu] = ctx;
+    }
+
+    public int reserved(int cpu) {
+        return reserved[cpu];
+    }
+
+    public void setReserved(int cpu, int ctx) {
+        reserved[cpu] = ctx;
+    }
+
+    public void setFlushPending(int mask) {
+        flushPending = mask;
+    }
+
+    public int cpuMask(int space) {
+        return cpuMask[space];
+    }
+
+    public void setCpuMask(int space, int mask) {
+        cpuMask[space] = mask;
+    }
+
+    /** Loads tag {@code t} (an ASID or a PCID slot) on {@code cpu}. */
+    public void setTag(int cpu, int t) {
+        tag[cpu] = t;
+    }
+
+    public int nextSlot(int cpu) {
+        return nextSlot[cpu];
+    }
+
+    public void setNextSlot(int cpu, int slot) {
+        nextSlot[cpu] = slot;
+    }
+
+    /** Gives PCID slot {@code s} of {@code cpu} to {@code space}, flushed to {@code gen}. */
+    public void setSlot(int cpu, int s, int space, int gen) {
+        slotSpace[cpu * slots() + s] = space + 1;
+        slotGen[cpu * slots() + s] = gen;
+    }
+
+    /** Records that slot {@code s} of {@code cpu} has been flushed to {@code gen}. */
+    public void setSlotGen(int cpu, int s, int gen) {
+        slotGen[cpu * slots() + s] = gen;
+    }
+
+    /** Increments the space's {@code tlb_gen}; returns the new value. */
+    public int bumpTlbGen(int space) {
+        return ++tlbGen[space];
     }
 
     public int opsLeft() {
@@ -316,11 +398,11 @@ public final class AsidState {
         return space < 0 ? "-" : "mm" + (char) ('A' + space);
     }
 
-    static String ctxName(int ctx) {
+    public static String ctxName(int ctx) {
         return ctx == 0 ? "-" : "g" + generationOf(ctx) + ":a" + asidOf(ctx);
     }
 
-    static String cpus(int mask) {
+    public static String cpus(int mask) {
         StringBuilder b = new StringBuilder("{");
         for (int c = 0; mask >>> c != 0; c++) {
             if ((mask >>> c & 1) == 1) {
