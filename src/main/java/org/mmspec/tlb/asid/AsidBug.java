@@ -18,7 +18,13 @@ public enum AsidBug {
     /** A lazy CPU skipped by a shootdown resumes its address space without comparing {@code tlb_gen} (x86). */
     LAZY_NO_CATCHUP("lazy-no-catchup"),
     /** A recycled PCID slot is handed to a new address space without a flush (x86). */
-    PCID_REUSE_NO_FLUSH("pcid-reuse-no-flush");
+    PCID_REUSE_NO_FLUSH("pcid-reuse-no-flush"),
+    /**
+     * The shootdown reaches only the CPUs running the space now, as if the mask were cleared on
+     * switch-out (right without ASIDs, wrong with them): a CPU that switched away keeps its tagged
+     * entries and may return on the fast path (RISC-V).
+     */
+    MASK_RUNNING_ONLY("mask-running-only");
 
     private final String word;
 

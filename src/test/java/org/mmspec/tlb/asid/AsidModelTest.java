@@ -78,6 +78,14 @@ class AsidModelTest {
     }
 
     @Test
+    void ASID_4_explorerFindsARiscvShootdownThatMissesACpuWhichSwitchedAway() {
+        Counterexample c = caught("arch=riscv,cpus=2,spaces=2,asids=3,pages=1,huge=0,ops=1,generations=1,bug=mask-running-only",
+                "ASID-4");
+        assertThat(c.length()).isEqualTo(5);
+        assertThat(c.render()).contains("SFENCE.VMA by asid 1 on {cpu1}", "cpu0 caches t1:p0 f0 rw (mmA), stale against mmA's page table");
+    }
+
+    @Test
     void correctKernelsPassExhaustivelyOnEveryArchitecture() {
         for (String arch : new String[] {"aarch64", "riscv"}) {
             ExplorationResult r = explore("arch=" + arch + ",cpus=1,spaces=3,asids=2,pages=1,huge=0,ops=1,generations=3")

@@ -76,6 +76,13 @@ class AsidWalkTest {
     }
 
     @Test
+    void ASID_4_walkCatchesARiscvShootdownThatMissesACpuWhichSwitchedAway() {
+        StatefulFailure f = failure(AsidBug.MASK_RUNNING_ONLY, AsidArch.RISCV);
+        assertThat(((InvariantViolation) f.failure()).invariantId()).isIn("ASID-1", "ASID-4");
+        assertThat(f.steps()).hasSizeLessThanOrEqualTo(10);
+    }
+
+    @Test
     void ASID_1_walkCatchesAPcidSlotRecycledWithoutAFlush() {
         StatefulFailure f = failure(AsidBug.PCID_REUSE_NO_FLUSH, AsidArch.X86_PCID);
         assertThat(((InvariantViolation) f.failure()).invariantId()).isIn("ASID-1", "ASID-3");

@@ -133,6 +133,13 @@ public final class GenerationAsids implements AsidScheme {
     public void shootdown(AsidState s, int space, int pages, StringBuilder log) {
         int asid = AsidState.asidOf(s.context(space));
         int targets = broadcast ? s.config().allCpus() : s.cpuMask(space);
+        if (!broadcast && s.config().bug() == AsidBug.MASK_RUNNING_ONLY) {
+            for (int c = 0; c < s.config().cpus(); c++) {
+                if (s.running(c) != space) {
+                    targets &= ~(1 << c);
+                }
+            }
+        }
         int n = 0;
         for (int c = 0; c < s.config().cpus(); c++) {
             if ((targets >>> c & 1) == 1) {
