@@ -124,7 +124,7 @@ public final class AsidModel implements ExhaustiveModel, TransitionSystem<AsidSt
 
     @Override
     public Object key(AsidState state) {
-        return state;
+        return state.key();
     }
 
     @Override

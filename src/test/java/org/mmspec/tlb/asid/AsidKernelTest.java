@@ -59,6 +59,19 @@ class AsidKernelTest {
     }
 
     @Test
+    void theExplorerKeyDistinguishesExactlyWhatEqualsDoes() {
+        AsidModel m = model("arch=x86,cpus=2,spaces=2,asids=2,huge=1,ops=2");
+        AsidState a = walk(m, m.initial(), "cpu0 switch to mmA", "hw cpu0 fills", "cpu1 switch to mmA");
+        AsidState b = walk(m, m.initial(), "cpu1 switch to mmA", "cpu0 switch to mmA", "hw cpu0 fills");
+        assertThat(a).isEqualTo(b);
+        assertThat(a.key()).isEqualTo(b.key());
+        AsidState c = walk(m, a, "cpu0 runs a kernel thread");
+        assertThat(c.key()).isNotEqualTo(a.key());
+        AsidState d = walk(m, a, "hw cpu1 fills");
+        assertThat(d.key()).isNotEqualTo(a.key());
+    }
+
+    @Test
     void packedEntriesRoundTrip() {
         TaggedEntry e = new TaggedEntry(5, TaggedEntry.HUGE, 6, true, 3);
         assertThat(TaggedEntry.unpack(e.pack())).isEqualTo(e);
