@@ -29,6 +29,7 @@ public final class Catalog {
         all.addAll(org.mmspec.vm.VmSuites.all());
         all.addAll(org.mmspec.tlb.TlbSuites.all());
         all.addAll(org.mmspec.tlb.smp.SmpSuites.all());
+        all.addAll(org.mmspec.tlb.asid.AsidSuites.all());
         all.addAll(org.mmspec.heap.HeapSuites.all());
         all.addAll(org.mmspec.hwsec.HwSecSuites.all());
         all.addAll(org.mmspec.hwsec.aarch64.ArmSecSuites.all());
@@ -47,6 +48,7 @@ public final class Catalog {
         all.add(new org.mmspec.vm.VmModel());
         all.addAll(org.mmspec.tlb.TlbModels.all());
         all.add(new org.mmspec.tlb.smp.SmpModel());
+        all.add(new org.mmspec.tlb.asid.AsidModel());
         all.add(org.mmspec.heap.HeapModel.perCpu());
         all.add(org.mmspec.heap.HeapModel.large());
         all.addAll(org.mmspec.hwsec.HwSecSuites.models());
