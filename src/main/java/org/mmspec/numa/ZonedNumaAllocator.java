@@ -149,7 +149,7 @@ public final class ZonedNumaAllocator {
     ZonedNumaAllocator(NumaTopology topology, WatermarkPolicy policy, AllocatorFactory factory, Bug bug) {
         this.topology = Objects.requireNonNull(topology);
         this.bug = bug;
-        this.zones = new TreeMap<>(Comparator.comparing(NodeZone::node).thenComparing(NodeZone::type));
+        this.zones = new TreeMap<>();
         for (NodeSpec n : topology.nodes()) {
             List<FrameRange> mem = new ArrayList<>(n.memory());
             mem.sort(Comparator.naturalOrder());
@@ -174,7 +174,7 @@ public final class ZonedNumaAllocator {
     private ZonedNumaAllocator(ZonedNumaAllocator o) {
         this.topology = o.topology;
         this.bug = o.bug;
-        this.zones = new TreeMap<>(o.zones.comparator());
+        this.zones = new TreeMap<>();
         o.zones.forEach((k, v) -> zones.put(k, v.copy()));
         this.live = new TreeMap<>(o.live);
         this.last = o.last;
