@@ -64,6 +64,8 @@ public final class ZonedNumaStateMachine implements StateMachine<ZonedNumaStateM
         final Map<NodeZone, TreeSet<Long>> free = new TreeMap<>();
         final Map<NodeZone, Watermarks> marks = new TreeMap<>();
         final List<Long> probes = new ArrayList<>();
+        /** The bad marks construction refused before this run began (one run in five), or null. */
+        Watermarks refusedMarks;
 
         State(ZonedNumaAllocator numa, NumaTopology topology) {
             this.numa = numa;
@@ -131,6 +133,7 @@ public final class ZonedNumaStateMachine implements StateMachine<ZonedNumaStateM
                 drawn.put(new NodeZone(s.id(), NodeZoneType.of(r.start())), new Watermarks(min, low, high));
             }
         }
+        Watermarks refused = null;
         if (!drawn.isEmpty() && c.oneIn(5)) {
             // Bad input first: one zone's marks out of order, or above the zone. Construction must refuse them.
             NodeZone victim = c.pick(new ArrayList<>(drawn.keySet()));
@@ -145,9 +148,11 @@ public final class ZonedNumaStateMachine implements StateMachine<ZonedNumaStateM
                 if (e.errorKind() != NumaError.Kind.BAD_WATERMARKS) {
                     throw new AssertionError("bad watermarks refused with " + e.errorKind(), e);
                 }
+                refused = bad;
             }
         }
         State s = new State(new ZonedNumaAllocator(t, (z, u) -> drawn.get(z), factory, bug), t);
+        s.refusedMarks = refused;
         for (NodeSpec spec : specs) {
             for (FrameRange r : spec.memory()) {
                 NodeZone z = new NodeZone(spec.id(), NodeZoneType.of(r.start()));

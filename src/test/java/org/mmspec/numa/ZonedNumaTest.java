@@ -117,6 +117,24 @@ class ZonedNumaTest {
                 });
     }
 
+    /** The construction rule's generator: init offers marks out of order or above the zone in about one run in five, each refused with BAD_WATERMARKS. */
+    @Test
+    void theMachinesInitOffersBadWatermarksAtAUsefulRate() {
+        java.util.SplittableRandom seeds = new java.util.SplittableRandom(7);
+        int offered = 0;
+        int runs = 400;
+        for (int i = 0; i < runs; i++) {
+            // init throws AssertionError if the bad marks are accepted or refused with another kind.
+            ZonedNumaStateMachine.State st = new ZonedNumaStateMachine().init(org.mmspec.check.Choices.random(seeds.nextLong()));
+            if (st.refusedMarks != null) {
+                offered++;
+                Watermarks w = st.refusedMarks;
+                assertThat(w.min() > w.low() || w.high() > 2).as(w.toString()).isTrue();
+            }
+        }
+        assertThat(offered).isBetween(runs / 10, runs / 3);
+    }
+
     @Test
     void NZONE_1_catchesDma32SplitOneFramePast4GiB() {
         ZonedNumaAllocator z = model(ZonedNumaAllocator.Bug.DMA32_OFF_BY_ONE);
