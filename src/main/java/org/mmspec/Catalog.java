@@ -42,6 +42,7 @@ public final class Catalog {
         all.addAll(org.mmspec.frames.FrameModels.all());
         all.add(new org.mmspec.zones.ZoneModel());
         all.add(new org.mmspec.numa.NumaModel());
+        all.add(new org.mmspec.numa.ZonedNumaModel());
         all.add(new org.mmspec.pcp.PcpModel());
         all.add(new org.mmspec.pcp.PcpProtocolModel());
         all.addAll(org.mmspec.paging.PagingModels.all());

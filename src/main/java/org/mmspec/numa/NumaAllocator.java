@@ -63,7 +63,13 @@ public final class NumaAllocator {
          * accepted; the node's count drops by the run's length though its pool, which refuses
          * holes, frees nothing (NUMA-6).
          */
-        RESERVED_UNCHECKED
+        RESERVED_UNCHECKED,
+        /**
+         * The topology rule ASYMMETRIC_DISTANCE switched off ({@link NumaTopology#of(List, boolean)}):
+         * a distance table with distance(a, b) != distance(b, a) is accepted (NUMA-1). The stateful
+         * machine's generator of bad topologies ({@link NumaStateMachine.TopologyRule}) catches it.
+         */
+        SYMMETRY_UNCHECKED
     }
 
     private NumaTopology topology;

@@ -41,7 +41,9 @@ public final class NumaError extends KindedException {
         /** The run touches a hole in a node's memory. */
         RESERVED,
         /** The run lies in no node's memory, or crosses a node's end. */
-        OUT_OF_RANGE
+        OUT_OF_RANGE,
+        /** A zone's watermarks are not {@code 0 <= min <= low <= high <= usable frames}. */
+        BAD_WATERMARKS
     }
 
     public NumaError(Kind kind, String format, Object... args) {

@@ -213,7 +213,7 @@ public final class NumaStateMachine implements StateMachine<NumaStateMachine.Sta
             TopologyRule rule = c.pick(applicable);
             List<NodeSpec> bad = rule.breakIt(c, specs);
             try {
-                t = NumaTopology.of(bad);
+                t = NumaTopology.of(bad, bug != NumaAllocator.Bug.SYMMETRY_UNCHECKED);
             } catch (NumaError e) {
                 if (e.errorKind() != rule.kind) {
                     throw new AssertionError("topology broken by " + rule + " refused with " + e.errorKind() + ": " + bad, e);

@@ -9,7 +9,9 @@ import org.mmspec.zones.AllocatorFactory;
 /**
  * The NUMA component's suites for {@code mmspec check}: the model-based random runs with the
  * seed's HybridAllocator per node, and with small-threshold hybrids that use both halves; its
- * exhaustive model is {@link NumaModel}.
+ * exhaustive model is {@link NumaModel}. Zones inside nodes ({@link ZonedNumaAllocator}) have two
+ * more: the reference allocator with orders up to 2, and the HybridAllocator with order 0; their
+ * exhaustive model is {@link ZonedNumaModel}.
  */
 public final class NumaSuites {
     /** Steps per random run: enough to fill small nodes and fall back across them. */
@@ -23,6 +25,8 @@ public final class NumaSuites {
 
     public static List<CheckSuite> all() {
         return List.of(CheckSuite.stateful("numa", new NumaStateMachine(), STEPS),
-                CheckSuite.stateful("numa", new NumaStateMachine(AllocatorFactory.hybrid(SMALL_THRESHOLD, BuddyAllocator.GIB_ORDER)), STEPS));
+                CheckSuite.stateful("numa", new NumaStateMachine(AllocatorFactory.hybrid(SMALL_THRESHOLD, BuddyAllocator.GIB_ORDER)), STEPS),
+                CheckSuite.stateful("numa", new ZonedNumaStateMachine(), STEPS),
+                CheckSuite.stateful("numa", new ZonedNumaStateMachine(AllocatorFactory.HYBRID, 0), STEPS));
     }
 }

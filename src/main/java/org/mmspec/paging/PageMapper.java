@@ -66,7 +66,18 @@ public final class PageMapper {
         /** An emptied table is unlinked and freed without the TABLE_FREED flush (PTL-2). */
         NO_FLUSH_BEFORE_FREE,
         /** An emptied table is freed first and flushed after, too late for a CPU that walks in between (PTL-2). */
-        FREE_BEFORE_FLUSH
+        FREE_BEFORE_FLUSH,
+        /**
+         * The canonical check hard-codes 48 bits whatever the mode (a kernel built for 4-level
+         * paging running with LA57 or Sv57): valid 57-bit addresses are refused (CANON-1).
+         */
+        CANONICAL_48_BITS,
+        /**
+         * The canonical check uses the widest width, 57 bits, whatever the mode: under 4-level
+         * paging an address such as 2^47 gets through, and its bits 47:39 index the kernel half's
+         * first root entry (CANON-1).
+         */
+        CANONICAL_57_BITS
     }
 
     private final PteFormat format;
@@ -423,8 +434,21 @@ public final class PageMapper {
     private record Located(List<PhysAddr> tables, int depth, Entry entry) {
     }
 
+    /**
+     * Whether the mapper's canonical-address check lets {@code va} through: the one check that
+     * map, unmap, updateFlags and remap make before touching the tree. CANON-1 compares it with
+     * the width the hardware's registers select.
+     */
+    boolean admits(VirtAddr va) {
+        return switch (bug) {
+            case CANONICAL_48_BITS -> VirtAddr.isCanonical(va.value(), VirtAddr.VA_BITS_4_LEVEL);
+            case CANONICAL_57_BITS -> VirtAddr.isCanonical(va.value(), VirtAddr.VA_BITS_5_LEVEL);
+            default -> format.isCanonical(va);
+        };
+    }
+
     private int checkPage(Page page) {
-        if (!format.isCanonical(page.start())) {
+        if (!admits(page.start())) {
             throw PagingError.of(PagingError.Kind.NON_CANONICAL, "%s is not canonical for %d-bit %s", page.start(),
                     format.vaBits(), format.name());
         }

@@ -9,7 +9,9 @@ package org.mmspec.paging;
  *   <li>x86_64: 4 KiB (PT), 2 MiB (PD, PS=1), 1 GiB (PDPT, PS=1).</li>
  *   <li>AArch64 4 KiB granule: 4 KiB (level 3), 2 MiB (level-2 block), 1 GiB (level-1 block);
  *       16 KiB granule: 16 KiB, 32 MiB; 64 KiB granule: 64 KiB, 512 MiB.</li>
- *   <li>RISC-V Sv39: 4 KiB, 2 MiB megapage, 1 GiB gigapage; Sv48 adds the 512 GiB terapage.</li>
+ *   <li>RISC-V Sv39: 4 KiB, 2 MiB megapage, 1 GiB gigapage; Sv48 adds the 512 GiB terapage, Sv57
+ *       the 256 TiB petapage (a leaf at every level).</li>
+ *   <li>x86_64 5-level paging (LA57) adds no size: PS is reserved in PML4 and PML5 entries.</li>
  * </ul>
  */
 public enum PageSize {
@@ -27,8 +29,10 @@ public enum PageSize {
     MIB_512(29),
     /** 1 GiB: x86_64 PDPT huge page, RISC-V gigapage, AArch64 4 KiB-granule level-1 block. */
     GIB_1(30),
-    /** 512 GiB: RISC-V Sv48 terapage. */
-    GIB_512(39);
+    /** 512 GiB: RISC-V Sv48/Sv57 terapage. */
+    GIB_512(39),
+    /** 256 TiB: RISC-V Sv57 petapage. */
+    TIB_256(48);
 
     private final int shift;
 
@@ -63,6 +67,9 @@ public enum PageSize {
     @Override
     public String toString() {
         long b = bytes();
+        if (b >= 1L << 40) {
+            return (b >> 40) + " TiB";
+        }
         if (b >= 1L << 30) {
             return (b >> 30) + " GiB";
         }

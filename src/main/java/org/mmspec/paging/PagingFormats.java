@@ -11,9 +11,10 @@ public final class PagingFormats {
     private PagingFormats() {
     }
 
-    /** x86_64, AArch64 with each granule, RISC-V Sv39 and Sv48. */
+    /** x86_64 4-level, AArch64 with each granule, RISC-V Sv39 and Sv48, then the 5-level formats x86_64 LA57 and Sv57. */
     public static List<PteFormat> all() {
-        return List.of(X86_64Pte.FORMAT, Aarch64Pte.G4K, Aarch64Pte.G16K, Aarch64Pte.G64K, RiscvPte.SV39, RiscvPte.SV48);
+        return List.of(X86_64Pte.FORMAT, Aarch64Pte.G4K, Aarch64Pte.G16K, Aarch64Pte.G64K, RiscvPte.SV39, RiscvPte.SV48,
+                X86_64Pte.LA57, RiscvPte.SV57);
     }
 
     /** The format called {@code name} (as {@link PteFormat#name()} spells it). */

@@ -203,6 +203,58 @@ public final class PagingInvariants {
             });
 
     /**
+     * CANON-1: the mapper's canonical-address check follows the active mode. For the addresses on
+     * each side of every modelled half boundary (2^38, 2^47, 2^56 and their negatives, and the
+     * granule below or above each), the PageMapper admits exactly those canonical in the width the
+     * root and control registers select ({@link TranslationRegime}), never the width a kernel
+     * built for another mode assumes. Vacuous where the registers select no scheme (ROOT-1's
+     * business).
+     */
+    public static final Invariant<PageMapper> CANON_1 = Invariant.of("CANON-1",
+            "the mapper admits exactly the addresses canonical in the width the root and control registers select"
+                    + " (48 bits for 4-level paging, 57 for LA57/Sv57, 39 for Sv39): bits above the top VA bit equal it",
+            m -> {
+                PteFormat f = m.format();
+                for (PhysFrame root : m.roots()) {
+                    Optional<TranslationRegime> r = TranslationRegime.decode(f, root);
+                    if (r.isEmpty()) {
+                        continue;
+                    }
+                    int bits = r.get().vaBits();
+                    for (VirtAddr probe : canonicalProbes(f)) {
+                        boolean canonical = VirtAddr.isCanonical(probe.value(), bits);
+                        if (m.admits(probe) != canonical) {
+                            return Invariant.broken("%s under %s (%d-bit VAs): the mapper %s %s, which is %scanonical",
+                                    f.name(), r.get().mode(), bits, canonical ? "refuses" : "admits", probe,
+                                    canonical ? "" : "not ");
+                        }
+                    }
+                }
+                return Invariant.holds();
+            });
+
+    /** The VA widths whose half boundaries CANON-1 probes: Sv39, 4-level and 5-level paging. */
+    private static final int[] PROBED_WIDTHS = {39, VirtAddr.VA_BITS_4_LEVEL, VirtAddr.VA_BITS_5_LEVEL};
+
+    /**
+     * The granule-aligned addresses on both sides of each half boundary of {@link #PROBED_WIDTHS},
+     * those a {@link VirtAddr} can hold.
+     */
+    static List<VirtAddr> canonicalProbes(PteFormat f) {
+        long granule = 1L << TranslationRegime.granuleOf(f);
+        List<VirtAddr> out = new ArrayList<>();
+        for (int w : PROBED_WIDTHS) {
+            long top = 1L << (w - 1);
+            for (long v : new long[] {top - granule, top, -top, -top - granule}) {
+                if (VirtAddr.isCanonical(v, VirtAddr.VA_BITS_MAX)) {
+                    out.add(VirtAddr.of(v));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
      * No CPU's paging-structure cache reaches a freed table: every cached pointer targets a table
      * the mapper owns, and no table went back to the allocator while one pointed into it.
      * Vacuous for a mapper whose sink does not model the caches ({@link PagingStructureCaches}).
@@ -236,7 +288,7 @@ public final class PagingInvariants {
 
     /** Every page-table invariant, in the order of the spec. */
     public static final InvariantSet<PageMapper> ALL = InvariantSet.of("paging",
-            List.of(WX_1, PT_1, PT_2, PT_3, PT_4, PT_5, PTE_1, PTE_2, PTE_3, ROOT_1), PageMapper::dumpTree);
+            List.of(WX_1, PT_1, PT_2, PT_3, PT_4, PT_5, PTE_1, PTE_2, PTE_3, ROOT_1, CANON_1), PageMapper::dumpTree);
 
     /** {@link #LIFECYCLE} then {@link #ALL}: what the paging stateful and exhaustive suites check at every state. */
     public static final InvariantSet<PageMapper> WITH_LIFECYCLE = InvariantSet.of("paging", withLifecycle(),

@@ -152,7 +152,7 @@ public final class PagingMachine implements StateMachine<PagingMachine.State> {
     private void map(State s, Step<State> step) {
         if (step.oneIn(10)) {
             // Bad input at a useful rate: a page just past the lower canonical half of the format's
-            // VA width. For 48-bit formats no VirtAddr can hold it; Sv39's PageMapper must refuse it.
+            // VA width. For 57-bit formats no VirtAddr can hold it; the 39- and 48-bit PageMappers must refuse it.
             long raw = (1L << (format.vaBits() - 1)) + (step.between(0L, 511L) << 12);
             PageSize smallest = format.pageSizes().get(0);
             long aligned = raw & -smallest.bytes();

@@ -29,7 +29,9 @@ import org.mmspec.frames.ReferenceFrameAllocator;
  * base page in the upper half), {@code tables} (table frames the allocator holds, in tables,
  * roots included), {@code bug} (a seeded {@link PageMapper.Bug}, default NONE), {@code remap}
  * (1 to add {@link PageMapper#remap} of every page to another frame with every request; default
- * 0, so the recorded model configurations are unchanged; the W^X inductiveness check sets it).
+ * 0, so the recorded model configurations are unchanged; the W^X inductiveness check sets it),
+ * {@code wide} (1 to add a base page at {@link PagingScope#WIDE}, 2^47: mapped in its own subtree
+ * under 5-level paging, refused as NON_CANONICAL under every narrower mode; default 0).
  */
 public final class PagingModels {
     private PagingModels() {
@@ -71,6 +73,9 @@ public final class PagingModels {
         }
         if (b.getInt("kernel", 0) == 1) {
             out.add(Page.of(-(1L << 47), base));
+        }
+        if (b.getInt("wide", 0) == 1) {
+            out.add(Page.of(PagingScope.WIDE, base));
         }
         return out;
     }

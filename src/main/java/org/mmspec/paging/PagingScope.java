@@ -9,7 +9,8 @@ import org.mmspec.frames.PhysFrame;
 /**
  * The small universe the stateful and exhaustive checks draw from, for one format: a window of
  * overlapping pages of every size (so that maps collide, huge pages split and tables are shared
- * and reclaimed), a kernel page in the upper half, a page outside Sv39's 39 bits, data frames
+ * and reclaimed), a kernel page in the upper half, a page outside Sv39's 39 bits, a page outside
+ * every 48-bit space but inside 57 bits, data frames
  * aligned (and one misaligned) for every size, and flag sets that include the W+X and
  * malformed requests every operation must reject.
  *
@@ -35,7 +36,10 @@ public final class PagingScope {
 
     /**
      * Candidate pages: for each size, the first {@code perSize} pages of the window; the kernel
-     * half's first base page; and a base page at 2^40 (canonical in 48 bits, not in Sv39).
+     * half's first base page; a base page at 2^40 (canonical in 48 bits, not in Sv39); a base page
+     * at {@link #WIDE} (canonical only in 57 bits: 5-level paging maps it, every narrower mode
+     * refuses it); and, where the format has a leaf above 1 GiB (the RISC-V terapage, Sv57's
+     * petapage), one such leaf at address 0, over the window and the pages above it.
      */
     public static List<Page> pages(PteFormat f, int perSize) {
         List<Page> out = new ArrayList<>();
@@ -49,12 +53,25 @@ public final class PagingScope {
         PageSize base = sizes.get(0);
         out.add(Page.of(-(1L << 47), base));
         out.add(Page.of(1L << 40, base));
+        out.add(Page.of(WIDE, base));
+        PageSize largest = f.pageSizes().get(f.pageSizes().size() - 1);
+        if (largest.shift() > PageSize.GIB_1.shift()) {
+            out.add(Page.of(0, largest));
+        }
         return out;
     }
 
-    /** Frame {@code k} for a page of {@code size}: aligned to it. */
+    /**
+     * 2^47: the first address past the lower half of a 48-bit space. Canonical under LA57 and Sv57
+     * (PML5/VPN[4] index 0, PML4/VPN[3] index 256); under 4-level paging its bits 47:39 would
+     * index the kernel half's first root entry, which is why the canonical check must refuse it.
+     */
+    public static final long WIDE = 1L << 47;
+
+    /** Frame {@code k} for a page of {@code size}: aligned to it (the data base rounded up to the size, for leaves above 1 GiB). */
     public static PhysFrame frame(PageSize size, int k) {
-        return PhysFrame.of(DATA_FRAME_BASE + k * size.frames());
+        long first = (DATA_FRAME_BASE + size.frames() - 1) & -size.frames();
+        return PhysFrame.of(first + k * size.frames());
     }
 
     /** A frame misaligned for every size above 4 KiB. */

@@ -1,29 +1,37 @@
 package org.mmspec.paging;
 
 /**
- * A virtual byte address in canonical form.
+ * A virtual byte address in canonical form for the widest mode the model has.
  *
- * <p>Canonical (4-level paging, 48-bit virtual addresses): bits 63..47 are all copies of bit 47,
- * so the address lies in the lower half {@code [0, 2^47)} or the upper half
- * {@code [2^64 - 2^47, 2^64)}. x86_64 raises #GP on a non-canonical address and RISC-V Sv48
- * raises a page fault; a 3-level format (Sv39) narrows this further, which
- * {@link PteFormat#isCanonical} checks. The constructor rejects a non-canonical value with
- * {@link PagingError.Kind#NON_CANONICAL}, so no API ever holds one.
+ * <p>Canonical for a {@code n}-bit space: bits 63..n-1 are all copies of bit n-1, so the address
+ * lies in the lower half {@code [0, 2^(n-1))} or the upper half {@code [2^64 - 2^(n-1), 2^64)}.
+ * x86_64 raises #GP on a non-canonical address and RISC-V raises a page fault. The width follows
+ * the active paging mode: 48 bits for x86_64 4-level paging, AArch64 and Sv48, 39 for Sv39, 57 for
+ * x86_64 5-level paging (CR4.LA57) and Sv57. A {@code VirtAddr} holds any value canonical in the
+ * widest of them, 57 bits ({@link #VA_BITS_MAX}); the constructor rejects the rest with
+ * {@link PagingError.Kind#NON_CANONICAL}, so no API ever holds one. Whether an address is
+ * canonical in the mode a page table actually runs in is the format's question
+ * ({@link PteFormat#isCanonical}), which the PageMapper asks of every page before touching the
+ * tree (CANON-1).
  *
  * @param value the address as an unsigned 64-bit quantity
  */
 public record VirtAddr(long value) implements Comparable<VirtAddr> {
     /** Virtual-address bits of 4-level paging (x86_64 4-level, AArch64 48-bit, Sv48). */
     public static final int VA_BITS_4_LEVEL = 48;
-    /** The lowest address of the upper (kernel) half: 0xFFFF_8000_0000_0000. */
+    /** Virtual-address bits of 5-level paging (x86_64 LA57, Sv57): the widest mode, so every VirtAddr is canonical in it. */
+    public static final int VA_BITS_5_LEVEL = 57;
+    /** The widest virtual-address space any modelled format has. */
+    public static final int VA_BITS_MAX = VA_BITS_5_LEVEL;
+    /** The lowest address of the 4-level upper (kernel) half: 0xFFFF_8000_0000_0000. */
     public static final long UPPER_HALF_START = 0xFFFF_8000_0000_0000L;
-    /** One past the highest address of the lower (user) half: 2^47. */
+    /** One past the highest address of the 4-level lower (user) half: 2^47. */
     public static final long LOWER_HALF_END = 0x0000_8000_0000_0000L;
 
     public VirtAddr {
-        if (!isCanonical(value, VA_BITS_4_LEVEL)) {
+        if (!isCanonical(value, VA_BITS_MAX)) {
             throw PagingError.of(PagingError.Kind.NON_CANONICAL,
-                    "0x%016x is not canonical: bits 63..47 must all equal bit 47", value);
+                    "0x%016x is not canonical in any mode: bits 63..56 must all equal bit 56", value);
         }
     }
 

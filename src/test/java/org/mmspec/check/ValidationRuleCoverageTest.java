@@ -163,7 +163,9 @@ class ValidationRuleCoverageTest {
             Map.entry("NumaError.BAD_DISTANCE", TOPOLOGY),
             Map.entry("NumaError.ASYMMETRIC_DISTANCE", TOPOLOGY),
             Map.entry("NumaError.OVERLAPPING_MEMORY", TOPOLOGY),
-            Map.entry("NumaError.CPU_ON_TWO_NODES", TOPOLOGY));
+            Map.entry("NumaError.CPU_ON_TWO_NODES", TOPOLOGY),
+            Map.entry("NumaError.BAD_WATERMARKS",
+                    "numa.ZonedNumaTest (theMachinesInitOffersBadWatermarksAtAUsefulRate: ZonedNumaStateMachine.init, one run in five)"));
 
     /** Errors that answer state rather than input: no input is wrong, the machine is full. */
     static final Map<String, String> NOT_INPUT_RULES = Map.of(

@@ -49,6 +49,16 @@ class NumaStatefulTest {
                 .isInstanceOf(StatefulFailure.class);
     }
 
+    /** TopologyRule's seeded bug: with the symmetry rule switched off, the bad topology is accepted and NUMA-1 fails at once. */
+    @Test
+    void NUMA_1_topologyRuleGeneratorCatchesTheSymmetryRuleSwitchedOff() {
+        CheckSettings s = CheckSettings.fromSystemProperties(NumaSuites.STEPS).withSeed(5);
+        assertThatThrownBy(() -> StatefulChecker.check(new NumaStateMachine(NumaAllocator.Bug.SYMMETRY_UNCHECKED), s))
+                .isInstanceOfSatisfying(StatefulFailure.class, f -> assertThat(f.failure())
+                        .isInstanceOfSatisfying(org.mmspec.check.InvariantViolation.class,
+                                iv -> assertThat(iv.invariantId()).isEqualTo("NUMA-1")));
+    }
+
     @Test
     void aSeededStrictFallbackIsCaught() {
         CheckSettings s = CheckSettings.fromSystemProperties(NumaSuites.STEPS).withSeed(4);

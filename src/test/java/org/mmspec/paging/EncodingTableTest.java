@@ -138,7 +138,7 @@ class EncodingTableTest {
                 byField.put(r.field(), r.value());
             }
         }
-        assertThat(byField).containsEntry("MODE = Sv39", 8L).containsEntry("MODE = Sv48", 9L);
+        assertThat(byField).containsEntry("MODE = Sv39", 8L).containsEntry("MODE = Sv48", 9L).containsEntry("MODE = Sv57", 10L);
         assertThat(RiscvPte.SV48.rootRegister(org.mmspec.frames.PhysFrame.of(1), 0) >>> 60).isEqualTo(9);
         assertThat(RiscvPte.SV39.rootRegister(org.mmspec.frames.PhysFrame.of(1), 0) >>> 60).isEqualTo(8);
     }

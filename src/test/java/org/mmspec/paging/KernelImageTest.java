@@ -15,7 +15,7 @@ class KernelImageTest {
     private static final String[] FORMATS = {"x86_64", "aarch64-4k", "aarch64-16k", "aarch64-64k", "sv39", "sv48"};
 
     @ParameterizedTest
-    @ValueSource(strings = {"x86_64", "aarch64-4k", "aarch64-16k", "aarch64-64k", "sv39", "sv48"})
+    @ValueSource(strings = {"x86_64", "aarch64-4k", "aarch64-16k", "aarch64-64k", "sv39", "sv48", "x86_64-la57", "sv57"})
     void bootedImageGrantsExactlyItsSectionsRights(String name) {
         KernelImage k = KernelImage.boot(PagingFormats.byName(name), KernelImage.Bug.NONE);
         assertThat(KernelImage.ALL.violations(k)).isEmpty();
@@ -31,7 +31,7 @@ class KernelImageTest {
 
     /** The user bit on .rodata, written behind the image's back: KWX-1, on every format. */
     @ParameterizedTest
-    @ValueSource(strings = {"x86_64", "aarch64-4k", "aarch64-16k", "aarch64-64k", "sv39", "sv48"})
+    @ValueSource(strings = {"x86_64", "aarch64-4k", "aarch64-16k", "aarch64-64k", "sv39", "sv48", "x86_64-la57", "sv57"})
     void KWX_1_catchesAUserAccessibleKernelPage(String name) {
         PteFormat f = PagingFormats.byName(name);
         KernelImage k = KernelImage.boot(f, KernelImage.Bug.NONE);
@@ -62,7 +62,7 @@ class KernelImageTest {
 
     /** set_memory_* checking only W^X, not the section table: KWX-1 fails every stateful run, on every format. */
     @ParameterizedTest
-    @ValueSource(strings = {"x86_64", "aarch64-4k", "aarch64-16k", "aarch64-64k", "sv39", "sv48"})
+    @ValueSource(strings = {"x86_64", "aarch64-4k", "aarch64-16k", "aarch64-64k", "sv39", "sv48", "x86_64-la57", "sv57"})
     void KWX_1_seededUncheckedSetMemoryFailsEveryStatefulRun(String name) {
         for (long seed = 1; seed <= 5; seed++) {
             CheckSettings s = CheckSettings.fromSystemProperties(40).withSeed(seed).withRuns(50);
@@ -75,7 +75,7 @@ class KernelImageTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"x86_64", "aarch64-4k", "aarch64-16k", "aarch64-64k", "sv39", "sv48"})
+    @ValueSource(strings = {"x86_64", "aarch64-4k", "aarch64-16k", "aarch64-64k", "sv39", "sv48", "x86_64-la57", "sv57"})
     void kernelImageAgreesWithItsSectionModel(String name) {
         System.out.println(StatefulChecker.check(new KernelImageMachine(PagingFormats.byName(name)),
                 CheckSettings.fromSystemProperties(40).withSeed(3).withRuns(100)));

@@ -142,12 +142,12 @@ class PagingInvariantsTest {
         PhysAddr at = lastEntry(m, rw());
         long raw = m.memory().read64(at);
         long bad;
-        if (f == X86_64Pte.FORMAT) {
+        if (f instanceof X86_64Pte) {
             // A PML4 entry with PS=1 is reserved; use the root entry of a separate kernel mapping.
             PageMapper k = m;
             Page kp = Page.of(-(1L << 47), PageSize.MIB_2);
             k.map(kp, PagingScope.frame(PageSize.MIB_2, 3), PagingScope.KRW);
-            Walk.StepRead s = step(k, kp.start(), 2);
+            Walk.StepRead s = step(k, kp.start(), f.levels() - 2); // the PD
             PhysAddr leafAt = s.table().plus((long) s.index() * PhysicalMemory.WORD_BYTES);
             k.memory().write64(leafAt, s.raw() | (1L << 13)); // address bit 13 of a 2 MiB leaf is reserved
             assertThat(ids(k)).containsExactly("PTE-1");
@@ -175,7 +175,7 @@ class PagingInvariantsTest {
     void PTE_3_catchesBitsTheDescriptorNeverWrites(PteFormat f) {
         PageMapper m = healthy(f);
         PhysAddr at = lastEntry(m, rw());
-        long softwareBit = f == X86_64Pte.FORMAT ? 1L << 52 : f instanceof Aarch64Pte ? 1L << 55 : 1L << 8;
+        long softwareBit = f instanceof X86_64Pte ? 1L << 52 : f instanceof Aarch64Pte ? 1L << 55 : 1L << 8;
         m.memory().write64(at, m.memory().read64(at) | softwareBit);
         assertThat(ids(m)).containsExactly("PTE-3");
     }

@@ -55,7 +55,7 @@ class PagingQuickChecksTest {
         assertThat(new PagingMachine(X86_64Pte.FORMAT).name()).isEqualTo("paging-x86_64");
         assertThat(new PagingMachine(RiscvPte.SV39, PagingMachine.TableAllocator.HYBRID).name()).isEqualTo("paging-sv39/hybrid");
         assertThat(new PagingMachine(X86_64Pte.FORMAT).invariants().ids())
-                .containsExactly("PTL-1", "PTL-2", "WX-1", "PT-1", "PT-2", "PT-3", "PT-4", "PT-5", "PTE-1", "PTE-2", "PTE-3", "ROOT-1");
+                .containsExactly("PTL-1", "PTL-2", "WX-1", "PT-1", "PT-2", "PT-3", "PT-4", "PT-5", "PTE-1", "PTE-2", "PTE-3", "ROOT-1", "CANON-1");
         assertThat(new PagingMachine(X86_64Pte.FORMAT).rules()).extracting(r -> r.name())
                 .containsExactly("map", "unmap", "updateFlags", "translate", "access");
     }
@@ -121,7 +121,9 @@ class PagingQuickChecksTest {
         assertThat(PagingScope.sizes(RiscvPte.SV48)).containsExactly(PageSize.KIB_4, PageSize.MIB_2, PageSize.GIB_1);
         assertThat(PagingScope.pages(X86_64Pte.FORMAT, 2)).containsExactly(Page.of(1L << 30, PageSize.KIB_4),
                 Page.of((1L << 30) + 4096, PageSize.KIB_4), Page.of(1L << 30, PageSize.MIB_2), Page.of((1L << 30) + (2L << 20), PageSize.MIB_2),
-                Page.of(1L << 30, PageSize.GIB_1), Page.of(-(1L << 47), PageSize.KIB_4), Page.of(1L << 40, PageSize.KIB_4));
+                Page.of(1L << 30, PageSize.GIB_1), Page.of(-(1L << 47), PageSize.KIB_4), Page.of(1L << 40, PageSize.KIB_4), Page.of(1L << 47, PageSize.KIB_4));
+        assertThat(PagingScope.pages(RiscvPte.SV57, 1)).last().isEqualTo(Page.of(0, PageSize.TIB_256));
+        assertThat(PagingScope.frame(PageSize.GIB_512, 0)).as("rounded up to the size").isEqualTo(PhysFrame.of(512L << 18));
         assertThat(PagingScope.frame(PageSize.MIB_2, 3)).isEqualTo(PhysFrame.of((8L << 18) + 3 * 512));
         assertThat(PagingScope.misalignedFrame()).isEqualTo(PhysFrame.of((8L << 18) + 1));
         assertThat(PagingScope.flagChoices(X86_64Pte.FORMAT)).hasSize(7).contains(PagingScope.RWX, PagingScope.NOT_PRESENT);
@@ -130,7 +132,7 @@ class PagingQuickChecksTest {
         assertThat(PagingScope.fit(X86_64Pte.FORMAT, PagingScope.RW)).isEqualTo(PagingScope.RW);
         assertThat(PagingScope.tableFrames(Aarch64Pte.G64K, 3)).isEqualTo(FrameRange.of(16, 48));
         assertThat(PagingFormats.byName("aarch64-16k")).isSameAs(Aarch64Pte.G16K);
-        assertThat(PagingFormats.all()).hasSize(6);
+        assertThat(PagingFormats.all()).hasSize(8);
         assertThatThrownBy(() -> PagingFormats.byName("mips")).isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -153,12 +155,15 @@ class PagingQuickChecksTest {
     @Test
     void suiteRows() {
         List<CheckSuite> suites = PagingSuites.all();
-        assertThat(suites).hasSize(19);
+        assertThat(suites).hasSize(25);
         assertThat(suites).extracting(CheckSuite::component).containsOnly("paging");
         assertThat(suites).extracting(CheckSuite::name).contains("paging-x86_64 (stateful, model-based)",
                 "paging-x86_64/hybrid (stateful, model-based)", "paging-sv48 (stateful, model-based)",
-                "WX-1 inductive step, aarch64-64k (WxInductiveness)", "kernel-image-x86_64 (stateful, model-based)");
-        assertThat(suites.get(7).invariantIds()).contains("KWX-1");
+                "WX-1 inductive step, aarch64-64k (WxInductiveness)", "kernel-image-x86_64 (stateful, model-based)",
+                "paging-x86_64-la57 (stateful, model-based)", "paging-sv57 (stateful, model-based)",
+                "kernel-image-sv57 (stateful, model-based)", "WX-1 inductive step, x86_64-la57 (WxInductiveness)");
+        assertThat(suites.get(9).invariantIds()).contains("KWX-1");
+        assertThat(suites.get(0).invariantIds()).contains("CANON-1");
         assertThat(suites.get(0).invariantIds()).contains("PTL-1", "PTL-2");
     }
 }

@@ -45,7 +45,7 @@ class RootRegisterTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"x86_64", "aarch64-4k", "aarch64-16k", "aarch64-64k", "sv39", "sv48"})
+    @ValueSource(strings = {"x86_64", "aarch64-4k", "aarch64-16k", "aarch64-64k", "sv39", "sv48", "x86_64-la57", "sv57"})
     void ROOT_1_holdsForEveryFormat(String name) {
         PteFormat f = PagingFormats.byName(name);
         assertThat(PagingInvariants.ROOT_1.evaluate(mapper(f))).isEmpty();

@@ -45,7 +45,7 @@ class DiagramsTest {
 
     @Test
     void pageWalkShowsEachLevelsRawEntryAndTheTranslation() {
-        for (String format : List.of("x86_64", "sv39")) {
+        for (String format : List.of("x86_64", "sv39", "x86_64-la57", "sv57")) {
             Walk walk = Diagrams.sampleWalk(PagingFormats.byName(format));
             assertThat(walk.translated()).as(format).isTrue();
             String svg = Diagrams.pageWalk(PagingFormats.byName(format), walk);
@@ -57,6 +57,8 @@ class DiagramsTest {
         }
         assertThat(Diagrams.pageWalk(PagingFormats.byName("x86_64"), Diagrams.sampleWalk(PagingFormats.byName("x86_64"))))
                 .contains("PML4", "PDPT", "PD [", "PT [", "NO_EXECUTE");
+        assertThat(Diagrams.pageWalk(PagingFormats.byName("x86_64-la57"), Diagrams.sampleWalk(PagingFormats.byName("x86_64-la57"))))
+                .as("5-level paging draws its PML5").contains("PML5", "PML4", "PT [");
     }
 
     @Test

@@ -13,16 +13,19 @@ import org.mmspec.paging.Permissions;
 import org.mmspec.paging.PteFormat;
 
 /**
- * The RISC-V Sv39 and Sv48 page-table entry (privileged spec, "Sv39"/"Sv48"): 512 entries per
- * 4 KiB table; Sv39 walks 3 levels (VPN[2..0] = VA bits 38:30, 29:21, 20:12) over 39-bit VAs,
- * Sv48 walks 4 levels (VPN[3] = 47:39 first) over 48-bit VAs. {@code satp.MODE} is 8 for Sv39
- * and 9 for Sv48.
+ * The RISC-V Sv39, Sv48 and Sv57 page-table entry (privileged spec, "Sv39"/"Sv48"/"Sv57"): 512
+ * entries per 4 KiB table; Sv39 walks 3 levels (VPN[2..0] = VA bits 38:30, 29:21, 20:12) over
+ * 39-bit VAs, Sv48 walks 4 levels (VPN[3] = 47:39 first) over 48-bit VAs, Sv57 walks 5 levels
+ * (VPN[4] = 56:48 first) over 57-bit VAs. {@code satp.MODE} is 8 for Sv39, 9 for Sv48 and 10 for
+ * Sv57. In every mode bits 63 down to the top VA bit must all equal that bit, or the access
+ * faults.
  *
  * <p>Bits: V(0) R(1) W(2) X(3) U(4) G(5) A(6) D(7), RSW 9:8 for software, PPN 53:10, bits 60:54
  * reserved, PBMT 62:61 (Svpbmt, absent here) and N 63 (Svnapot, absent here): any of 63:54 set
  * faults. R=W=X=0 is a pointer to the next level; a pointer's D, A and U are reserved; a pointer
  * at the last level faults. W=1 with R=0 is reserved. Any level may hold a leaf (4 KiB page,
- * 2 MiB megapage, 1 GiB gigapage, and on Sv48 the 512 GiB terapage), whose PPN must be aligned to
+ * 2 MiB megapage, 1 GiB gigapage, on Sv48 and Sv57 the 512 GiB terapage, on Sv57 the 256 TiB
+ * petapage), whose PPN must be aligned to
  * its size or the access faults.
  *
  * <p>Permissions are the leaf's alone: R/W/X, with U selecting user or supervisor (S-mode never
@@ -65,6 +68,8 @@ public final class RiscvPte implements PteFormat {
     public static final long SATP_MODE_SV39 = 8;
     /** satp.MODE for Sv48. */
     public static final long SATP_MODE_SV48 = 9;
+    /** satp.MODE for Sv57. */
+    public static final long SATP_MODE_SV57 = 10;
     /** satp bit 44: lowest bit of ASID[59:44]. */
     public static final int SATP_ASID_SHIFT = 44;
     /** satp.PPN[43:0], the root table's physical page number. */
@@ -76,6 +81,9 @@ public final class RiscvPte implements PteFormat {
     /** Sv48: 4 levels, 48-bit VAs. */
     public static final RiscvPte SV48 = new RiscvPte("sv48", 4, SATP_MODE_SV48,
             List.of(PageSize.KIB_4, PageSize.MIB_2, PageSize.GIB_1, PageSize.GIB_512));
+    /** Sv57: 5 levels, 57-bit VAs; a leaf at every level, up to the 256 TiB petapage. */
+    public static final RiscvPte SV57 = new RiscvPte("sv57", 5, SATP_MODE_SV57,
+            List.of(PageSize.KIB_4, PageSize.MIB_2, PageSize.GIB_1, PageSize.GIB_512, PageSize.TIB_256));
 
     private static final int INDEX_BITS = 9;
 
@@ -178,7 +186,7 @@ public final class RiscvPte implements PteFormat {
         }
         long ppn = (raw & PPN_MASK) >>> PPN_SHIFT;
         if (ppn >= PhysFrame.LIMIT) {
-            // Sv39/Sv48 name 56-bit physical addresses; past the model's 52 bits the access faults.
+            // Sv39/48/57 name 56-bit physical addresses; past the model's 52 bits the access faults.
             return Entry.reserved("PPN 0x" + Long.toHexString(ppn) + " lies beyond the 52-bit physical address space");
         }
         PhysAddr addr = PhysAddr.of(ppn << 12);
@@ -272,7 +280,7 @@ public final class RiscvPte implements PteFormat {
         return satpMode << SATP_MODE_SHIFT;
     }
 
-    /** satp: MODE (8 Sv39, 9 Sv48) in 63:60, ASID in 59:44, the root's PPN in 43:0. */
+    /** satp: MODE (8 Sv39, 9 Sv48, 10 Sv57) in 63:60, ASID in 59:44, the root's PPN in 43:0. */
     @Override
     public long rootRegister(PhysFrame root, int asid) {
         return (satpMode << SATP_MODE_SHIFT) | ((long) (asid & 0xFFFF) << SATP_ASID_SHIFT)

@@ -13,23 +13,28 @@ import org.mmspec.paging.Permissions;
 import org.mmspec.paging.PteFormat;
 
 /**
- * The x86_64 4-level page-table entry (Intel SDM Vol. 3A, 4.5): PML4 → PDPT → PD → PT, 512
- * entries of 64 bits per 4 KiB table, indexed by VA bits 47:39, 38:30, 29:21 and 20:12.
+ * The x86_64 page-table entry (Intel SDM Vol. 3A, 4.5), for 4-level paging ({@link #FORMAT}:
+ * PML4 → PDPT → PD → PT, indexed by VA bits 47:39, 38:30, 29:21 and 20:12, over 48-bit canonical
+ * addresses) and for 5-level paging ({@link #LA57}, CR4.LA57=1: a PML5 indexed by VA bits 56:48
+ * above the PML4, over 57-bit canonical addresses). 512 entries of 64 bits per 4 KiB table.
  *
  * <p>Bit layout (every bit a constant below): P(0) RW(1) US(2) PWT(3) PCD(4) A(5) D(6)
  * PS/PAT(7) G(8), bits 11:9 ignored, address 51:12 (for a 2 MiB/1 GiB leaf 51:21 / 51:30, with
  * bit 12 = PAT and the bits between reserved), bits 62:52 ignored (62:59 the protection key when
  * CR4.PKE=1, off here), NX(63). PS=1 makes a PDPT entry a 1 GiB leaf and a PD entry a 2 MiB
- * leaf; in a PML4 entry PS is reserved. In a PT entry bit 7 is PAT, which the hardware accepts
+ * leaf; in a PML4 (and a PML5) entry PS is reserved, so 5-level paging adds no leaf size: 1 GiB
+ * stays the largest (SDM Vol. 3A §4.5.1). In a PT entry bit 7 is PAT, which the hardware accepts
  * but the model never uses, so PTE-2 flags it: a set bit 7 there means a huge-page encoding leaked
  * to the last level.
  *
- * <p>Permissions combine down the walk: RW and US are ANDed and NX is ORed over all four levels
+ * <p>Permissions combine down the walk: RW and US are ANDed and NX is ORed over every level
  * (with EFER.NXE=1). Tables the PageMapper writes carry P|RW|US and NX=0, so leaves decide.
  */
 public final class X86_64Pte implements PteFormat {
-    /** The format instance. */
-    public static final X86_64Pte FORMAT = new X86_64Pte();
+    /** 4-level paging (CR4.LA57=0): 48-bit virtual addresses. */
+    public static final X86_64Pte FORMAT = new X86_64Pte("x86_64", 4, 0);
+    /** 5-level paging (CR4.LA57=1): 57-bit virtual addresses, a PML5 above the PML4. */
+    public static final X86_64Pte LA57 = new X86_64Pte("x86_64-la57", 5, X86_64Pte.CR4_LA57);
 
     /** Present: the entry is used by the walk. */
     public static final long P = 1L;
@@ -77,7 +82,7 @@ public final class X86_64Pte implements PteFormat {
     public static final long CR4_PAE = 1L << 5;
     /** CR4.PGE (bit 7): global pages (G survives a CR3 write). */
     public static final long CR4_PGE = 1L << 7;
-    /** CR4.LA57 (bit 12): 5-level paging and 57-bit addresses when set; clear in this model. */
+    /** CR4.LA57 (bit 12): 5-level paging and 57-bit addresses when set ({@link #LA57}); clear in {@link #FORMAT}. */
     public static final long CR4_LA57 = 1L << 12;
     /** CR4.PCIDE (bit 17): CR3 bits 11:0 are a PCID. */
     public static final long CR4_PCIDE = 1L << 17;
@@ -85,34 +90,47 @@ public final class X86_64Pte implements PteFormat {
     /** CR4.CET (bit 23): control-flow enforcement; with it a leaf RW=0, D=1 is a shadow-stack page. */
     public static final long CR4_CET = 1L << 23;
 
-    /** Depth of the PT (last level). */
+    /** Depth of the PT (last level) in 4-level paging ({@link #FORMAT}); {@link #LA57}'s is one deeper. */
     public static final int PT_DEPTH = 3;
 
-    private static final String[] LEVELS = {"PML4", "PDPT", "PD", "PT"};
-    private static final int[] SHIFTS = {39, 30, 21, 12};
+    /** Level names from the PML5 down; a 4-level walk starts at the second. */
+    private static final String[] LEVELS = {"PML5", "PML4", "PDPT", "PD", "PT"};
     private static final int INDEX_BITS = 9;
+    /** log2 of the largest leaf (a PDPT entry with PS=1): leaves sit only where the index shift is at most this. */
+    private static final int MAX_LEAF_SHIFT = 30;
 
-    private X86_64Pte() {
+    private final String name;
+    private final int levels;
+    /** The last level's depth: 3 for 4-level paging, 4 for 5-level. */
+    private final int ptDepth;
+    /** CR4.LA57 as this format needs it: 0 or {@link #CR4_LA57}. */
+    private final long la57;
+
+    private X86_64Pte(String name, int levels, long la57) {
+        this.name = name;
+        this.levels = levels;
+        this.ptDepth = levels - 1;
+        this.la57 = la57;
     }
 
     @Override
     public String name() {
-        return "x86_64";
+        return name;
     }
 
     @Override
     public int levels() {
-        return 4;
+        return levels;
     }
 
     @Override
     public String levelName(int depth) {
-        return LEVELS[depth];
+        return LEVELS[LEVELS.length - levels + depth];
     }
 
     @Override
     public int indexShift(int depth) {
-        return SHIFTS[depth];
+        return PhysFrame.SHIFT + INDEX_BITS * (ptDepth - depth);
     }
 
     @Override
@@ -127,7 +145,7 @@ public final class X86_64Pte implements PteFormat {
 
     @Override
     public int vaBits() {
-        return 48;
+        return PhysFrame.SHIFT + INDEX_BITS * levels;
     }
 
     @Override
@@ -157,7 +175,7 @@ public final class X86_64Pte implements PteFormat {
         raw |= f.contains(PageFlags.DIRTY) ? D : 0;
         raw |= f.contains(PageFlags.GLOBAL) ? G : 0;
         raw |= f.contains(PageFlags.NO_EXECUTE) ? NX : 0;
-        raw |= depth < PT_DEPTH ? PS : 0;
+        raw |= depth < ptDepth ? PS : 0;
         return raw;
     }
 
@@ -167,15 +185,15 @@ public final class X86_64Pte implements PteFormat {
             return Entry.INVALID;
         }
         boolean ps = (raw & PS) != 0;
-        if (depth == 0 && ps) {
-            return Entry.reserved("PS=1 in a PML4 entry is reserved");
+        if (ps && indexShift(depth) > MAX_LEAF_SHIFT) {
+            return Entry.reserved("PS=1 in a " + levelName(depth) + " entry is reserved");
         }
-        if (depth == PT_DEPTH || ps) {
-            long size = 1L << SHIFTS[depth];
-            long reservedLow = depth == PT_DEPTH ? 0 : (size - 1) & ADDR_MASK & ~PAT_HUGE;
+        if (depth == ptDepth || ps) {
+            long size = 1L << indexShift(depth);
+            long reservedLow = depth == ptDepth ? 0 : (size - 1) & ADDR_MASK & ~PAT_HUGE;
             if ((raw & reservedLow) != 0) {
                 return Entry.reserved(String.format("address bits %d..%d of a %s leaf are reserved", 13,
-                        SHIFTS[depth] - 1, LEVELS[depth]));
+                        indexShift(depth) - 1, levelName(depth)));
             }
             return Entry.leaf(PhysAddr.of(raw & ADDR_MASK & -size), leafFlags(raw));
         }
@@ -222,7 +240,7 @@ public final class X86_64Pte implements PteFormat {
         if ((raw & P) == 0) {
             return Optional.empty();
         }
-        if (depth == PT_DEPTH && (raw & PS) != 0) {
+        if (depth == ptDepth && (raw & PS) != 0) {
             return Optional.of(new Problem("PTE-2", "bit 7 (PS/PAT) set in a PT entry: a huge-page bit at the last level"));
         }
         Entry e = decode(raw, depth);
@@ -246,7 +264,7 @@ public final class X86_64Pte implements PteFormat {
     @Override
     public String describe(long raw, int depth) {
         List<String> s = new ArrayList<>();
-        String[] names = {"P", "RW", "US", "PWT", "PCD", "A", "D", depth == PT_DEPTH ? "PAT" : "PS", "G"};
+        String[] names = {"P", "RW", "US", "PWT", "PCD", "A", "D", depth == ptDepth ? "PAT" : "PS", "G"};
         for (int i = 0; i < names.length; i++) {
             if ((raw & (1L << i)) != 0) {
                 s.add(names[i]);
@@ -255,7 +273,7 @@ public final class X86_64Pte implements PteFormat {
         if ((raw & NX) != 0) {
             s.add("NX");
         }
-        boolean leaf = depth == PT_DEPTH || (raw & PS) != 0;
+        boolean leaf = depth == ptDepth || (raw & PS) != 0;
         if (leaf && isShadowStack(raw)) {
             s.add("SS");
         }
@@ -269,13 +287,13 @@ public final class X86_64Pte implements PteFormat {
         return String.join(" ", s);
     }
 
-    /** CR4 value this model runs with: PAE, PGE and PCIDE set, LA57 clear (4-level paging, 48-bit VAs). */
+    /** CR4 value this model runs with: PAE, PGE and PCIDE set; LA57 set for 5-level paging only. */
     @Override
     public long controlRegister() {
-        return CR4_PAE | CR4_PGE | CR4_PCIDE;
+        return CR4_PAE | CR4_PGE | CR4_PCIDE | la57;
     }
 
-    /** CR3: the PML4's physical address (bits 51:12) and the PCID (bits 11:0). */
+    /** CR3: the root's (PML4's, or with LA57 the PML5's) physical address (bits 51:12) and the PCID (bits 11:0). */
     @Override
     public long rootRegister(PhysFrame root, int asid) {
         return (root.start().value() & ADDR_MASK) | (asid & CR3_PCID_MASK);

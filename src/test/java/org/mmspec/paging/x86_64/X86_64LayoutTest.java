@@ -56,7 +56,11 @@ class X86_64LayoutTest {
         assertThat(VirtAddr.isCanonical(0x0000_8000_0000_0000L, 48)).isFalse();
         assertThat(VirtAddr.isCanonical(0xFFFF_7FFF_FFFF_FFFFL, 48)).isFalse();
         assertThat(VirtAddr.isCanonical(0x0000_0040_0000_0000L, 39)).isFalse();
-        assertThatThrownBy(() -> VirtAddr.of(0x0000_8000_0000_0000L)).isInstanceOf(PagingError.class)
+        assertThat(VirtAddr.isCanonical(0x0000_8000_0000_0000L, 57)).as("LA57's lower half").isTrue();
+        assertThat(VirtAddr.isCanonical(0xFF00_0000_0000_0000L, 57)).as("LA57's upper half").isTrue();
+        // A VirtAddr holds any 57-bit canonical value (the widest mode); each format narrows it (CANON-1).
+        assertThat(VirtAddr.of(0x0000_8000_0000_0000L).value()).isEqualTo(1L << 47);
+        assertThatThrownBy(() -> VirtAddr.of(0x0100_0000_0000_0000L)).isInstanceOf(PagingError.class)
                 .hasMessageContaining("not canonical");
     }
 }
