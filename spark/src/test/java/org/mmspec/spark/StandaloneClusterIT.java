@@ -103,10 +103,12 @@ class StandaloneClusterIT {
                 assertThat(r.distinctStates()).isEqualTo(Long.parseLong(m.get("single.states")));
                 assertThat(r.transitions()).isEqualTo(Long.parseLong(m.get("single.transitions")));
                 assertThat(r.depth()).isEqualTo(Integer.parseInt(m.get("single.reached")));
+                System.out.println("executor killed mid-run: retried, same counts: " + r.summary());
             } catch (java.util.concurrent.ExecutionException e) {
                 // the other acceptable outcome: a failure that says so, in one line
                 String line = SparkSetup.describeFailure(e.getCause(), sc.getConf(), 4);
                 assertThat(line).startsWith("the spark job failed: ").doesNotContain("\n");
+                System.out.println("executor killed mid-run: the run failed, saying so: " + line);
             }
         } finally {
             driver.shutdownNow();
