@@ -65,6 +65,9 @@ public final class VisitedPartition implements Serializable {
 
     /** A copy of this partition that also holds the given new entries (none of them stored yet). */
     public VisitedPartition plus(long[] newFps, long[] newParents, int[] newOrdinals, int n) {
+        if (n == 0) {
+            return this; // nothing changes, and a partition is never changed in place
+        }
         int need = size + n;
         int capacity = fps.length;
         while (need > capacity / 4 * 3) {

@@ -65,7 +65,7 @@ class StandaloneClusterIT {
         Manifest m = tlb();
         try (JavaSparkContext sc = context("mmspec-cluster-range")) {
             SparkExplorer.Run run = SparkExplorer.explore(sc, new ModelSpec("tlb-shootdown", m.get("range.bounds")),
-                    m.exploreBounds("range"), new SparkExplorer.Settings(4, 5), null);
+                    m.exploreBounds("range"), new SparkExplorer.Settings(2, 5), null);
             ExplorationResult r = run.result();
             assertThat(r.passed()).isTrue();
             assertThat(r.distinctStates()).isEqualTo(Long.parseLong(m.get("range.states")));
@@ -87,7 +87,7 @@ class StandaloneClusterIT {
         try (JavaSparkContext sc = context("mmspec-cluster-kill")) {
             Future<SparkExplorer.Run> run = driver.submit(() -> SparkExplorer.explore(sc,
                     new ModelSpec("tlb-shootdown", m.get("single.bounds")), m.exploreBounds("single"),
-                    new SparkExplorer.Settings(4, 3), progress));
+                    new SparkExplorer.Settings(2, 3), progress));
             long until = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
             while (!log.toString(StandardCharsets.UTF_8).contains("level 8,") && System.nanoTime() < until && !run.isDone()) {
                 Thread.sleep(100);
@@ -106,7 +106,7 @@ class StandaloneClusterIT {
                 System.out.println("executor killed mid-run: retried, same counts: " + r.summary());
             } catch (java.util.concurrent.ExecutionException e) {
                 // the other acceptable outcome: a failure that says so, in one line
-                String line = SparkSetup.describeFailure(e.getCause(), sc.getConf(), 4);
+                String line = SparkSetup.describeFailure(e.getCause(), sc.getConf(), 2);
                 assertThat(line).startsWith("the spark job failed: ").doesNotContain("\n");
                 System.out.println("executor killed mid-run: the run failed, saying so: " + line);
             }
