@@ -1,0 +1,298 @@
+package org.mmspec.spark;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.spark.HashPartitioner;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.storage.StorageLevel;
+import org.mmspec.check.Counterexample;
+import org.mmspec.check.ExplorationResult;
+import org.mmspec.check.ExploreBounds;
+import org.mmspec.check.StateCodec;
+import org.mmspec.check.TransitionSystem;
+import org.mmspec.check.Violation;
+import org.mmspec.check.store.Fingerprint;
+
+import scala.Tuple2;
+
+/**
+ * Level-synchronous breadth-first search of an {@link org.mmspec.check.ExhaustiveModel} on Spark,
+ * the second engine beside the in-process {@link org.mmspec.check.Explorer}
+ * ({@code spec/checking-core.md} §0.9).
+ *
+ * <p>The search is one dataset of {@link LevelPart}s, one per hash partition of the 64-bit
+ * fingerprints: each holds the partition's visited set and the states the last level discovered
+ * in it. A level is one job of two stages: (1) every frontier state is expanded where it lies
+ * (decoded, successors generated, keyed, fingerprinted and encoded), and the candidates are
+ * shuffled by fingerprint with map-side merging of duplicates; (2) each partition removes the
+ * candidates it has already visited (a partition-local anti-join, the same partitioner on both
+ * sides), checks the invariants of the survivors and adds them to a copy of its visited set. Only
+ * the per-partition counts and the least violation come back to the driver. The dataset is
+ * checkpointed every few levels so that its lineage, which a lost executor's partitions are
+ * recomputed from, stays short.
+ *
+ * <p>Each visited state keeps its parent's fingerprint and the index of the transition that
+ * reached it (the least (parent, index) among the transitions of its level that reached it). A
+ * counterexample walks those back from the violating state to an initial state, one partition
+ * lookup per step, and replays the indices through the model on the driver, which renders the
+ * same timeline as the in-process explorer and checks every replayed state's fingerprint.
+ *
+ * <p>Counts: a passing search finds the same states, transitions and depth as the in-process
+ * search. A failing one stops at the end of the first level with a violation, so it reports every
+ * state of that level (the in-process search stops at the violating state itself); its
+ * counterexample has the same, shortest, length. Among several violations of that level the one
+ * of least fingerprint is reported.
+ */
+public final class SparkExplorer {
+    private SparkExplorer() {
+    }
+
+    /**
+     * Knobs of one run.
+     *
+     * @param partitions hash partitions of the fingerprints (tasks per stage)
+     * @param checkpointEvery levels between checkpoints (0: never; needs the context's checkpoint directory)
+     */
+    public record Settings(int partitions, int checkpointEvery) {
+        public Settings {
+            if (partitions < 1) {
+                throw new IllegalArgumentException("partitions must be at least 1, not " + partitions);
+            }
+            if (checkpointEvery < 0) {
+                throw new IllegalArgumentException("checkpoint interval must be 0 or more, not " + checkpointEvery);
+            }
+        }
+    }
+
+    /**
+     * A finished run: the result in the in-process explorer's terms, and what Spark moved.
+     *
+     * @param levels levels expanded
+     * @param shuffleBytes bytes written by all shuffles (Spark's task metrics)
+     * @param peakHeap the largest heap in use an executor reported at the end of a task
+     * @param visitedBytes the visited set's arrays over all partitions at the end
+     */
+    public record Run(ExplorationResult result, int levels, long shuffleBytes, long peakHeap, long visitedBytes) {
+    }
+
+    /** Shuffle bytes written, summed over every task that ended (listener events arrive asynchronously). */
+    static final class ShuffleMeter extends SparkListener {
+        final AtomicLong written = new AtomicLong();
+
+        @Override
+        public void onTaskEnd(SparkListenerTaskEnd end) {
+            if (end.taskMetrics() != null) {
+                written.addAndGet(end.taskMetrics().shuffleWriteMetrics().bytesWritten());
+            }
+        }
+    }
+
+    public static Run explore(JavaSparkContext sc, ModelSpec spec, ExploreBounds bounds, Settings settings,
+            PrintStream progress) {
+        return new Search<>(sc, spec, bounds, settings, progress).run();
+    }
+
+    private static final class Search<S> {
+        private final JavaSparkContext sc;
+        private final ModelSpec spec;
+        private final ExploreBounds bounds;
+        private final Settings settings;
+        private final PrintStream progress;
+        private final TransitionSystem<S> system;
+        private final StateCodec<S> codec;
+        private final HashPartitioner partitioner;
+        private final ShuffleMeter meter = new ShuffleMeter();
+        private long start;
+        private long states;
+        private long transitions;
+        private int depth;
+        private long peakHeap;
+        private long visitedBytes;
+
+        Search(JavaSparkContext sc, ModelSpec spec, ExploreBounds bounds, Settings settings, PrintStream progress) {
+            this.sc = sc;
+            this.spec = spec;
+            this.bounds = bounds;
+            this.settings = settings;
+            this.progress = progress;
+            this.system = spec.system();
+            this.codec = spec.codec();
+            this.partitioner = new HashPartitioner(settings.partitions());
+        }
+
+        Run run() {
+            start = System.nanoTime();
+            sc.sc().addSparkListener(meter);
+            try {
+                return search();
+            } finally {
+                sc.sc().removeSparkListener(meter);
+            }
+        }
+
+        private Run search() {
+            List<S> inits = system.initialStates();
+            List<Tuple2<Long, byte[]>> level0 = new ArrayList<>();
+            Set<Long> seen = new HashSet<>();
+            for (int i = 0; i < inits.size(); i++) {
+                S init = inits.get(i);
+                long fp = Fingerprint.of(system.key(init));
+                if (!seen.add(fp)) {
+                    continue;
+                }
+                states++;
+                Optional<Violation> v = system.invariants().firstViolation(init);
+                if (v.isPresent()) {
+                    return finish(false, Optional.of(replay(i, List.of(), List.of(fp), v.get())), 0);
+                }
+                level0.add(new Tuple2<>(fp, LevelPart.candidate(0, -1 - i, 0, ModelSpec.encode(codec, init))));
+            }
+            ModelSpec m = spec;
+            JavaRDD<LevelPart> search = sc.parallelizePairs(level0, settings.partitions()).partitionBy(partitioner)
+                    .mapPartitions(it -> List.of(LevelPart.initial(it)).iterator(), true);
+            search.persist(StorageLevel.MEMORY_AND_DISK());
+            long frontier = level0.size();
+            boolean cut = false;
+            int levels = 0;
+            while (frontier > 0) {
+                if (depth >= bounds.maxDepth()) {
+                    cut = true;
+                    break;
+                }
+                depth++;
+                levels++;
+                long shuffleBefore = meter.written.get();
+                JavaRDD<LevelPart> next = search
+                        .flatMapToPair(p -> LevelPart.<S>expand(m, p))
+                        .reduceByKey(partitioner, LevelPart::merge)
+                        .zipPartitions(search, (candidates, previous) -> List.of(
+                                LevelPart.<S>next(m, candidates, previous.next())).iterator());
+                next.persist(StorageLevel.MEMORY_AND_DISK());
+                if (settings.checkpointEvery() > 0 && depth % settings.checkpointEvery() == 0) {
+                    next.checkpoint();
+                }
+                List<LevelPart.Summary> parts = next.map(LevelPart::summary).collect();
+                search.unpersist(false);
+                search = next;
+                long fresh = 0;
+                long visited = 0;
+                LevelPart.Found found = null;
+                for (LevelPart.Summary s : parts) {
+                    fresh += s.fresh;
+                    transitions += s.transitions;
+                    visited += s.visitedBytes;
+                    peakHeap = Math.max(peakHeap, s.heapUsed);
+                    found = LevelPart.Found.least(found, s.violation);
+                }
+                states += fresh;
+                visitedBytes = visited;
+                frontier = fresh;
+                report(fresh, meter.written.get() - shuffleBefore);
+                if (found != null) {
+                    Counterexample cex = walkBack(search, found);
+                    search.unpersist(false);
+                    return finish(false, Optional.of(cex), levels);
+                }
+                if (fresh == 0) {
+                    depth--; // the last level found nothing new: report the deepest level with states
+                }
+                if (states >= bounds.maxStates() && fresh > 0) {
+                    cut = true;
+                    break;
+                }
+            }
+            search.unpersist(false);
+            return finish(!cut, Optional.empty(), levels);
+        }
+
+        private void report(long fresh, long shuffled) {
+            if (progress == null) {
+                return;
+            }
+            double secs = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
+            progress.printf("  [spark %s] level %d, frontier %,d, %,d states, %,d transitions, %,.0f states/s,"
+                    + " shuffle %,d KiB (total %,d KiB), executor heap peak %,d MiB%n", system.name(), depth, fresh,
+                    states, transitions, states / secs, shuffled >> 10, meter.written.get() >> 10, peakHeap >> 20);
+        }
+
+        /**
+         * Follows parent fingerprints from the violating state back to an initial state (one lookup
+         * in one partition per step), then replays the transition indices on the driver.
+         */
+        private Counterexample walkBack(JavaRDD<LevelPart> search, LevelPart.Found found) {
+            List<Integer> path = new ArrayList<>();
+            List<Long> fps = new ArrayList<>();
+            long fp = found.fp;
+            while (true) {
+                fps.add(0, fp);
+                long at = fp;
+                List<long[]>[] hit = search.map(p -> {
+                    long[] e = p.visited.entry(at);
+                    return e == null ? new long[0] : e;
+                }).collectPartitions(new int[] {partitioner.getPartition(at)});
+                long[] e = hit[0].get(0);
+                if (e.length == 0) {
+                    throw new IllegalStateException(system.name() + ": state " + Long.toHexString(at)
+                            + " is on the trace but not in the visited set");
+                }
+                if (e[1] < 0) {
+                    return replay((int) (-1 - e[1]), path, fps, null);
+                }
+                path.add(0, (int) e[1]);
+                fp = e[0];
+            }
+        }
+
+        /**
+         * Replays {@code path} (transition indices) from initial state {@code init}, checking that
+         * the i-th state reached has fingerprint {@code fps[i]}; the last state's first violation
+         * (or {@code known}) ends the counterexample.
+         */
+        private Counterexample replay(int init, List<Integer> path, List<Long> fps, Violation known) {
+            S current = system.initialStates().get(init);
+            List<Counterexample.TraceStep> steps = new ArrayList<>();
+            steps.add(new Counterexample.TraceStep("init", system.invariants().describe(current)));
+            for (int i = 0; i < path.size(); i++) {
+                int want = path.get(i);
+                List<Object> match = new ArrayList<>(2);
+                int[] seen = {0};
+                system.successors(current, (lbl, next) -> {
+                    if (seen[0]++ == want) {
+                        match.add(lbl.get());
+                        match.add(next);
+                    }
+                });
+                if (match.isEmpty()) {
+                    throw new IllegalStateException(system.name() + ": successors are not deterministic (transition "
+                            + want + " of " + seen[0] + ")");
+                }
+                @SuppressWarnings("unchecked")
+                S next = (S) match.get(1);
+                if (Fingerprint.of(system.key(next)) != fps.get(i + 1)) {
+                    throw new IllegalStateException(system.name() + ": successors are not deterministic at " + match.get(0));
+                }
+                current = next;
+                steps.add(new Counterexample.TraceStep((String) match.get(0), system.invariants().describe(current)));
+            }
+            Violation v = known != null ? known : system.invariants().firstViolation(current).orElseThrow(
+                    () -> new IllegalStateException(system.name() + ": the replayed state breaks no invariant"));
+            return new Counterexample(steps, v.message(), v.invariantId());
+        }
+
+        private Run finish(boolean complete, Optional<Counterexample> cex, int levels) {
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+            ExplorationResult r = new ExplorationResult(system.name(), states, transitions, depth, complete, elapsed, cex);
+            return new Run(r, levels, meter.written.get(), peakHeap, visitedBytes);
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package org.mmspec.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+import org.mmspec.Catalog;
+import org.mmspec.check.Counterexample;
+import org.mmspec.check.ExhaustiveModel;
+import org.mmspec.check.ExplorationResult;
+import org.mmspec.check.Explorer;
+import org.mmspec.check.Manifest;
+
+/**
+ * The Spark engine against the in-process explorer, on {@code local[2]}: every {@code ci}
+ * configuration of every catalogue model that encodes its states. A passing configuration must
+ * give the same distinct states, transitions, depth and completeness; a seeded bug the same
+ * verdict, the same broken invariant and a counterexample of the same (shortest) length, whose
+ * replayed last state breaks that invariant, and at least the states the in-process search had
+ * found when it stopped (the Spark search finishes the violating level).
+ */
+class SparkEquivalenceTest {
+    @TempDir
+    static Path checkpoints;
+    private static JavaSparkContext sc;
+
+    @BeforeAll
+    static void start() {
+        sc = new JavaSparkContext(SparkSetup.conf("local[2]", "mmspec-equivalence", false));
+        sc.setLogLevel("WARN");
+        sc.setCheckpointDir(checkpoints.toString());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (sc != null) {
+            sc.close();
+        }
+    }
+
+    /** Every ci configuration of every model whose system has a codec. */
+    static List<String[]> encodableConfigs() {
+        List<String[]> out = new ArrayList<>();
+        for (ExhaustiveModel model : Catalog.models()) {
+            Manifest manifest;
+            try {
+                manifest = Manifest.load(model.name());
+            } catch (IllegalArgumentException e) {
+                continue; // a JPF folder: no exhaustive manifest
+            }
+            for (String c : manifest.configs()) {
+                if (manifest.profile(c).equals("ci") && model.build(manifest.bounds(c)).codec() != null) {
+                    out.add(new String[] {model.name(), c});
+                }
+            }
+        }
+        return out;
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyEncodableCiConfigurationMatchesTheInProcessExplorer() {
+        List<String[]> configs = encodableConfigs();
+        assertThat(configs).as("models that encode their states").hasSizeGreaterThanOrEqualTo(20);
+        // checkpointing every 4 levels: most configurations cross several checkpoints
+        SparkExplorer.Settings settings = new SparkExplorer.Settings(2, 4);
+        return configs.stream().map(mc -> DynamicTest.dynamicTest(mc[0] + ":" + mc[1], () -> {
+            ExhaustiveModel model = Catalog.model(mc[0]);
+            Manifest manifest = Manifest.load(mc[0]);
+            ExplorationResult local = Explorer.explore(model.build(manifest.bounds(mc[1])), manifest.exploreBounds(mc[1]));
+            ModelSpec spec = new ModelSpec(mc[0], manifest.get(mc[1] + ".bounds", ""));
+            ExplorationResult spark = SparkExplorer.explore(sc, spec, manifest.exploreBounds(mc[1]), settings, null).result();
+            assertThat(Manifest.verdict(spark)).isEqualTo(Manifest.verdict(local)).isEqualTo(manifest.expect(mc[1]));
+            assertThat(spark.depth()).as("depth").isEqualTo(local.depth());
+            assertThat(spark.complete()).as("complete").isEqualTo(local.complete());
+            if (local.passed()) {
+                assertThat(spark.distinctStates()).as("states").isEqualTo(local.distinctStates());
+                assertThat(spark.transitions()).as("transitions").isEqualTo(local.transitions());
+            } else {
+                Counterexample s = spark.counterexample().orElseThrow();
+                Counterexample l = local.counterexample().orElseThrow();
+                assertThat(s.invariantId()).isEqualTo(l.invariantId());
+                assertThat(s.length()).as("counterexample length").isEqualTo(l.length());
+                assertThat(s.steps().get(0).label()).isEqualTo("init");
+                assertThat(s.failure()).startsWith(l.invariantId() + " violated");
+                assertThat(spark.distinctStates()).as("states").isGreaterThanOrEqualTo(local.distinctStates());
+            }
+        }));
+    }
+
+    @org.junit.jupiter.api.Test
+    void aModelThatDoesNotEncodeItsStatesIsRefusedInOneLine() throws IOException {
+        Manifest buddy = Manifest.load("buddy-32");
+        String c = buddy.configs().get(0);
+        ModelSpec spec = new ModelSpec("buddy-32", buddy.get(c + ".bounds", ""));
+        try {
+            spec.codec();
+            throw new AssertionError("buddy-32 has a codec now: pick a model without one");
+        } catch (ModelSpec.NotEncodable e) {
+            assertThat(e.getMessage()).contains("buddy-32 does not encode its states").doesNotContain("\n");
+        }
+        assertThat(Files.exists(checkpoints)).isTrue();
+    }
+}
