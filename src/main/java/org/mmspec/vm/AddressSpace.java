@@ -250,9 +250,18 @@ public final class AddressSpace {
      * default.)
      */
     private long placeAligned(UserAddr hint, long pages, String file, long offset, MapFlags flags) {
+        return placeAlignedAt(hint, pages, file, file == null ? 0 : offset >>> Vma.PAGE_SHIFT, flags);
+    }
+
+    /**
+     * {@link #placeAligned(UserAddr, long, String, long, MapFlags)} with the page offset given as
+     * Linux's {@code get_unmapped_area} receives it: mmap passes the file offset (0 for anonymous
+     * memory), mremap the area's {@code vm_pgoff} at the old address, which for anonymous memory is
+     * its original start page, so a moved anonymous mapping keeps its 2 MiB phase.
+     */
+    private long placeAlignedAt(UserAddr hint, long pages, String file, long offPages, MapFlags flags) {
         boolean anonEligible = file == null && !flags.shared() && (hint == null || hint.value() == 0)
                 && pages % PMD_PAGES == 0;
-        long offPages = file == null ? 0 : offset >>> Vma.PAGE_SHIFT;
         boolean fileEligible = file != null && Math.floorDiv(offPages + pages, PMD_PAGES) * PMD_PAGES
                 - ceilDiv(offPages, PMD_PAGES) * PMD_PAGES >= PMD_PAGES;
         if (anonEligible || fileEligible) {
@@ -463,6 +472,263 @@ public final class AddressSpace {
     public void exit() {
         unmapRange(0, layout.topPage());
         mapper.release();
+    }
+
+    // ------------------------------------------------------------------ mremap
+
+    /**
+     * Linux's {@code mremap}: resizes the mapping at {@code addr} from {@code oldLength} to
+     * {@code newLength} bytes (both rounded up to pages) and returns where it now starts.
+     *
+     * <p>Shrinking unmaps the tail and never moves. Growing extends the area in place when the old
+     * range ends at its area's end and the pages above are free (the area merges with a mergeable
+     * neighbour, as {@code vma_merge} does); otherwise, with MREMAP_MAYMOVE, the range moves to a
+     * place found as mmap finds one. MREMAP_FIXED moves to {@code newAddr} exactly, first unmapping
+     * what lies there; MREMAP_DONTUNMAP moves the pages and leaves the old range mapped and empty.
+     * A moved range keeps its backing, file offset (an anonymous area keeps its {@code vm_pgoff}, so
+     * it merges only with what is contiguous with it) and anon_vma; its present pages keep their
+     * frames and rights, and every old translation is unmapped through the page table, whose TLB
+     * hook reports each to the {@link TlbPort}. An old length of 0 on a shared mapping maps the same
+     * object a second time (Linux's "duplicate" case).
+     *
+     * @param newAddr MREMAP_FIXED's target, the hint of MREMAP_DONTUNMAP, else ignored; may be {@code null}
+     * @throws VmError BAD_FLAGS, MISALIGNED, OUT_OF_RANGE, ZERO_LENGTH, OVERLAP (EINVAL);
+     *     BAD_ADDRESS (EFAULT); BELOW_MIN_ADDR (EPERM); NO_SPACE, OUT_OF_MEMORY (ENOMEM). Nothing
+     *     changes then, where Linux has already unmapped MREMAP_FIXED's target or the tail of a
+     *     shrinking move before some of its later checks (spec: intended divergence)
+     */
+    public UserAddr mremap(UserAddr addr, long oldLength, long newLength, RemapFlags flags, UserAddr newAddr) {
+        if (flags.unknown()) {
+            throw VmError.of(VmError.Kind.BAD_FLAGS, "EINVAL", "mremap: unknown flag bits in %s", flags);
+        }
+        if (flags.fixed() && !flags.mayMove()) {
+            throw VmError.of(VmError.Kind.BAD_FLAGS, "EINVAL", "mremap: MREMAP_FIXED without MREMAP_MAYMOVE");
+        }
+        if (flags.dontUnmap() && (!flags.mayMove() || oldLength != newLength)) {
+            throw VmError.of(VmError.Kind.BAD_FLAGS, "EINVAL",
+                    "mremap: MREMAP_DONTUNMAP needs MREMAP_MAYMOVE and equal lengths (0x%x, 0x%x)", oldLength, newLength);
+        }
+        if (!addr.isPageAligned()) {
+            throw VmError.of(VmError.Kind.MISALIGNED, "EINVAL", "mremap: %s is not page-aligned", addr);
+        }
+        long userBytes = layout.topPage() << Vma.PAGE_SHIFT;
+        if (oldLength < 0 || newLength < 0 || oldLength > userBytes || newLength > userBytes) {
+            throw VmError.of(VmError.Kind.OUT_OF_RANGE, "EINVAL", "mremap: length 0x%x or 0x%x exceeds user space",
+                    oldLength, newLength);
+        }
+        long oldPages = pagesOf(oldLength);
+        long newPages = pagesOf(newLength);
+        if (newPages == 0) {
+            throw VmError.of(VmError.Kind.ZERO_LENGTH, "EINVAL", "mremap: new length 0");
+        }
+        long start = addr.page();
+        Vma v = areaAt(start).orElseThrow(() -> VmError.of(VmError.Kind.BAD_ADDRESS, "EFAULT", "mremap: no area at %s", addr));
+        if (flags.movesTo()) {
+            return remapTo(v, start, oldPages, newPages, flags, newAddr);
+        }
+        if (oldPages >= newPages) {
+            // Always allowed: a shrink only unmaps the tail, whatever lies there (do_vmi_munmap).
+            if (oldPages > newPages) {
+                if (start + oldPages > layout.topPage()) {
+                    throw VmError.of(VmError.Kind.OUT_OF_RANGE, "EINVAL", "mremap: [%s, +0x%x) leaves user space", addr,
+                            oldLength);
+                }
+                unmapRange(start + newPages, start + oldPages);
+            }
+            return addr;
+        }
+        checkResizable(v, start, oldPages, newPages, flags);
+        long delta = newPages - oldPages;
+        if (start + oldPages == v.end() && v.end() + delta <= layout.topPage() && !overlapsAny(v.end(), v.end() + delta)) {
+            Vma grown = new Vma(v.start(), v.end() + delta, v.prot(), v.flags(), v.file(), v.pgoff(), v.anonVma());
+            put(grown);
+            if (v.flags().shared()) {
+                frames.objectPages(v.file(), delta);
+            }
+            mergeAround(grown.start(), grown.end());
+            return addr;
+        }
+        if (!flags.mayMove()) {
+            throw VmError.of(VmError.Kind.NO_SPACE, "ENOMEM", "mremap: [%d, %d) cannot grow in place to %d pages",
+                    start, start + oldPages, newPages);
+        }
+        checkNotStack(v);
+        long to = placeFor(v, start, null, newPages);
+        moveVma(v, start, oldPages, newPages, to, flags);
+        return UserAddr.ofPage(to);
+    }
+
+    /**
+     * Where {@link #mremap} with MREMAP_MAYMOVE (and MREMAP_DONTUNMAP's {@code hint}, if given)
+     * would move the mapping at {@code addr}, without changing anything; empty if it would grow
+     * in place, fail, or find no gap. The replay harness compares it with Linux's choice.
+     */
+    public Optional<UserAddr> probeRemapPlacement(UserAddr addr, long oldLength, long newLength, UserAddr hint) {
+        Optional<Vma> v = addr.isPageAligned() ? areaAt(addr.page()) : Optional.empty();
+        if (v.isEmpty() || newLength <= 0) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(UserAddr.ofPage(placeFor(v.get(), addr.page(), hint, pagesOf(newLength))));
+        } catch (VmError e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Linux's {@code mremap_to}: MREMAP_FIXED, or MREMAP_DONTUNMAP (with {@code newAddr} as a hint). */
+    private UserAddr remapTo(Vma v, long start, long oldPages, long newPages, RemapFlags flags, UserAddr newAddr) {
+        UserAddr target = newAddr == null ? UserAddr.of(0) : newAddr;
+        if (!target.isPageAligned()) {
+            throw VmError.of(VmError.Kind.MISALIGNED, "EINVAL", "mremap: new address %s is not page-aligned", target);
+        }
+        long to = target.page();
+        if (newPages > layout.topPage() || to > layout.topPage() - newPages) {
+            throw VmError.of(VmError.Kind.OUT_OF_RANGE, "EINVAL", "mremap: new range [%s, +%d pages) leaves user space",
+                    target, newPages);
+        }
+        if (start + oldPages > to && to + newPages > start) {
+            throw VmError.of(VmError.Kind.OVERLAP, "EINVAL", "mremap: old [%d, %d) and new [%d, %d) overlap", start,
+                    start + oldPages, to, to + newPages);
+        }
+        // Linux unmaps the target and then a shrinking move's tail before the checks below; the
+        // spec checks first, and neither unmapping touches [start, start + min(old, new)).
+        long kept = Math.min(oldPages, newPages);
+        if (oldPages > newPages && start + oldPages > layout.topPage()) {
+            throw VmError.of(VmError.Kind.OUT_OF_RANGE, "EINVAL", "mremap: old range [%d, %d) leaves user space", start,
+                    start + oldPages);
+        }
+        checkResizable(v, start, kept, newPages, flags);
+        checkNotStack(v);
+        if (flags.fixed()) {
+            if (to < layout.minPage()) {
+                throw VmError.of(VmError.Kind.BELOW_MIN_ADDR, "EPERM", "mremap: MREMAP_FIXED %s below mmap_min_addr", target);
+            }
+        } else {
+            to = placeFor(v, start, target.value() == 0 ? null : target, newPages);
+        }
+        moveVma(v, start, oldPages, newPages, to, flags);
+        return UserAddr.ofPage(to);
+    }
+
+    /** Linux's {@code vma_to_resize} for {@code [start, start + oldPages)} inside {@code v}. */
+    private void checkResizable(Vma v, long start, long oldPages, long newPages, RemapFlags flags) {
+        if (oldPages == 0 && !v.flags().shared()) {
+            throw VmError.of(VmError.Kind.ZERO_LENGTH, "EINVAL", "mremap: old length 0 duplicates only shared mappings, not %s", v);
+        }
+        if (flags.dontUnmap() && v.flags().special()) {
+            throw VmError.of(VmError.Kind.BAD_FLAGS, "EINVAL", "mremap: MREMAP_DONTUNMAP of the special mapping %s", v);
+        }
+        if (start + oldPages > v.end()) {
+            throw VmError.of(VmError.Kind.BAD_ADDRESS, "EFAULT", "mremap: [%d, %d) runs past the end of %s", start,
+                    start + oldPages, v);
+        }
+        if (newPages != oldPages && v.flags().special()) {
+            throw VmError.of(VmError.Kind.BAD_ADDRESS, "EFAULT", "mremap: the special mapping %s cannot be resized", v);
+        }
+    }
+
+    /** The spec's one divergence in mremap's checks: a stack stays where AS-5 wants it. */
+    private static void checkNotStack(Vma v) {
+        if (v.flags().growsDown()) {
+            throw VmError.of(VmError.Kind.STACK_MOVE, "EINVAL", "mremap: the stack %s does not move (AS-5)", v);
+        }
+    }
+
+    /** Where mremap's {@code get_unmapped_area} puts {@code pages} pages of {@code v} moved from {@code start}. */
+    private long placeFor(Vma v, long start, UserAddr hint, long pages) {
+        boolean shmem = v.file() != null && v.file().startsWith(FrameTable.SHMEM_PREFIX);
+        String file = shmem ? null : v.file();
+        MapFlags mf = new MapFlags(v.flags().shared(), file == null, false, false, v.flags().noReserve());
+        return placeAlignedAt(hint, pages, file, v.pgoff() + (start - v.start()), mf);
+    }
+
+    /**
+     * Linux's {@code move_vma}: the first {@code min(oldPages, newPages)} pages at {@code start}
+     * move to {@code to} with their frames; the new area is {@code newPages} long. Every check has
+     * passed; the only failure left is a missing page-table frame at the target, and it is met
+     * before anything changes: the moved translations are first mapped at every target page that
+     * holds none, and that step is undone on failure (tables unlinked, their frames' old contents
+     * restored), as a failed fork is.
+     */
+    private void moveVma(Vma v, long start, long oldPages, long newPages, long to, RemapFlags flags) {
+        long kept = Math.min(oldPages, newPages);
+        TreeMap<Long, Pte> moving = new TreeMap<>(translations.subMap(start, start + kept));
+        PhysicalMemory saved = frames.memory().copy();
+        java.util.SortedSet<PhysFrame> tablesBefore = new java.util.TreeSet<>(mapper.tableFrames());
+        List<Long> mapped = new ArrayList<>();
+        try {
+            for (Map.Entry<Long, Pte> e : moving.entrySet()) {
+                long dest = to + (e.getKey() - start);
+                if (!translations.containsKey(dest)) {
+                    mapper.map(page4k(dest), e.getValue().frame(), hwFlags(e.getValue()));
+                    mapped.add(dest);
+                }
+            }
+        } catch (PagingError e) {
+            List<PhysFrame> fresh = new ArrayList<>(mapper.tableFrames());
+            fresh.removeAll(tablesBefore);
+            for (long dest : mapped) {
+                mapper.unmap(page4k(dest));
+            }
+            for (PhysFrame t : fresh) {
+                for (long w = 0; w < frames.format().tableFrames() * PhysFrame.SIZE; w += PhysicalMemory.WORD_BYTES) {
+                    frames.memory().write64(t.start().plus(w), saved.read64(t.start().plus(w)));
+                }
+            }
+            throw fromPaging(e, "mremap: no frame for a page table at the new address");
+        }
+        Vma moved = new Vma(to, to + newPages, v.prot(), v.flags(), v.file(), v.pgoff() + (start - v.start()), v.anonVma());
+        if (moved.flags().shared()) {
+            // Counted before anything is unmapped, so that the object survives a move onto itself.
+            frames.objectPages(moved.file(), newPages);
+        }
+        TreeMap<Long, Long> movedGhost = new TreeMap<>(ghost.subMap(start, start + kept));
+        // The target: areas go; a translation the move overwrites is replaced in place, any other unmapped.
+        splitAt(to);
+        splitAt(to + newPages);
+        List<Vma> replaced = overlapping(to, to + newPages);
+        for (Vma r : replaced) {
+            areas.remove(r.start());
+        }
+        for (Map.Entry<Long, Pte> e : new TreeMap<>(translations.subMap(to, to + newPages)).entrySet()) {
+            Pte incoming = moving.get(start + (e.getKey() - to));
+            if (incoming != null) {
+                mapper.remap(page4k(e.getKey()), incoming.frame(), hwFlags(incoming));
+            } else {
+                mapper.unmap(page4k(e.getKey()));
+                translations.remove(e.getKey());
+            }
+            frames.release(e.getValue().frame());
+        }
+        for (Vma r : replaced) {
+            if (r.flags().shared()) {
+                frames.objectPages(r.file(), -r.pages());
+            }
+        }
+        ghost.subMap(to, to + newPages).clear();
+        // The old range: its translations leave (each unmap reports a TLB flush); the references move along.
+        for (Map.Entry<Long, Pte> e : moving.entrySet()) {
+            mapper.unmap(page4k(e.getKey()));
+            translations.remove(e.getKey());
+            translations.put(to + (e.getKey() - start), e.getValue());
+        }
+        ghost.subMap(start, start + kept).clear();
+        movedGhost.forEach((q, w) -> ghost.put(to + (q - start), w));
+        if (!flags.dontUnmap() && kept > 0) {
+            splitAt(start);
+            splitAt(start + kept);
+            for (Vma gone : overlapping(start, start + kept)) {
+                areas.remove(gone.start());
+                if (gone.flags().shared()) {
+                    frames.objectPages(gone.file(), -gone.pages());
+                }
+            }
+        }
+        if (oldPages > newPages) {
+            unmapRange(start + newPages, start + oldPages);
+        }
+        put(moved);
+        mergeAround(to, to + newPages);
     }
 
     // ------------------------------------------------------------------ brk

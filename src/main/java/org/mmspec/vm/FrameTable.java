@@ -190,9 +190,12 @@ public final class FrameTable {
 
     // ---- shared objects (shmem for MAP_SHARED|MAP_ANONYMOUS, files for MAP_SHARED): the page cache
 
+    /** How the name of every shared anonymous (shmem) object begins. */
+    static final String SHMEM_PREFIX = "/dev/zero (deleted)#";
+
     /** A name for a fresh shared anonymous object, unique for this system's lifetime. */
     String newShmemName() {
-        return "/dev/zero (deleted)#" + nextObject++;
+        return SHMEM_PREFIX + nextObject++;
     }
 
     /** The cached frame holding page {@code pgoff} of {@code object}, if any. */
