@@ -708,8 +708,10 @@ public final class AddressSpace {
         ghost.subMap(to, to + newPages).clear();
         // The old range: its translations leave (each unmap reports a TLB flush); the references move along.
         for (Map.Entry<Long, Pte> e : moving.entrySet()) {
-            mapper.unmap(page4k(e.getKey()));
-            translations.remove(e.getKey());
+            if (bug() != VmSystem.Bug.MREMAP_LEAVES_OLD_PTE) {
+                mapper.unmap(page4k(e.getKey()));
+                translations.remove(e.getKey());
+            }
             translations.put(to + (e.getKey() - start), e.getValue());
         }
         ghost.subMap(start, start + kept).clear();

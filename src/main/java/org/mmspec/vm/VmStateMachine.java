@@ -214,8 +214,9 @@ public final class VmStateMachine implements StateMachine<VmStateMachine.State> 
         TreeMap<Long, ModelPage> mapped = s.model.get(p);
         // MAP_FIXED_NOREPLACE aims at a mapped page (the lowest, or any) most of the time, so EXISTS comes up often.
         int aim = noReplace && !mapped.isEmpty() ? step.between(0, 3) : 3;
+        // Page 0 (below mmap_min_addr) a little more often than a uniform draw gives it.
         long page = aim == 0 || aim == 1 ? mapped.firstKey() : aim == 2 ? step.pick(new ArrayList<>(mapped.keySet()))
-                : step.between(0, PAGES);
+                : step.oneIn(5) ? 0 : step.between(0, PAGES);
         long len = step.between(0, MAX_LEN);
         Prot prot = prot(step);
         // Bad input at a useful rate: flags that contradict the file argument (BAD_FLAGS), an
@@ -349,15 +350,30 @@ public final class VmStateMachine implements StateMachine<VmStateMachine.State> 
     private static void mremap(State s, Step<State> step) {
         int p = process(s, step);
         TreeMap<Long, ModelPage> m = s.model.get(p);
-        long page = !m.isEmpty() && !step.oneIn(5) ? step.pick(new ArrayList<>(m.keySet())) : step.between(0, PAGES);
+        // Mostly a mapped page, and mostly one off the stack, so that the checks after the area lookup run too.
+        List<Long> offStack = new ArrayList<>();
+        for (long q : m.keySet()) {
+            if (s.sys.space(p).areaAt(q).filter(v -> !v.flags().growsDown()).isPresent()) {
+                offStack.add(q);
+            }
+        }
+        int from = step.between(0, 4);
+        long page = from == 0 || m.isEmpty() ? step.between(0, PAGES)
+                : from == 1 || offStack.isEmpty() ? step.pick(new ArrayList<>(m.keySet())) : step.pick(offStack);
         boolean unaligned = step.oneIn(10);
-        long oldLen = step.between(0, MAX_LEN);
-        boolean mayMove = !step.oneIn(4);
+        // Lengths of 0 and refused flag combinations at a useful rate, not so often that they hide the later checks.
+        long drawnLen = step.oneIn(8) ? 0 : step.between(1, MAX_LEN);
+        boolean mayMove = !step.oneIn(6);
         boolean fixed = step.oneIn(3);
-        boolean dontUnmap = step.oneIn(5);
-        boolean unknown = step.oneIn(16);
-        long newLen = dontUnmap && !step.oneIn(4) ? oldLen : step.between(0, MAX_LEN);
-        long target = step.between(0, PAGES);
+        boolean dontUnmap = step.oneIn(6);
+        boolean unknown = step.oneIn(20);
+        // The target lands next to the old range (OVERLAP) or on page 0 (below mmap_min_addr) at a useful rate.
+        int aim = step.between(0, 3);
+        long target = aim == 0 ? Math.min(page + 1, PAGES) : aim == 1 ? 0 : step.between(0, PAGES);
+        // Aimed at page 0, the old range stays inside its area, so that MREMAP_FIXED reaches the mmap_min_addr check.
+        long areaLeft = s.sys.space(p).areaAt(page).map(v -> v.end() - page).orElse(drawnLen);
+        long oldLen = aim == 1 ? Math.min(drawnLen, areaLeft) : drawnLen;
+        long newLen = dontUnmap && !step.oneIn(4) ? oldLen : step.oneIn(8) ? 0 : step.between(1, MAX_LEN);
         boolean unalignedTarget = (fixed || dontUnmap) && step.oneIn(10);
         boolean hint = fixed || !step.oneIn(2);
         RemapFlags flags = new RemapFlags(mayMove, fixed, dontUnmap, unknown);
