@@ -71,6 +71,8 @@ public final class AddressSpace {
     private final TreeMap<Long, Vma> areas = new TreeMap<>();
     private final TreeMap<Long, Pte> translations = new TreeMap<>();
     private final TreeMap<Long, Long> ghost = new TreeMap<>();
+    /** First pages of the 2 MiB ranges mapped by one huge leaf (transparent huge pages). */
+    private final java.util.TreeSet<Long> huge = new java.util.TreeSet<>();
     private long brk;
     private long nextAnonVma = 1;
 
@@ -125,6 +127,9 @@ public final class AddressSpace {
         this.areas.putAll(o.areas);
         this.translations.putAll(o.translations);
         this.ghost.putAll(o.ghost);
+        if (copyTables) {
+            this.huge.addAll(o.huge);
+        }
         this.brk = o.brk;
         this.nextAnonVma = o.nextAnonVma;
     }
@@ -196,6 +201,7 @@ public final class AddressSpace {
         } else {
             area = Vma.anonymous(start, start + pages, prot, vf);
         }
+        splitHugePartly(List.of(new long[] {start, start + pages}));
         unmapRange(start, start + pages);
         put(area);
         if (area.flags().shared()) {
@@ -393,13 +399,22 @@ public final class AddressSpace {
         if (covered < end) {
             throw VmError.of(VmError.Kind.NOT_MAPPED, "ENOMEM", "mprotect: page %d of [%d, %d) is not mapped", covered, start, end);
         }
+        splitHugePartly(List.of(new long[] {start, end}));
         splitAt(start);
         splitAt(end);
         for (Vma v : overlapping(start, end)) {
             VmFlags f = v.flags().withAccounted(v.flags().accounted() || v.flags().accountable(prot));
             put(v.withProt(prot, f));
         }
+        for (long pmd : new ArrayList<>(huge.subSet(start, end))) {
+            // A huge page the range covers whole keeps its one leaf (change_huge_pmd); its frames are exclusive or all shared alike.
+            Pte first = translations.get(pmd);
+            reprotectHuge(pmd, Pte.of(first.frame(), prot, exclusive(pmd, first)));
+        }
         for (Map.Entry<Long, Pte> e : new TreeMap<>(translations.subMap(start, end)).entrySet()) {
+            if (huge.contains(e.getKey() - Math.floorMod(e.getKey(), PMD_PAGES))) {
+                continue;
+            }
             Pte old = e.getValue();
             Pte next = Pte.of(old.frame(), prot, exclusive(e.getKey(), old));
             if (bug() == VmSystem.Bug.MPROTECT_KEEPS_PTE_WRITABLE) {
@@ -445,15 +460,31 @@ public final class AddressSpace {
         if (length < 0 || start + pagesOf(length) > layout.topPage()) {
             throw VmError.of(VmError.Kind.OUT_OF_RANGE, "EINVAL", "munmap: [%s, +0x%x) leaves user space", addr, length);
         }
+        splitHugePartly(List.of(new long[] {start, start + pagesOf(length)}));
         unmapRange(start, start + pagesOf(length));
     }
 
+    /**
+     * Unmaps {@code [start, end)}. A huge page the range covers whole goes as one leaf
+     * (zap_huge_pmd); one it covers in part must have been split by the caller
+     * ({@link #splitHugePartly}) before its first change, since the split needs a table frame.
+     */
     private void unmapRange(long start, long end) {
         splitAt(start);
         splitAt(end);
         List<Vma> gone = overlapping(start, end);
         for (Vma v : gone) {
             areas.remove(v.start());
+        }
+        for (long pmd : new ArrayList<>(huge.subSet(start, end))) {
+            if (pmd + PMD_PAGES > end) {
+                throw new IllegalStateException("huge page at " + pmd + " only partly inside [" + start + ", " + end + ")");
+            }
+            mapper.unmap(hugePage(pmd));
+            huge.remove(pmd);
+            for (long q = pmd; q < pmd + PMD_PAGES; q++) {
+                frames.release(translations.remove(q).frame());
+            }
         }
         for (Map.Entry<Long, Pte> e : new TreeMap<>(translations.subMap(start, end)).entrySet()) {
             mapper.unmap(page4k(e.getKey()));
@@ -533,6 +564,7 @@ public final class AddressSpace {
                     throw VmError.of(VmError.Kind.OUT_OF_RANGE, "EINVAL", "mremap: [%s, +0x%x) leaves user space", addr,
                             oldLength);
                 }
+                splitHugePartly(List.of(new long[] {start + newPages, start + oldPages}));
                 unmapRange(start + newPages, start + oldPages);
             }
             return addr;
@@ -652,6 +684,21 @@ public final class AddressSpace {
      */
     private void moveVma(Vma v, long start, long oldPages, long newPages, long to, RemapFlags flags) {
         long kept = Math.min(oldPages, newPages);
+        // Huge pages the move touches are split first: the moved ones whole (the model moves 4 KiB
+        // leaves; Linux's move_huge_pmd would move an aligned one as it is), the target's and the
+        // tail's where cut. The frame check also reserves, at most, three new tables per 2 MiB
+        // region of the target, so that nothing after the splits can fail.
+        java.util.TreeSet<Long> split = new java.util.TreeSet<>();
+        for (long pmd : huge) {
+            boolean moved = pmd < start + kept && pmd + PMD_PAGES > start;
+            boolean cut = pmd < to + newPages && pmd + PMD_PAGES > to && (pmd < to || pmd + PMD_PAGES > to + newPages)
+                    || oldPages > newPages && pmd < start + oldPages && pmd + PMD_PAGES > start + newPages
+                            && (pmd < start + newPages || pmd + PMD_PAGES > start + oldPages);
+            if (moved || cut) {
+                split.add(pmd);
+            }
+        }
+        splitHuge(split, split.isEmpty() ? 0 : 3L * frames.format().tableFrames() * (newPages / PMD_PAGES + 2));
         TreeMap<Long, Pte> moving = new TreeMap<>(translations.subMap(start, start + kept));
         PhysicalMemory saved = frames.memory().copy();
         java.util.SortedSet<PhysFrame> tablesBefore = new java.util.TreeSet<>(mapper.tableFrames());
@@ -754,6 +801,11 @@ public final class AddressSpace {
         if (newEnd == oldEnd) {
             brk = req;
         } else if (newEnd < oldEnd) {
+            try {
+                splitHugePartly(List.of(new long[] {newEnd, oldEnd}));
+            } catch (VmError e) {
+                return UserAddr.of(brk);
+            }
             unmapRange(newEnd, oldEnd);
             brk = req;
         } else {
@@ -814,7 +866,13 @@ public final class AddressSpace {
         }
         for (Map.Entry<Long, Pte> e : shared.entrySet()) {
             frames.share(e.getValue().frame());
-            reprotect(e.getKey(), e.getValue());
+            if (!huge.contains(e.getKey() - Math.floorMod(e.getKey(), PMD_PAGES))) {
+                reprotect(e.getKey(), e.getValue());
+            }
+        }
+        for (long pmd : huge) {
+            // The parent keeps its huge leaf, write-protected as one (copy_huge_pmd); the child maps the frames 4 KiB each.
+            reprotectHuge(pmd, shared.get(pmd));
         }
         return child;
     }
@@ -886,6 +944,13 @@ public final class AddressSpace {
      * area, loses exec: {@link Pte#wxSplit}).
      */
     public void reuseForWrite(long page) {
+        Optional<Long> pmd = hugeAt(page);
+        if (pmd.isPresent() && allExclusive(pmd.get())) {
+            // do_huge_pmd_wp_page: an exclusive huge page regains write as a whole.
+            reprotectHuge(pmd.get(), translations.get(pmd.get()).withWrite(true));
+            return;
+        }
+        splitHugeForFault(page, 0);
         reprotect(page, translations.get(page).withWrite(true));
     }
 
@@ -900,11 +965,15 @@ public final class AddressSpace {
         if (!v.prot().isWriteExec()) {
             throw new IllegalStateException("exec flip at page " + page + " outside a W+X area: " + v);
         }
+        splitHugeForFault(page, 0);
         reprotect(page, translations.get(page).execPhase());
     }
 
     /** Copy-on-write: copies the shared frame into a fresh one, maps it writable, drops the old reference. */
     public void copyOnWrite(long page) {
+        // A shared huge page is split first and copied 4 KiB at a time (Linux since 5.8); the split's
+        // table frame and the copy's frame are both checked for before either happens.
+        splitHugeForFault(page, 1);
         Pte p = translations.get(page);
         PhysFrame fresh = frames.allocateFrame();
         frames.memory().copyFrame(p.frame(), fresh);
@@ -972,6 +1041,144 @@ public final class AddressSpace {
         }
     }
 
+    // ------------------------------------------------------------------ transparent huge pages
+
+    /**
+     * Promotes the 2 MiB range at {@code pmdPage} to one huge leaf (khugepaged's collapse, or
+     * MADV_COLLAPSE): the range must be 2 MiB-aligned, inside one private anonymous area that is
+     * not W+X, and fully populated with exclusive frames (reference count 1) of equal rights. A
+     * naturally aligned run of 512 frames (the frame allocator's order 9) receives a copy of every
+     * page; the 512 small leaves are unmapped (each reported to the {@link TlbPort}), the huge leaf
+     * is mapped with the same rights, and the old frames are released. Already huge: nothing to do.
+     *
+     * @throws VmError MISALIGNED (not 2 MiB-aligned), OUT_OF_RANGE, NOT_HUGE_ELIGIBLE (the format
+     *     has no 2 MiB leaf, the range is not inside one such area, or not fully populated with
+     *     exclusive pages of equal rights), OUT_OF_MEMORY (no aligned run); nothing changes then
+     */
+    public void collapseHuge(long pmdPage) {
+        if (Math.floorMod(pmdPage, PMD_PAGES) != 0) {
+            throw VmError.of(VmError.Kind.MISALIGNED, "EINVAL", "collapse: page %d is not 2 MiB-aligned", pmdPage);
+        }
+        if (pmdPage < 0 || pmdPage + PMD_PAGES > layout.topPage()) {
+            throw VmError.of(VmError.Kind.OUT_OF_RANGE, "EINVAL", "collapse: [%d, +512) leaves user space", pmdPage);
+        }
+        if (!frames.format().pageSizes().contains(org.mmspec.paging.PageSize.MIB_2)) {
+            throw VmError.of(VmError.Kind.NOT_HUGE_ELIGIBLE, "EINVAL", "collapse: %s has no 2 MiB leaf", frames.format().name());
+        }
+        if (huge.contains(pmdPage)) {
+            return;
+        }
+        Optional<Vma> v = areaAt(pmdPage);
+        boolean kind = v.isPresent() && v.get().isAnonymous() && !v.get().flags().shared() && !v.get().prot().isWriteExec();
+        boolean oneArea = v.isPresent() && v.get().end() >= pmdPage + PMD_PAGES;
+        if (!kind || !oneArea && bug() != VmSystem.Bug.COLLAPSE_ACROSS_AREAS) {
+            throw VmError.of(VmError.Kind.NOT_HUGE_ELIGIBLE, "EINVAL",
+                    "collapse: [%d, +512) is not inside one private anonymous area that is not W+X: %s", pmdPage, v);
+        }
+        Pte first = translations.get(pmdPage);
+        for (long q = pmdPage; q < pmdPage + PMD_PAGES; q++) {
+            Pte t = translations.get(q);
+            if (t == null || frames.refCount(t.frame()) != 1 || t.read() != first.read() || t.write() != first.write()
+                    || t.exec() != first.exec()) {
+                throw VmError.of(VmError.Kind.NOT_HUGE_ELIGIBLE, "EINVAL",
+                        "collapse: page %d is absent, shared or has other rights than page %d", q, pmdPage);
+            }
+        }
+        org.mmspec.frames.FrameRange run = frames.allocateHugeRun(PMD_PAGES);
+        for (long i = 0; i < PMD_PAGES; i++) {
+            frames.memory().copyFrame(translations.get(pmdPage + i).frame(), PhysFrame.of(run.start().number() + i));
+        }
+        for (long q = pmdPage; q < pmdPage + PMD_PAGES; q++) {
+            mapper.unmap(page4k(q));
+        }
+        Pte hugePte = first.withFrame(run.start());
+        mapper.map(hugePage(pmdPage), run.start(), hwFlags(hugePte));
+        for (long i = 0; i < PMD_PAGES; i++) {
+            PhysFrame old = translations.get(pmdPage + i).frame();
+            translations.put(pmdPage + i, first.withFrame(PhysFrame.of(run.start().number() + i)));
+            frames.release(old);
+        }
+        huge.add(pmdPage);
+    }
+
+    /** First pages of this space's huge pages. */
+    public java.util.SortedSet<Long> hugePages() {
+        return Collections.unmodifiableSortedSet(huge);
+    }
+
+    /** The huge page containing {@code page}, if one does. */
+    public Optional<Long> hugeAt(long page) {
+        long pmd = page - Math.floorMod(page, PMD_PAGES);
+        return huge.contains(pmd) ? Optional.of(pmd) : Optional.empty();
+    }
+
+    private static Page hugePage(long pmd) {
+        return Page.of(pmd << Vma.PAGE_SHIFT, org.mmspec.paging.PageSize.MIB_2);
+    }
+
+    private boolean allExclusive(long pmd) {
+        for (long q = pmd; q < pmd + PMD_PAGES; q++) {
+            if (frames.refCount(translations.get(q).frame()) != 1) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** New rights for a whole huge page: one 2 MiB leaf, one flush, 512 records. */
+    private void reprotectHuge(long pmd, Pte template) {
+        Pte safe = template.wxSplit();
+        mapper.updateFlags(hugePage(pmd), hwFlags(safe));
+        for (long q = pmd; q < pmd + PMD_PAGES; q++) {
+            translations.put(q, new Pte(translations.get(q).frame(), safe.read(), safe.write(), safe.exec()));
+        }
+    }
+
+    /**
+     * Splits every huge page that a range of {@code ranges} covers only in part (the ranges an
+     * operation will split areas at), before the operation's first change: each split takes a
+     * page-table frame, so all are checked for first and an operation that cannot have them is
+     * rejected with OUT_OF_MEMORY having changed nothing.
+     */
+    private void splitHugePartly(List<long[]> ranges) {
+        java.util.TreeSet<Long> split = new java.util.TreeSet<>();
+        for (long[] r : ranges) {
+            for (long edge : new long[] {r[0], r[1]}) {
+                hugeAt(edge).filter(pmd -> pmd != edge).ifPresent(split::add);
+            }
+        }
+        splitHuge(split, 0);
+    }
+
+    /** Splits the huge page containing {@code page}, if any, with {@code extra} frames also free for the fault. */
+    private void splitHugeForFault(long page, long extra) {
+        Optional<Long> pmd = hugeAt(page);
+        if (pmd.isPresent()) {
+            splitHuge(new java.util.TreeSet<>(List.of(pmd.get())), extra);
+        }
+    }
+
+    /** Splits each huge page of {@code pmds} into 512 small leaves of the same frames and rights. */
+    private void splitHuge(java.util.SortedSet<Long> pmds, long extra) {
+        if (pmds.isEmpty()) {
+            return;
+        }
+        long need = pmds.size() * (long) frames.format().tableFrames() + extra;
+        if (frames.allocator().freeFrames() < need) {
+            throw VmError.of(VmError.Kind.OUT_OF_MEMORY, "ENOMEM", "no frame for the page tables that split huge pages %s", pmds);
+        }
+        for (long pmd : pmds) {
+            // Rewriting one small page's flags makes the mapper split the leaf (split_huge_pmd), flushing it.
+            mapper.updateFlags(page4k(pmd), hwFlags(translations.get(pmd)));
+            huge.remove(pmd);
+        }
+    }
+
+    /** Test hook: records {@code pmd} as huge without mapping anything (HUGE-1's negative test). */
+    void corruptMarkHuge(long pmd) {
+        huge.add(pmd);
+    }
+
     // ------------------------------------------------------------------ views
 
     public Layout layout() {
@@ -1037,7 +1244,7 @@ public final class AddressSpace {
     /** Canonical value of this space (frames excluded; {@link VmSystem} adds them). */
     public Object key() {
         return List.of(new ArrayList<>(areas.values()).toString(), translations.toString(), ghost.toString(), brk,
-                nextAnonVma, mapper.stateKey());
+                nextAnonVma, mapper.stateKey(), huge.toString());
     }
 
     @Override

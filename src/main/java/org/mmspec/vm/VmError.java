@@ -38,6 +38,12 @@ public final class VmError extends KindedException {
          * its stack top (AS-5), where Linux would move it (an intended divergence, EINVAL).
          */
         STACK_MOVE,
+        /**
+         * A 2 MiB range that cannot become one huge page: the format has no 2 MiB leaf, or the range
+         * is not inside one private anonymous area (not W+X), or not fully populated with
+         * exclusive pages of equal rights.
+         */
+        NOT_HUGE_ELIGIBLE,
         /** MAP_FIXED_NOREPLACE over an existing mapping. */
         EXISTS,
         /** A request that would make memory both writable and executable (W^X). */

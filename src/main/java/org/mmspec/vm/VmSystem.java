@@ -45,7 +45,9 @@ public final class VmSystem {
          * page table and the record (breaks COW-1: two translations, one reference; and AS-1 once the
          * old area goes).
          */
-        MREMAP_LEAVES_OLD_PTE
+        MREMAP_LEAVES_OLD_PTE,
+        /** Huge-page collapse skips the one-area check (breaks HUGE-1: a huge leaf across two areas). */
+        COLLAPSE_ACROSS_AREAS
     }
 
     private final FrameTable frames;
