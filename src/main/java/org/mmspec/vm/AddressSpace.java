@@ -42,6 +42,15 @@ import org.mmspec.paging.VirtAddr;
  * under {@link WxPolicy#ENFORCE}; AS-4 no translation is both writable and executable, under
  * either policy.
  *
+ * <p>Huge pages (transparent, private anonymous only): {@code huge} holds the first page of each
+ * 2 MiB range mapped by one huge leaf over a 2 MiB-aligned run of 512 frames; {@code translations}
+ * still holds one {@link Pte} per 4 KiB page of it (frame {@code base + i}, equal rights), so the
+ * per-page invariants read it unchanged. HUGE-1 checks that {@code huge} is exactly the set of
+ * 2 MiB leaves and that each lies in one private anonymous area with consecutive frames. An
+ * operation that changes part of a huge range splits it first, after all its checks and before its
+ * first change, with the split's table frame checked for ({@link #splitHugePartly}); mremap is
+ * {@link #mremap}, with Linux's semantics and errors.
+ *
  * <p>W^X under {@link WxPolicy#PERMIT}: an area may be W+X (Linux), but its translations never
  * are: every translation written passes {@link Pte#wxSplit}, so a writable page of a W+X area
  * has no exec, and an instruction fetch from it trades write for exec ({@link #execFlip}), as a
