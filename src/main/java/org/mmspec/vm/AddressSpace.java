@@ -48,7 +48,7 @@ import org.mmspec.paging.VirtAddr;
  * per-page invariants read it unchanged. HUGE-1 checks that {@code huge} is exactly the set of
  * 2 MiB leaves and that each lies in one private anonymous area with consecutive frames. An
  * operation that changes part of a huge range splits it first, after all its checks and before its
- * first change, with the split's table frame checked for ({@link #splitHugePartly}); mremap is
+ * first change, with the split's table frame checked for ({@code splitHugePartly}); mremap is
  * {@link #mremap}, with Linux's semantics and errors.
  *
  * <p>W^X under {@link WxPolicy#PERMIT}: an area may be W+X (Linux), but its translations never
