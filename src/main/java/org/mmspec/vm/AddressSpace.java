@@ -42,6 +42,15 @@ import org.mmspec.paging.VirtAddr;
  * under {@link WxPolicy#ENFORCE}; AS-4 no translation is both writable and executable, under
  * either policy.
  *
+ * <p>Huge pages (transparent, private anonymous only): {@code huge} holds the first page of each
+ * 2 MiB range mapped by one huge leaf over a 2 MiB-aligned run of 512 frames; {@code translations}
+ * still holds one {@link Pte} per 4 KiB page of it (frame {@code base + i}, equal rights), so the
+ * per-page invariants read it unchanged. HUGE-1 checks that {@code huge} is exactly the set of
+ * 2 MiB leaves and that each lies in one private anonymous area with consecutive frames. An
+ * operation that changes part of a huge range splits it first, after all its checks and before its
+ * first change, with the split's table frame checked for ({@code splitHugePartly}); mremap is
+ * {@link #mremap}, with Linux's semantics and errors.
+ *
  * <p>W^X under {@link WxPolicy#PERMIT}: an area may be W+X (Linux), but its translations never
  * are: every translation written passes {@link Pte#wxSplit}, so a writable page of a W+X area
  * has no exec, and an instruction fetch from it trades write for exec ({@link #execFlip}), as a
@@ -71,6 +80,8 @@ public final class AddressSpace {
     private final TreeMap<Long, Vma> areas = new TreeMap<>();
     private final TreeMap<Long, Pte> translations = new TreeMap<>();
     private final TreeMap<Long, Long> ghost = new TreeMap<>();
+    /** First pages of the 2 MiB ranges mapped by one huge leaf (transparent huge pages). */
+    private final java.util.TreeSet<Long> huge = new java.util.TreeSet<>();
     private long brk;
     private long nextAnonVma = 1;
 
@@ -125,6 +136,9 @@ public final class AddressSpace {
         this.areas.putAll(o.areas);
         this.translations.putAll(o.translations);
         this.ghost.putAll(o.ghost);
+        if (copyTables) {
+            this.huge.addAll(o.huge);
+        }
         this.brk = o.brk;
         this.nextAnonVma = o.nextAnonVma;
     }
@@ -196,6 +210,7 @@ public final class AddressSpace {
         } else {
             area = Vma.anonymous(start, start + pages, prot, vf);
         }
+        splitHugePartly(List.of(new long[] {start, start + pages}));
         unmapRange(start, start + pages);
         put(area);
         if (area.flags().shared()) {
@@ -250,9 +265,18 @@ public final class AddressSpace {
      * default.)
      */
     private long placeAligned(UserAddr hint, long pages, String file, long offset, MapFlags flags) {
+        return placeAlignedAt(hint, pages, file, file == null ? 0 : offset >>> Vma.PAGE_SHIFT, flags);
+    }
+
+    /**
+     * {@link #placeAligned(UserAddr, long, String, long, MapFlags)} with the page offset given as
+     * Linux's {@code get_unmapped_area} receives it: mmap passes the file offset (0 for anonymous
+     * memory), mremap the area's {@code vm_pgoff} at the old address, which for anonymous memory is
+     * its original start page, so a moved anonymous mapping keeps its 2 MiB phase.
+     */
+    private long placeAlignedAt(UserAddr hint, long pages, String file, long offPages, MapFlags flags) {
         boolean anonEligible = file == null && !flags.shared() && (hint == null || hint.value() == 0)
                 && pages % PMD_PAGES == 0;
-        long offPages = file == null ? 0 : offset >>> Vma.PAGE_SHIFT;
         boolean fileEligible = file != null && Math.floorDiv(offPages + pages, PMD_PAGES) * PMD_PAGES
                 - ceilDiv(offPages, PMD_PAGES) * PMD_PAGES >= PMD_PAGES;
         if (anonEligible || fileEligible) {
@@ -384,13 +408,22 @@ public final class AddressSpace {
         if (covered < end) {
             throw VmError.of(VmError.Kind.NOT_MAPPED, "ENOMEM", "mprotect: page %d of [%d, %d) is not mapped", covered, start, end);
         }
+        splitHugePartly(List.of(new long[] {start, end}));
         splitAt(start);
         splitAt(end);
         for (Vma v : overlapping(start, end)) {
             VmFlags f = v.flags().withAccounted(v.flags().accounted() || v.flags().accountable(prot));
             put(v.withProt(prot, f));
         }
+        for (long pmd : new ArrayList<>(huge.subSet(start, end))) {
+            // A huge page the range covers whole keeps its one leaf (change_huge_pmd); its frames are exclusive or all shared alike.
+            Pte first = translations.get(pmd);
+            reprotectHuge(pmd, Pte.of(first.frame(), prot, exclusive(pmd, first)));
+        }
         for (Map.Entry<Long, Pte> e : new TreeMap<>(translations.subMap(start, end)).entrySet()) {
+            if (huge.contains(e.getKey() - Math.floorMod(e.getKey(), PMD_PAGES))) {
+                continue;
+            }
             Pte old = e.getValue();
             Pte next = Pte.of(old.frame(), prot, exclusive(e.getKey(), old));
             if (bug() == VmSystem.Bug.MPROTECT_KEEPS_PTE_WRITABLE) {
@@ -436,15 +469,31 @@ public final class AddressSpace {
         if (length < 0 || start + pagesOf(length) > layout.topPage()) {
             throw VmError.of(VmError.Kind.OUT_OF_RANGE, "EINVAL", "munmap: [%s, +0x%x) leaves user space", addr, length);
         }
+        splitHugePartly(List.of(new long[] {start, start + pagesOf(length)}));
         unmapRange(start, start + pagesOf(length));
     }
 
+    /**
+     * Unmaps {@code [start, end)}. A huge page the range covers whole goes as one leaf
+     * (zap_huge_pmd); one it covers in part must have been split by the caller
+     * ({@link #splitHugePartly}) before its first change, since the split needs a table frame.
+     */
     private void unmapRange(long start, long end) {
         splitAt(start);
         splitAt(end);
         List<Vma> gone = overlapping(start, end);
         for (Vma v : gone) {
             areas.remove(v.start());
+        }
+        for (long pmd : new ArrayList<>(huge.subSet(start, end))) {
+            if (pmd + PMD_PAGES > end) {
+                throw new IllegalStateException("huge page at " + pmd + " only partly inside [" + start + ", " + end + ")");
+            }
+            mapper.unmap(hugePage(pmd));
+            huge.remove(pmd);
+            for (long q = pmd; q < pmd + PMD_PAGES; q++) {
+                frames.release(translations.remove(q).frame());
+            }
         }
         for (Map.Entry<Long, Pte> e : new TreeMap<>(translations.subMap(start, end)).entrySet()) {
             mapper.unmap(page4k(e.getKey()));
@@ -463,6 +512,281 @@ public final class AddressSpace {
     public void exit() {
         unmapRange(0, layout.topPage());
         mapper.release();
+    }
+
+    // ------------------------------------------------------------------ mremap
+
+    /**
+     * Linux's {@code mremap}: resizes the mapping at {@code addr} from {@code oldLength} to
+     * {@code newLength} bytes (both rounded up to pages) and returns where it now starts.
+     *
+     * <p>Shrinking unmaps the tail and never moves. Growing extends the area in place when the old
+     * range ends at its area's end and the pages above are free (the area merges with a mergeable
+     * neighbour, as {@code vma_merge} does); otherwise, with MREMAP_MAYMOVE, the range moves to a
+     * place found as mmap finds one. MREMAP_FIXED moves to {@code newAddr} exactly, first unmapping
+     * what lies there; MREMAP_DONTUNMAP moves the pages and leaves the old range mapped and empty.
+     * A moved range keeps its backing, file offset (an anonymous area keeps its {@code vm_pgoff}, so
+     * it merges only with what is contiguous with it) and anon_vma; its present pages keep their
+     * frames and rights, and every old translation is unmapped through the page table, whose TLB
+     * hook reports each to the {@link TlbPort}. An old length of 0 on a shared mapping maps the same
+     * object a second time (Linux's "duplicate" case).
+     *
+     * @param newAddr MREMAP_FIXED's target, the hint of MREMAP_DONTUNMAP, else ignored; may be {@code null}
+     * @throws VmError BAD_FLAGS, MISALIGNED, OUT_OF_RANGE, ZERO_LENGTH, OVERLAP (EINVAL);
+     *     BAD_ADDRESS (EFAULT); BELOW_MIN_ADDR (EPERM); NO_SPACE, OUT_OF_MEMORY (ENOMEM). Nothing
+     *     changes then, where Linux has already unmapped MREMAP_FIXED's target or the tail of a
+     *     shrinking move before some of its later checks (spec: intended divergence)
+     */
+    public UserAddr mremap(UserAddr addr, long oldLength, long newLength, RemapFlags flags, UserAddr newAddr) {
+        if (flags.unknown()) {
+            throw VmError.of(VmError.Kind.BAD_FLAGS, "EINVAL", "mremap: unknown flag bits in %s", flags);
+        }
+        if (flags.fixed() && !flags.mayMove()) {
+            throw VmError.of(VmError.Kind.BAD_FLAGS, "EINVAL", "mremap: MREMAP_FIXED without MREMAP_MAYMOVE");
+        }
+        if (flags.dontUnmap() && (!flags.mayMove() || oldLength != newLength)) {
+            throw VmError.of(VmError.Kind.BAD_FLAGS, "EINVAL",
+                    "mremap: MREMAP_DONTUNMAP needs MREMAP_MAYMOVE and equal lengths (0x%x, 0x%x)", oldLength, newLength);
+        }
+        if (!addr.isPageAligned()) {
+            throw VmError.of(VmError.Kind.MISALIGNED, "EINVAL", "mremap: %s is not page-aligned", addr);
+        }
+        long userBytes = layout.topPage() << Vma.PAGE_SHIFT;
+        if (oldLength < 0 || newLength < 0 || oldLength > userBytes || newLength > userBytes) {
+            throw VmError.of(VmError.Kind.OUT_OF_RANGE, "EINVAL", "mremap: length 0x%x or 0x%x exceeds user space",
+                    oldLength, newLength);
+        }
+        long oldPages = pagesOf(oldLength);
+        long newPages = pagesOf(newLength);
+        if (newPages == 0) {
+            throw VmError.of(VmError.Kind.ZERO_LENGTH, "EINVAL", "mremap: new length 0");
+        }
+        long start = addr.page();
+        Vma v = areaAt(start).orElseThrow(() -> VmError.of(VmError.Kind.BAD_ADDRESS, "EFAULT", "mremap: no area at %s", addr));
+        if (flags.movesTo()) {
+            return remapTo(v, start, oldPages, newPages, flags, newAddr);
+        }
+        if (oldPages >= newPages) {
+            // Always allowed: a shrink only unmaps the tail, whatever lies there (do_vmi_munmap).
+            if (oldPages > newPages) {
+                if (start + oldPages > layout.topPage()) {
+                    throw VmError.of(VmError.Kind.OUT_OF_RANGE, "EINVAL", "mremap: [%s, +0x%x) leaves user space", addr,
+                            oldLength);
+                }
+                splitHugePartly(List.of(new long[] {start + newPages, start + oldPages}));
+                unmapRange(start + newPages, start + oldPages);
+            }
+            return addr;
+        }
+        checkResizable(v, start, oldPages, newPages, flags);
+        long delta = newPages - oldPages;
+        if (start + oldPages == v.end() && v.end() + delta <= layout.topPage() && !overlapsAny(v.end(), v.end() + delta)) {
+            Vma grown = new Vma(v.start(), v.end() + delta, v.prot(), v.flags(), v.file(), v.pgoff(), v.anonVma());
+            put(grown);
+            if (v.flags().shared()) {
+                frames.objectPages(v.file(), delta);
+            }
+            mergeAround(grown.start(), grown.end());
+            return addr;
+        }
+        if (!flags.mayMove()) {
+            throw VmError.of(VmError.Kind.NO_SPACE, "ENOMEM", "mremap: [%d, %d) cannot grow in place to %d pages",
+                    start, start + oldPages, newPages);
+        }
+        checkNotStack(v);
+        long to = placeFor(v, start, null, newPages);
+        moveVma(v, start, oldPages, newPages, to, flags);
+        return UserAddr.ofPage(to);
+    }
+
+    /**
+     * Where {@link #mremap} with MREMAP_MAYMOVE (and MREMAP_DONTUNMAP's {@code hint}, if given)
+     * would move the mapping at {@code addr}, without changing anything; empty if it would grow
+     * in place, fail, or find no gap. The replay harness compares it with Linux's choice.
+     */
+    public Optional<UserAddr> probeRemapPlacement(UserAddr addr, long oldLength, long newLength, UserAddr hint) {
+        Optional<Vma> v = addr.isPageAligned() ? areaAt(addr.page()) : Optional.empty();
+        if (v.isEmpty() || newLength <= 0) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(UserAddr.ofPage(placeFor(v.get(), addr.page(), hint, pagesOf(newLength))));
+        } catch (VmError e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Linux's {@code mremap_to}: MREMAP_FIXED, or MREMAP_DONTUNMAP (with {@code newAddr} as a hint). */
+    private UserAddr remapTo(Vma v, long start, long oldPages, long newPages, RemapFlags flags, UserAddr newAddr) {
+        UserAddr target = newAddr == null ? UserAddr.of(0) : newAddr;
+        if (!target.isPageAligned()) {
+            throw VmError.of(VmError.Kind.MISALIGNED, "EINVAL", "mremap: new address %s is not page-aligned", target);
+        }
+        long to = target.page();
+        if (newPages > layout.topPage() || to > layout.topPage() - newPages) {
+            throw VmError.of(VmError.Kind.OUT_OF_RANGE, "EINVAL", "mremap: new range [%s, +%d pages) leaves user space",
+                    target, newPages);
+        }
+        if (start + oldPages > to && to + newPages > start) {
+            throw VmError.of(VmError.Kind.OVERLAP, "EINVAL", "mremap: old [%d, %d) and new [%d, %d) overlap", start,
+                    start + oldPages, to, to + newPages);
+        }
+        // Linux unmaps the target and then a shrinking move's tail before the checks below; the
+        // spec checks first, and neither unmapping touches [start, start + min(old, new)).
+        long kept = Math.min(oldPages, newPages);
+        if (oldPages > newPages && start + oldPages > layout.topPage()) {
+            throw VmError.of(VmError.Kind.OUT_OF_RANGE, "EINVAL", "mremap: old range [%d, %d) leaves user space", start,
+                    start + oldPages);
+        }
+        checkResizable(v, start, kept, newPages, flags);
+        checkNotStack(v);
+        if (flags.fixed()) {
+            if (to < layout.minPage()) {
+                throw VmError.of(VmError.Kind.BELOW_MIN_ADDR, "EPERM", "mremap: MREMAP_FIXED %s below mmap_min_addr", target);
+            }
+        } else {
+            to = placeFor(v, start, target.value() == 0 ? null : target, newPages);
+        }
+        moveVma(v, start, oldPages, newPages, to, flags);
+        return UserAddr.ofPage(to);
+    }
+
+    /** Linux's {@code vma_to_resize} for {@code [start, start + oldPages)} inside {@code v}. */
+    private void checkResizable(Vma v, long start, long oldPages, long newPages, RemapFlags flags) {
+        if (oldPages == 0 && !v.flags().shared()) {
+            throw VmError.of(VmError.Kind.ZERO_LENGTH, "EINVAL", "mremap: old length 0 duplicates only shared mappings, not %s", v);
+        }
+        if (flags.dontUnmap() && v.flags().special()) {
+            throw VmError.of(VmError.Kind.BAD_FLAGS, "EINVAL", "mremap: MREMAP_DONTUNMAP of the special mapping %s", v);
+        }
+        if (start + oldPages > v.end()) {
+            throw VmError.of(VmError.Kind.BAD_ADDRESS, "EFAULT", "mremap: [%d, %d) runs past the end of %s", start,
+                    start + oldPages, v);
+        }
+        if (newPages != oldPages && v.flags().special()) {
+            throw VmError.of(VmError.Kind.BAD_ADDRESS, "EFAULT", "mremap: the special mapping %s cannot be resized", v);
+        }
+    }
+
+    /** The spec's one divergence in mremap's checks: a stack stays where AS-5 wants it. */
+    private static void checkNotStack(Vma v) {
+        if (v.flags().growsDown()) {
+            throw VmError.of(VmError.Kind.STACK_MOVE, "EINVAL", "mremap: the stack %s does not move (AS-5)", v);
+        }
+    }
+
+    /** Where mremap's {@code get_unmapped_area} puts {@code pages} pages of {@code v} moved from {@code start}. */
+    private long placeFor(Vma v, long start, UserAddr hint, long pages) {
+        boolean shmem = v.file() != null && v.file().startsWith(FrameTable.SHMEM_PREFIX);
+        String file = shmem ? null : v.file();
+        MapFlags mf = new MapFlags(v.flags().shared(), file == null, false, false, v.flags().noReserve());
+        return placeAlignedAt(hint, pages, file, v.pgoff() + (start - v.start()), mf);
+    }
+
+    /**
+     * Linux's {@code move_vma}: the first {@code min(oldPages, newPages)} pages at {@code start}
+     * move to {@code to} with their frames; the new area is {@code newPages} long. Every check has
+     * passed; the only failure left is a missing page-table frame at the target, and it is met
+     * before anything changes: the moved translations are first mapped at every target page that
+     * holds none, and that step is undone on failure (tables unlinked, their frames' old contents
+     * restored), as a failed fork is.
+     */
+    private void moveVma(Vma v, long start, long oldPages, long newPages, long to, RemapFlags flags) {
+        long kept = Math.min(oldPages, newPages);
+        // Huge pages the move touches are split first: the moved ones whole (the model moves 4 KiB
+        // leaves; Linux's move_huge_pmd would move an aligned one as it is), the target's and the
+        // tail's where cut. The frame check also reserves, at most, three new tables per 2 MiB
+        // region of the target, so that nothing after the splits can fail.
+        java.util.TreeSet<Long> split = new java.util.TreeSet<>();
+        for (long pmd : huge) {
+            boolean moved = pmd < start + kept && pmd + PMD_PAGES > start;
+            boolean cut = pmd < to + newPages && pmd + PMD_PAGES > to && (pmd < to || pmd + PMD_PAGES > to + newPages)
+                    || oldPages > newPages && pmd < start + oldPages && pmd + PMD_PAGES > start + newPages
+                            && (pmd < start + newPages || pmd + PMD_PAGES > start + oldPages);
+            if (moved || cut) {
+                split.add(pmd);
+            }
+        }
+        splitHuge(split, split.isEmpty() ? 0 : 3L * frames.format().tableFrames() * (newPages / PMD_PAGES + 2));
+        TreeMap<Long, Pte> moving = new TreeMap<>(translations.subMap(start, start + kept));
+        PhysicalMemory saved = frames.memory().copy();
+        java.util.SortedSet<PhysFrame> tablesBefore = new java.util.TreeSet<>(mapper.tableFrames());
+        List<Long> mapped = new ArrayList<>();
+        try {
+            for (Map.Entry<Long, Pte> e : moving.entrySet()) {
+                long dest = to + (e.getKey() - start);
+                if (!translations.containsKey(dest)) {
+                    mapper.map(page4k(dest), e.getValue().frame(), hwFlags(e.getValue()));
+                    mapped.add(dest);
+                }
+            }
+        } catch (PagingError e) {
+            List<PhysFrame> fresh = new ArrayList<>(mapper.tableFrames());
+            fresh.removeAll(tablesBefore);
+            for (long dest : mapped) {
+                mapper.unmap(page4k(dest));
+            }
+            for (PhysFrame t : fresh) {
+                for (long w = 0; w < frames.format().tableFrames() * PhysFrame.SIZE; w += PhysicalMemory.WORD_BYTES) {
+                    frames.memory().write64(t.start().plus(w), saved.read64(t.start().plus(w)));
+                }
+            }
+            throw fromPaging(e, "mremap: no frame for a page table at the new address");
+        }
+        Vma moved = new Vma(to, to + newPages, v.prot(), v.flags(), v.file(), v.pgoff() + (start - v.start()), v.anonVma());
+        if (moved.flags().shared()) {
+            // Counted before anything is unmapped, so that the object survives a move onto itself.
+            frames.objectPages(moved.file(), newPages);
+        }
+        TreeMap<Long, Long> movedGhost = new TreeMap<>(ghost.subMap(start, start + kept));
+        // The target: areas go; a translation the move overwrites is replaced in place, any other unmapped.
+        splitAt(to);
+        splitAt(to + newPages);
+        List<Vma> replaced = overlapping(to, to + newPages);
+        for (Vma r : replaced) {
+            areas.remove(r.start());
+        }
+        for (Map.Entry<Long, Pte> e : new TreeMap<>(translations.subMap(to, to + newPages)).entrySet()) {
+            Pte incoming = moving.get(start + (e.getKey() - to));
+            if (incoming != null) {
+                mapper.remap(page4k(e.getKey()), incoming.frame(), hwFlags(incoming));
+            } else {
+                mapper.unmap(page4k(e.getKey()));
+                translations.remove(e.getKey());
+            }
+            frames.release(e.getValue().frame());
+        }
+        for (Vma r : replaced) {
+            if (r.flags().shared()) {
+                frames.objectPages(r.file(), -r.pages());
+            }
+        }
+        ghost.subMap(to, to + newPages).clear();
+        // The old range: its translations leave (each unmap reports a TLB flush); the references move along.
+        for (Map.Entry<Long, Pte> e : moving.entrySet()) {
+            if (bug() != VmSystem.Bug.MREMAP_LEAVES_OLD_PTE) {
+                mapper.unmap(page4k(e.getKey()));
+                translations.remove(e.getKey());
+            }
+            translations.put(to + (e.getKey() - start), e.getValue());
+        }
+        ghost.subMap(start, start + kept).clear();
+        movedGhost.forEach((q, w) -> ghost.put(to + (q - start), w));
+        if (!flags.dontUnmap() && kept > 0) {
+            splitAt(start);
+            splitAt(start + kept);
+            for (Vma gone : overlapping(start, start + kept)) {
+                areas.remove(gone.start());
+                if (gone.flags().shared()) {
+                    frames.objectPages(gone.file(), -gone.pages());
+                }
+            }
+        }
+        if (oldPages > newPages) {
+            unmapRange(start + newPages, start + oldPages);
+        }
+        put(moved);
+        mergeAround(to, to + newPages);
     }
 
     // ------------------------------------------------------------------ brk
@@ -486,6 +810,11 @@ public final class AddressSpace {
         if (newEnd == oldEnd) {
             brk = req;
         } else if (newEnd < oldEnd) {
+            try {
+                splitHugePartly(List.of(new long[] {newEnd, oldEnd}));
+            } catch (VmError e) {
+                return UserAddr.of(brk);
+            }
             unmapRange(newEnd, oldEnd);
             brk = req;
         } else {
@@ -546,7 +875,13 @@ public final class AddressSpace {
         }
         for (Map.Entry<Long, Pte> e : shared.entrySet()) {
             frames.share(e.getValue().frame());
-            reprotect(e.getKey(), e.getValue());
+            if (!huge.contains(e.getKey() - Math.floorMod(e.getKey(), PMD_PAGES))) {
+                reprotect(e.getKey(), e.getValue());
+            }
+        }
+        for (long pmd : huge) {
+            // The parent keeps its huge leaf, write-protected as one (copy_huge_pmd); the child maps the frames 4 KiB each.
+            reprotectHuge(pmd, shared.get(pmd));
         }
         return child;
     }
@@ -618,6 +953,13 @@ public final class AddressSpace {
      * area, loses exec: {@link Pte#wxSplit}).
      */
     public void reuseForWrite(long page) {
+        Optional<Long> pmd = hugeAt(page);
+        if (pmd.isPresent() && allExclusive(pmd.get())) {
+            // do_huge_pmd_wp_page: an exclusive huge page regains write as a whole.
+            reprotectHuge(pmd.get(), translations.get(pmd.get()).withWrite(true));
+            return;
+        }
+        splitHugeForFault(page, 0);
         reprotect(page, translations.get(page).withWrite(true));
     }
 
@@ -632,11 +974,15 @@ public final class AddressSpace {
         if (!v.prot().isWriteExec()) {
             throw new IllegalStateException("exec flip at page " + page + " outside a W+X area: " + v);
         }
+        splitHugeForFault(page, 0);
         reprotect(page, translations.get(page).execPhase());
     }
 
     /** Copy-on-write: copies the shared frame into a fresh one, maps it writable, drops the old reference. */
     public void copyOnWrite(long page) {
+        // A shared huge page is split first and copied 4 KiB at a time (Linux since 5.8); the split's
+        // table frame and the copy's frame are both checked for before either happens.
+        splitHugeForFault(page, 1);
         Pte p = translations.get(page);
         PhysFrame fresh = frames.allocateFrame();
         frames.memory().copyFrame(p.frame(), fresh);
@@ -704,6 +1050,144 @@ public final class AddressSpace {
         }
     }
 
+    // ------------------------------------------------------------------ transparent huge pages
+
+    /**
+     * Promotes the 2 MiB range at {@code pmdPage} to one huge leaf (khugepaged's collapse, or
+     * MADV_COLLAPSE): the range must be 2 MiB-aligned, inside one private anonymous area that is
+     * not W+X, and fully populated with exclusive frames (reference count 1) of equal rights. A
+     * naturally aligned run of 512 frames (the frame allocator's order 9) receives a copy of every
+     * page; the 512 small leaves are unmapped (each reported to the {@link TlbPort}), the huge leaf
+     * is mapped with the same rights, and the old frames are released. Already huge: nothing to do.
+     *
+     * @throws VmError MISALIGNED (not 2 MiB-aligned), OUT_OF_RANGE, NOT_HUGE_ELIGIBLE (the format
+     *     has no 2 MiB leaf, the range is not inside one such area, or not fully populated with
+     *     exclusive pages of equal rights), OUT_OF_MEMORY (no aligned run); nothing changes then
+     */
+    public void collapseHuge(long pmdPage) {
+        if (Math.floorMod(pmdPage, PMD_PAGES) != 0) {
+            throw VmError.of(VmError.Kind.MISALIGNED, "EINVAL", "collapse: page %d is not 2 MiB-aligned", pmdPage);
+        }
+        if (pmdPage < 0 || pmdPage + PMD_PAGES > layout.topPage()) {
+            throw VmError.of(VmError.Kind.OUT_OF_RANGE, "EINVAL", "collapse: [%d, +512) leaves user space", pmdPage);
+        }
+        if (!frames.format().pageSizes().contains(org.mmspec.paging.PageSize.MIB_2)) {
+            throw VmError.of(VmError.Kind.NOT_HUGE_ELIGIBLE, "EINVAL", "collapse: %s has no 2 MiB leaf", frames.format().name());
+        }
+        if (huge.contains(pmdPage)) {
+            return;
+        }
+        Optional<Vma> v = areaAt(pmdPage);
+        boolean kind = v.isPresent() && v.get().isAnonymous() && !v.get().flags().shared() && !v.get().prot().isWriteExec();
+        boolean oneArea = v.isPresent() && v.get().end() >= pmdPage + PMD_PAGES;
+        if (!kind || !oneArea && bug() != VmSystem.Bug.COLLAPSE_ACROSS_AREAS) {
+            throw VmError.of(VmError.Kind.NOT_HUGE_ELIGIBLE, "EINVAL",
+                    "collapse: [%d, +512) is not inside one private anonymous area that is not W+X: %s", pmdPage, v);
+        }
+        Pte first = translations.get(pmdPage);
+        for (long q = pmdPage; q < pmdPage + PMD_PAGES; q++) {
+            Pte t = translations.get(q);
+            if (t == null || frames.refCount(t.frame()) != 1 || t.read() != first.read() || t.write() != first.write()
+                    || t.exec() != first.exec()) {
+                throw VmError.of(VmError.Kind.NOT_HUGE_ELIGIBLE, "EINVAL",
+                        "collapse: page %d is absent, shared or has other rights than page %d", q, pmdPage);
+            }
+        }
+        org.mmspec.frames.FrameRange run = frames.allocateHugeRun(PMD_PAGES);
+        for (long i = 0; i < PMD_PAGES; i++) {
+            frames.memory().copyFrame(translations.get(pmdPage + i).frame(), PhysFrame.of(run.start().number() + i));
+        }
+        for (long q = pmdPage; q < pmdPage + PMD_PAGES; q++) {
+            mapper.unmap(page4k(q));
+        }
+        Pte hugePte = first.withFrame(run.start());
+        mapper.map(hugePage(pmdPage), run.start(), hwFlags(hugePte));
+        for (long i = 0; i < PMD_PAGES; i++) {
+            PhysFrame old = translations.get(pmdPage + i).frame();
+            translations.put(pmdPage + i, first.withFrame(PhysFrame.of(run.start().number() + i)));
+            frames.release(old);
+        }
+        huge.add(pmdPage);
+    }
+
+    /** First pages of this space's huge pages. */
+    public java.util.SortedSet<Long> hugePages() {
+        return Collections.unmodifiableSortedSet(huge);
+    }
+
+    /** The huge page containing {@code page}, if one does. */
+    public Optional<Long> hugeAt(long page) {
+        long pmd = page - Math.floorMod(page, PMD_PAGES);
+        return huge.contains(pmd) ? Optional.of(pmd) : Optional.empty();
+    }
+
+    private static Page hugePage(long pmd) {
+        return Page.of(pmd << Vma.PAGE_SHIFT, org.mmspec.paging.PageSize.MIB_2);
+    }
+
+    private boolean allExclusive(long pmd) {
+        for (long q = pmd; q < pmd + PMD_PAGES; q++) {
+            if (frames.refCount(translations.get(q).frame()) != 1) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** New rights for a whole huge page: one 2 MiB leaf, one flush, 512 records. */
+    private void reprotectHuge(long pmd, Pte template) {
+        Pte safe = template.wxSplit();
+        mapper.updateFlags(hugePage(pmd), hwFlags(safe));
+        for (long q = pmd; q < pmd + PMD_PAGES; q++) {
+            translations.put(q, new Pte(translations.get(q).frame(), safe.read(), safe.write(), safe.exec()));
+        }
+    }
+
+    /**
+     * Splits every huge page that a range of {@code ranges} covers only in part (the ranges an
+     * operation will split areas at), before the operation's first change: each split takes a
+     * page-table frame, so all are checked for first and an operation that cannot have them is
+     * rejected with OUT_OF_MEMORY having changed nothing.
+     */
+    private void splitHugePartly(List<long[]> ranges) {
+        java.util.TreeSet<Long> split = new java.util.TreeSet<>();
+        for (long[] r : ranges) {
+            for (long edge : new long[] {r[0], r[1]}) {
+                hugeAt(edge).filter(pmd -> pmd != edge).ifPresent(split::add);
+            }
+        }
+        splitHuge(split, 0);
+    }
+
+    /** Splits the huge page containing {@code page}, if any, with {@code extra} frames also free for the fault. */
+    private void splitHugeForFault(long page, long extra) {
+        Optional<Long> pmd = hugeAt(page);
+        if (pmd.isPresent()) {
+            splitHuge(new java.util.TreeSet<>(List.of(pmd.get())), extra);
+        }
+    }
+
+    /** Splits each huge page of {@code pmds} into 512 small leaves of the same frames and rights. */
+    private void splitHuge(java.util.SortedSet<Long> pmds, long extra) {
+        if (pmds.isEmpty()) {
+            return;
+        }
+        long need = pmds.size() * (long) frames.format().tableFrames() + extra;
+        if (frames.allocator().freeFrames() < need) {
+            throw VmError.of(VmError.Kind.OUT_OF_MEMORY, "ENOMEM", "no frame for the page tables that split huge pages %s", pmds);
+        }
+        for (long pmd : pmds) {
+            // Rewriting one small page's flags makes the mapper split the leaf (split_huge_pmd), flushing it.
+            mapper.updateFlags(page4k(pmd), hwFlags(translations.get(pmd)));
+            huge.remove(pmd);
+        }
+    }
+
+    /** Test hook: records {@code pmd} as huge without mapping anything (HUGE-1's negative test). */
+    void corruptMarkHuge(long pmd) {
+        huge.add(pmd);
+    }
+
     // ------------------------------------------------------------------ views
 
     public Layout layout() {
@@ -769,7 +1253,7 @@ public final class AddressSpace {
     /** Canonical value of this space (frames excluded; {@link VmSystem} adds them). */
     public Object key() {
         return List.of(new ArrayList<>(areas.values()).toString(), translations.toString(), ghost.toString(), brk,
-                nextAnonVma, mapper.stateKey());
+                nextAnonVma, mapper.stateKey(), huge.toString());
     }
 
     @Override

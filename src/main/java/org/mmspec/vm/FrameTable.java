@@ -148,6 +148,29 @@ public final class FrameTable {
         return f;
     }
 
+    /**
+     * A fresh, naturally aligned run of {@code count} frames (a power of two: the frame
+     * allocator's higher order), each with reference count 1 and not yet cleared. The run is then
+     * split into single-frame allocations, as Linux's {@code split_page} does for a THP, so that
+     * each 4 KiB frame can later be released on its own when the huge page is split.
+     *
+     * @throws VmError OUT_OF_MEMORY when no such run is free; nothing changes then
+     */
+    public FrameRange allocateHugeRun(long count) {
+        FrameRange run;
+        try {
+            run = allocator.allocate(count, count);
+        } catch (FrameError e) {
+            throw VmError.of(VmError.Kind.OUT_OF_MEMORY, "ENOMEM", "no free aligned run of %d frames: %s", count, e.getMessage());
+        }
+        allocator.free(run);
+        for (long f = run.start().number(); f < run.endNumber(); f++) {
+            allocator.take(new FrameRange(PhysFrame.of(f), 1));
+            refs.put(f, 1);
+        }
+        return run;
+    }
+
     /** One more mapping of {@code f} (fork, or a shared area). */
     public void share(PhysFrame f) {
         refs.merge(f.number(), 1, Integer::sum);
@@ -190,9 +213,12 @@ public final class FrameTable {
 
     // ---- shared objects (shmem for MAP_SHARED|MAP_ANONYMOUS, files for MAP_SHARED): the page cache
 
+    /** How the name of every shared anonymous (shmem) object begins. */
+    static final String SHMEM_PREFIX = "/dev/zero (deleted)#";
+
     /** A name for a fresh shared anonymous object, unique for this system's lifetime. */
     String newShmemName() {
-        return "/dev/zero (deleted)#" + nextObject++;
+        return SHMEM_PREFIX + nextObject++;
     }
 
     /** The cached frame holding page {@code pgoff} of {@code object}, if any. */

@@ -26,6 +26,24 @@ public final class VmError extends KindedException {
         NO_SPACE,
         /** Part of the range is not mapped (mprotect). */
         NOT_MAPPED,
+        /**
+         * mremap's EFAULT: no area contains the old address, or the old range runs past the end of
+         * the area that does (an mremap never spans areas).
+         */
+        BAD_ADDRESS,
+        /** mremap's EINVAL for a move whose old and new ranges share a page. */
+        OVERLAP,
+        /**
+         * mremap would move a grows-down (stack) area; the spec keeps each space's one stack below
+         * its stack top (AS-5), where Linux would move it (an intended divergence, EINVAL).
+         */
+        STACK_MOVE,
+        /**
+         * A 2 MiB range that cannot become one huge page: the format has no 2 MiB leaf, or the range
+         * is not inside one private anonymous area (not W+X), or not fully populated with
+         * exclusive pages of equal rights.
+         */
+        NOT_HUGE_ELIGIBLE,
         /** MAP_FIXED_NOREPLACE over an existing mapping. */
         EXISTS,
         /** A request that would make memory both writable and executable (W^X). */

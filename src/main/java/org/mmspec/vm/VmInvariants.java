@@ -254,13 +254,51 @@ public final class VmInvariants {
             s -> eachSpace(s, (i, as) -> {
                 Map<Long, String> hw = new TreeMap<>();
                 for (Mapping m : as.mapper().mappings().values()) {
-                    hw.put(m.page().start().value() >>> Vma.PAGE_SHIFT, m.frame().number() + " " + m.flags());
+                    // A huge leaf stands for each of its 4 KiB pages, at consecutive frames, with its flags.
+                    long first = m.page().start().value() >>> Vma.PAGE_SHIFT;
+                    for (long k = 0; k < m.page().size().bytes() >>> Vma.PAGE_SHIFT; k++) {
+                        hw.put(first + k, (m.frame().number() + k) + " " + m.flags());
+                    }
                 }
                 Map<Long, String> rec = new TreeMap<>();
                 for (Map.Entry<Long, Pte> e : as.translations().entrySet()) {
                     rec.put(e.getKey(), e.getValue().frame().number() + " " + as.hwFlags(e.getValue()));
                 }
                 return hw.equals(rec) ? holds() : broken("P%d: page table holds %s but the space records %s", i, hw, rec);
+            }));
+
+    public static final Invariant<VmSystem> HUGE_1 = Invariant.of("HUGE-1",
+            "each space's huge pages are exactly its 2 MiB leaves; each lies 2 MiB-aligned inside one private anonymous"
+                    + " area and maps 512 consecutive frames from a 2 MiB-aligned first frame, with equal rights on every page",
+            s -> eachSpace(s, (i, as) -> {
+                java.util.TreeSet<Long> leaves = new java.util.TreeSet<>();
+                for (Mapping m : as.mapper().mappings().values()) {
+                    if (m.page().size() == org.mmspec.paging.PageSize.MIB_2) {
+                        leaves.add(m.page().start().value() >>> Vma.PAGE_SHIFT);
+                    }
+                }
+                if (!leaves.equals(new java.util.TreeSet<>(as.hugePages()))) {
+                    return broken("P%d: huge pages recorded %s but 2 MiB leaves at %s", i, as.hugePages(), leaves);
+                }
+                for (long pmd : as.hugePages()) {
+                    Optional<Vma> v = as.areaAt(pmd);
+                    if (pmd % AddressSpace.PMD_PAGES != 0 || v.isEmpty() || v.get().end() < pmd + AddressSpace.PMD_PAGES
+                            || !v.get().isAnonymous() || v.get().flags().shared()) {
+                        return broken("P%d: huge page at %d is not inside one private anonymous area: %s", i, pmd, v);
+                    }
+                    Pte first = as.translations().get(pmd);
+                    if (first == null || first.frame().number() % AddressSpace.PMD_PAGES != 0) {
+                        return broken("P%d: huge page at %d maps %s, not a 2 MiB-aligned frame", i, pmd, first);
+                    }
+                    for (long k = 1; k < AddressSpace.PMD_PAGES; k++) {
+                        Pte t = as.translations().get(pmd + k);
+                        if (t == null || t.frame().number() != first.frame().number() + k || t.read() != first.read()
+                                || t.write() != first.write() || t.exec() != first.exec()) {
+                            return broken("P%d: page %d of the huge page at %d records %s after %s", i, pmd + k, pmd, t, first);
+                        }
+                    }
+                }
+                return holds();
             }));
 
     public static final Invariant<VmSystem> SEC_1 = Invariant.of("SEC-1",
@@ -288,7 +326,8 @@ public final class VmInvariants {
 
     private static List<Invariant<VmSystem>> all() {
         List<Invariant<VmSystem>> out = new java.util.ArrayList<>(
-                List.of(VMA_1, VMA_2, VMA_3, AS_1, AS_2, AS_3, AS_4, AS_5, AS_6, COW_1, COW_2, XLAYER_1, XLAYER_2, XLAYER_3, SEC_1));
+                List.of(VMA_1, VMA_2, VMA_3, AS_1, AS_2, AS_3, AS_4, AS_5, AS_6, COW_1, COW_2, XLAYER_1, XLAYER_2, XLAYER_3, HUGE_1,
+                        SEC_1));
         for (Invariant<PageMapper> pt : PagingInvariants.ALL.invariants()) {
             out.add(Invariant.of(pt.id(), pt.statement(), s -> eachSpace(s,
                     (i, as) -> pt.evaluate(as.mapper()).map(v -> "P" + i + ": " + v.detail()))));

@@ -25,7 +25,10 @@ import org.mmspec.fault.PageFaultHandler;
  * {@code shared} (1: also MAP_SHARED|MAP_ANONYMOUS rw- mappings, anywhere and at every page),
  * {@code bug} (a {@link VmSystem.Bug} to seed), {@code wx} ({@code enforce}, the default, or
  * {@code permit}: W+X requests are granted, so W+X areas, their W^X-per-entry flips and
- * mprotect over their present pages are explored, with ATOMIC-1 on every rejection).
+ * mprotect over their present pages are explored, with ATOMIC-1 on every rejection),
+ * {@code remap} (1: also mremap from every page, every old length 0..maxLen and new length
+ * 1..maxLen, in place (flags 0), MREMAP_MAYMOVE, MREMAP_MAYMOVE|MREMAP_FIXED to every page, and
+ * MREMAP_MAYMOVE|MREMAP_DONTUNMAP).
  */
 public final class VmModel implements ExhaustiveModel {
     /** The word a store action writes; one value keeps the state space small but zeroing visible. */
@@ -52,17 +55,18 @@ public final class VmModel implements ExhaustiveModel {
         int maxLen = b.getInt("maxLen", 2);
         int processes = b.getInt("processes", 2);
         boolean shared = b.getInt("shared", 0) == 1;
+        boolean remap = b.getInt("remap", 0) == 1;
         VmSystem.Bug bug = VmSystem.Bug.valueOf(b.get("bug", "NONE"));
         AddressSpace.WxPolicy wx = AddressSpace.WxPolicy.valueOf(b.get("wx", "enforce").toUpperCase(java.util.Locale.ROOT));
         Layout layout = Layout.small(pages);
         return ActionSystem.of("vm-address-space " + b,
                 () -> List.of(new VmSystem(layout, wx, frames, bug)),
                 VmSystem::copy, VmSystem::key,
-                s -> actions(s, layout, maxLen, processes, shared), VmInvariants.ALL);
+                s -> actions(s, layout, maxLen, processes, shared, remap), VmInvariants.ALL);
     }
 
     private static List<ActionSystem.Action<VmSystem>> actions(VmSystem s, Layout l, int maxLen, int processes,
-            boolean shared) {
+            boolean shared, boolean remap) {
         List<ActionSystem.Action<VmSystem>> out = new ArrayList<>();
         int n = s.spaces().size();
         for (int p = 0; p < n; p++) {
@@ -109,6 +113,9 @@ public final class VmModel implements ExhaustiveModel {
                     }
                 }
             }
+            if (remap) {
+                remapActions(out, who, proc, l, maxLen);
+            }
             for (long q = 0; q < l.topPage(); q++) {
                 long page = q;
                 for (Access acc : Access.values()) {
@@ -135,5 +142,33 @@ public final class VmModel implements ExhaustiveModel {
             }
         }
         return out;
+    }
+
+    private static void remapActions(List<ActionSystem.Action<VmSystem>> out, String who, int proc, Layout l, int maxLen) {
+        RemapFlags fixed = new RemapFlags(true, true, false, false);
+        RemapFlags dontUnmap = new RemapFlags(true, false, true, false);
+        for (long a = 0; a < l.topPage(); a++) {
+            UserAddr at = UserAddr.ofPage(a);
+            for (long oldLen = 0; oldLen <= maxLen; oldLen++) {
+                long oldBytes = oldLen * Vma.PAGE_SIZE;
+                for (long newLen = 1; newLen <= maxLen; newLen++) {
+                    long newBytes = newLen * Vma.PAGE_SIZE;
+                    String args = a + ", " + oldLen + ", " + newLen;
+                    out.add(new ActionSystem.Action<>(who + "mremap(" + args + ", 0)",
+                            x -> x.space(proc).mremap(at, oldBytes, newBytes, RemapFlags.NONE, null)));
+                    out.add(new ActionSystem.Action<>(who + "mremap(" + args + ", MAYMOVE)",
+                            x -> x.space(proc).mremap(at, oldBytes, newBytes, RemapFlags.MAYMOVE, null)));
+                    if (oldLen == newLen) {
+                        out.add(new ActionSystem.Action<>(who + "mremap(" + args + ", MAYMOVE|DONTUNMAP)",
+                                x -> x.space(proc).mremap(at, oldBytes, newBytes, dontUnmap, null)));
+                    }
+                    for (long t = 0; t < l.topPage(); t++) {
+                        UserAddr target = UserAddr.ofPage(t);
+                        out.add(new ActionSystem.Action<>(who + "mremap(" + args + ", MAYMOVE|FIXED, " + t + ")",
+                                x -> x.space(proc).mremap(at, oldBytes, newBytes, fixed, target)));
+                    }
+                }
+            }
+        }
     }
 }

@@ -60,10 +60,15 @@ public final class VmStateMachine implements StateMachine<VmStateMachine.State> 
         }
     }
 
-    /** One page as a program sees it. */
-    record ModelPage(Prot prot, boolean shared, Cell cell) {
+    /**
+     * One page as a program sees it. A private page has its own cell ({@code obj} 0); a page of a
+     * MAP_SHARED mapping names its object and page offset there, and its cell is the object's
+     * cell for that offset, so that a mapping grown by mremap over offsets it once shrank away from
+     * shows what the object still holds.
+     */
+    record ModelPage(Prot prot, boolean shared, Cell cell, long obj, long off) {
         static ModelPage fresh(Prot prot, boolean shared) {
-            return new ModelPage(prot, shared, new Cell(0));
+            return new ModelPage(prot, shared, new Cell(0), 0, 0);
         }
 
         long word() {
@@ -71,12 +76,12 @@ public final class VmStateMachine implements StateMachine<VmStateMachine.State> 
         }
 
         ModelPage withProt(Prot p) {
-            return new ModelPage(p, shared, cell);
+            return new ModelPage(p, shared, cell, obj, off);
         }
 
         /** This page as the child of a fork sees it. */
         ModelPage forked() {
-            return shared ? this : new ModelPage(prot, false, new Cell(cell.word));
+            return shared ? this : new ModelPage(prot, false, new Cell(cell.word), 0, 0);
         }
     }
 
@@ -84,7 +89,10 @@ public final class VmStateMachine implements StateMachine<VmStateMachine.State> 
     public static final class State {
         final VmSystem sys;
         final List<TreeMap<Long, ModelPage>> model = new ArrayList<>();
+        /** Shared objects: object, then page offset, to the word the object holds there. */
+        final Map<Long, Map<Long, Cell>> objects = new java.util.HashMap<>();
         long nextWord = 1;
+        long nextObject = 1;
 
         State(VmSystem sys) {
             this.sys = sys;
@@ -92,6 +100,12 @@ public final class VmStateMachine implements StateMachine<VmStateMachine.State> 
 
         Layout layout() {
             return sys.space(0).layout();
+        }
+
+        /** Page {@code off} of shared object {@code obj} with protection {@code prot}. */
+        ModelPage sharedPage(Prot prot, long obj, long off) {
+            return new ModelPage(prot, true, objects.computeIfAbsent(obj, o -> new java.util.HashMap<>())
+                    .computeIfAbsent(off, o -> new Cell(0)), obj, off);
         }
 
         @Override
@@ -175,6 +189,7 @@ public final class VmStateMachine implements StateMachine<VmStateMachine.State> 
                 Rule.of("mmap", VmStateMachine::mmap),
                 Rule.of("mprotect", VmStateMachine::mprotect),
                 Rule.of("munmap", VmStateMachine::munmap),
+                Rule.of("mremap", VmStateMachine::mremap),
                 Rule.of("brk", VmStateMachine::brk),
                 Rule.of("access", VmStateMachine::access),
                 Rule.of("access", VmStateMachine::access),
@@ -199,8 +214,9 @@ public final class VmStateMachine implements StateMachine<VmStateMachine.State> 
         TreeMap<Long, ModelPage> mapped = s.model.get(p);
         // MAP_FIXED_NOREPLACE aims at a mapped page (the lowest, or any) most of the time, so EXISTS comes up often.
         int aim = noReplace && !mapped.isEmpty() ? step.between(0, 3) : 3;
+        // Page 0 (below mmap_min_addr) a little more often than a uniform draw gives it.
         long page = aim == 0 || aim == 1 ? mapped.firstKey() : aim == 2 ? step.pick(new ArrayList<>(mapped.keySet()))
-                : step.between(0, PAGES);
+                : step.oneIn(5) ? 0 : step.between(0, PAGES);
         long len = step.between(0, MAX_LEN);
         Prot prot = prot(step);
         // Bad input at a useful rate: flags that contradict the file argument (BAD_FLAGS), an
@@ -261,8 +277,9 @@ public final class VmStateMachine implements StateMachine<VmStateMachine.State> 
                             "mmap without MAP_FIXED placed page %d over a mapping or outside user space", q);
                 }
             }
+            long obj = shared ? s.nextObject++ : 0;
             for (long q = start; q < start + len; q++) {
-                m.put(q, ModelPage.fresh(prot, shared));
+                m.put(q, shared ? s.sharedPage(prot, obj, q - start) : ModelPage.fresh(prot, false));
             }
         }
         compare(s, step);
@@ -324,7 +341,146 @@ public final class VmStateMachine implements StateMachine<VmStateMachine.State> 
         compare(s, step);
     }
 
-    private static boolean allUnmapped(TreeMap<Long, ModelPage> m, long from, long to) {
+    /**
+     * mremap with every flag combination (the refused ones included), aimed at a mapped page most
+     * of the time. The expected outcome follows Linux's order of checks from the model's pages;
+     * only where Linux asks about the area itself (does the old range end inside it, at its end?)
+     * does the expectation read the area containing the old address, taken before the call.
+     */
+    private static void mremap(State s, Step<State> step) {
+        int p = process(s, step);
+        TreeMap<Long, ModelPage> m = s.model.get(p);
+        // Mostly a mapped page, and mostly one off the stack, so that the checks after the area lookup run too.
+        List<Long> offStack = new ArrayList<>();
+        for (long q : m.keySet()) {
+            if (s.sys.space(p).areaAt(q).filter(v -> !v.flags().growsDown()).isPresent()) {
+                offStack.add(q);
+            }
+        }
+        int from = step.between(0, 4);
+        long page = from == 0 || m.isEmpty() ? step.between(0, PAGES)
+                : from == 1 || offStack.isEmpty() ? step.pick(new ArrayList<>(m.keySet())) : step.pick(offStack);
+        boolean unaligned = step.oneIn(10);
+        // Lengths of 0 and refused flag combinations at a useful rate, not so often that they hide the later checks.
+        long drawnLen = step.oneIn(8) ? 0 : step.between(1, MAX_LEN);
+        boolean mayMove = !step.oneIn(6);
+        boolean fixed = step.oneIn(3);
+        boolean dontUnmap = step.oneIn(6);
+        boolean unknown = step.oneIn(20);
+        // The target lands next to the old range (OVERLAP) or on page 0 (below mmap_min_addr) at a useful rate.
+        int aim = step.between(0, 3);
+        long target = aim == 0 ? Math.min(page + 1, PAGES) : aim == 1 ? 0 : step.between(0, PAGES);
+        // Aimed at page 0, the old range stays inside its area, so that MREMAP_FIXED reaches the mmap_min_addr check.
+        long areaLeft = s.sys.space(p).areaAt(page).map(v -> v.end() - page).orElse(drawnLen);
+        long oldLen = aim == 1 ? Math.min(drawnLen, areaLeft) : drawnLen;
+        long newLen = dontUnmap && !step.oneIn(4) ? oldLen : step.oneIn(8) ? 0 : step.between(1, MAX_LEN);
+        boolean unalignedTarget = (fixed || dontUnmap) && step.oneIn(10);
+        boolean hint = fixed || !step.oneIn(2);
+        RemapFlags flags = new RemapFlags(mayMove, fixed, dontUnmap, unknown);
+        AddressSpace as = s.sys.space(p);
+        Layout l = as.layout();
+        UserAddr addr = UserAddr.of((page << Vma.PAGE_SHIFT) + (unaligned ? 8 : 0));
+        UserAddr newAddr = hint ? UserAddr.of((target << Vma.PAGE_SHIFT) + (unalignedTarget ? 8 : 0)) : null;
+        Optional<Vma> area = as.areaAt(page);
+        step.call("P%d.mremap(%s, %d pages, %d pages, %s%s)", p, addr, oldLen, newLen, flags,
+                newAddr == null ? "" : ", " + newAddr);
+        Outcome<UserAddr> out = step.perform(() -> as.mremap(addr, oldLen * Vma.PAGE_SIZE, newLen * Vma.PAGE_SIZE, flags,
+                newAddr));
+        boolean movesTo = fixed || dontUnmap;
+        long to = newAddr == null ? 0 : target;
+        long kept = movesTo ? Math.min(oldLen, newLen) : oldLen;
+        ModelPage first = m.get(page);
+        String expected;
+        if (unknown || fixed && !mayMove || dontUnmap && (!mayMove || oldLen != newLen)) {
+            expected = "BAD_FLAGS";
+        } else if (unaligned) {
+            expected = "MISALIGNED";
+        } else if (newLen == 0) {
+            expected = "ZERO_LENGTH";
+        } else if (first == null) {
+            expected = "BAD_ADDRESS";
+        } else if (movesTo && unalignedTarget && newAddr != null) {
+            expected = "MISALIGNED";
+        } else if (movesTo && to + newLen > l.topPage()) {
+            expected = "OUT_OF_RANGE";
+        } else if (movesTo && page + oldLen > to && to + newLen > page) {
+            expected = "OVERLAP";
+        } else if (oldLen > newLen && page + oldLen > l.topPage()) {
+            expected = "OUT_OF_RANGE";
+        } else if (!movesTo && oldLen >= newLen) {
+            expected = "ok";
+        } else if (kept == 0 && !first.shared()) {
+            expected = "ZERO_LENGTH";
+        } else if (page + kept > area.orElseThrow().end()) {
+            expected = "BAD_ADDRESS";
+        } else if (!movesTo && page + oldLen == area.get().end() && allUnmapped(m, page + oldLen, page + newLen)
+                && page + newLen <= l.topPage()) {
+            expected = "ok";
+        } else if (!movesTo && !mayMove) {
+            expected = "NO_SPACE";
+        } else if (area.get().flags().growsDown()) {
+            expected = "STACK_MOVE";
+        } else if (fixed && to < l.minPage()) {
+            expected = "BELOW_MIN_ADDR";
+        } else if (out.isRejected() && out.kind().equals("NO_SPACE") && !fixed && !hasFreeRun(m, l, newLen)) {
+            expected = "NO_SPACE";
+        } else if (out.isRejected() && out.kind().equals("OUT_OF_MEMORY") && !allUnmapped(as.translations(), page, page + kept)) {
+            // A present page moves to a place whose page table may need frames that are not there.
+            expected = "OUT_OF_MEMORY";
+        } else {
+            expected = "ok";
+        }
+        VmInvariants.ALL.assertHolds(s.sys);
+        step.agree("mremap outcome", out.kind(), expected);
+        if (out.isOk()) {
+            long got = out.value().page();
+            boolean inPlace = !movesTo && (oldLen >= newLen || got == page);
+            if (fixed) {
+                step.agree("MREMAP_FIXED address", got, to);
+            }
+            if (inPlace) {
+                step.agree("mremap in place", got, page);
+                m.subMap(page + newLen, page + Math.max(oldLen, newLen)).clear();
+                for (long k = oldLen; k < newLen; k++) {
+                    m.put(page + k, grownPage(s, first, k));
+                }
+            } else {
+                TreeMap<Long, ModelPage> moved = new TreeMap<>();
+                for (long k = 0; k < newLen; k++) {
+                    ModelPage old = k < kept ? m.get(page + k) : null;
+                    moved.put(got + k, old != null ? old : grownPage(s, first, k));
+                }
+                if (!fixed) {
+                    for (long q = got; q < got + newLen; q++) {
+                        step.check(!m.containsKey(q) && q >= l.minPage() && q < l.topPage(),
+                                "mremap without MREMAP_FIXED moved page %d over a mapping or outside user space", q);
+                    }
+                }
+                m.subMap(got, got + newLen).clear();
+                for (long q = page; q < page + kept; q++) {
+                    ModelPage old = m.get(q);
+                    if (!dontUnmap) {
+                        m.remove(q);
+                    } else if (!old.shared()) {
+                        // The pages moved; the range stays mapped and faults in zero pages.
+                        m.put(q, ModelPage.fresh(old.prot(), false));
+                    }
+                }
+                if (oldLen > newLen) {
+                    m.subMap(page + newLen, page + oldLen).clear();
+                }
+                m.putAll(moved);
+            }
+        }
+        compare(s, step);
+    }
+
+    /** Page {@code k} of the mapping that starts as {@code first} does, where growth added it. */
+    private static ModelPage grownPage(State s, ModelPage first, long k) {
+        return first.shared() ? s.sharedPage(first.prot(), first.obj(), first.off() + k) : ModelPage.fresh(first.prot(), false);
+    }
+
+    private static boolean allUnmapped(java.util.NavigableMap<Long, ?> m, long from, long to) {
         return m.subMap(from, to).isEmpty();
     }
 

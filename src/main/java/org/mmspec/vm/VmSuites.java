@@ -14,6 +14,8 @@ import org.mmspec.check.ExploreBounds;
 public final class VmSuites {
     /** Steps per stateful run. */
     private static final int STEPS = 60;
+    /** Steps per run of the huge-page machine (each step checks four 2 MiB ranges page by page). */
+    private static final int HUGE_STEPS = 30;
     /** Depth of the suite's own quick exploration (one process, no fork); the manifest configs go deeper. */
     private static final int QUICK_DEPTH = 2;
 
@@ -24,6 +26,7 @@ public final class VmSuites {
         return List.of(
                 CheckSuite.stateful("vm", new VmStateMachine(), STEPS),
                 CheckSuite.stateful("vm", VmStateMachine.permit(), STEPS),
+                CheckSuite.stateful("vm", new VmHugeStateMachine(), HUGE_STEPS),
                 CheckSuite.exhaustive("vm", "address space, 8 pages, one process, depth " + QUICK_DEPTH,
                         () -> new VmModel().build(Bounds.parse("pages=8,frames=7,maxLen=2,processes=1")),
                         ExploreBounds.depth(QUICK_DEPTH)),

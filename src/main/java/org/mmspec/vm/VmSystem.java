@@ -39,7 +39,15 @@ public final class VmSystem {
          */
         PROT_NONE_USER_BIT,
         /** mmap's MAP_FIXED check against {@code mmap_min_addr} is switched off (breaks VMA-2). */
-        MMAP_MIN_ADDR_UNCHECKED
+        MMAP_MIN_ADDR_UNCHECKED,
+        /**
+         * mremap maps the moved pages at their new place but leaves the old translations in the
+         * page table and the record (breaks COW-1: two translations, one reference; and AS-1 once the
+         * old area goes).
+         */
+        MREMAP_LEAVES_OLD_PTE,
+        /** Huge-page collapse skips the one-area check (breaks HUGE-1: a huge leaf across two areas). */
+        COLLAPSE_ACROSS_AREAS
     }
 
     private final FrameTable frames;

@@ -58,6 +58,7 @@ class ValidationRuleCoverageTest {
         MACHINES.put("paging-aarch64-16k", () -> new org.mmspec.paging.PagingMachine(org.mmspec.paging.aarch64.Aarch64Pte.G16K));
         MACHINES.put("paging-sv39", () -> new org.mmspec.paging.PagingMachine(org.mmspec.paging.riscv.RiscvPte.SV39));
         MACHINES.put("vm", org.mmspec.vm.VmStateMachine::new);
+        MACHINES.put("vm/huge", org.mmspec.vm.VmHugeStateMachine::new);
         MACHINES.put("paging-kernel-image", () -> new org.mmspec.paging.KernelImageMachine(org.mmspec.paging.x86_64.X86_64Pte.FORMAT));
         MACHINES.put("heap", org.mmspec.heap.HeapSuites::plain);
     }
@@ -130,6 +131,16 @@ class ValidationRuleCoverageTest {
             new Rule("vm", "munmap", "ZERO_LENGTH", "length 0"),
             new Rule("vm", "munmap", "MISALIGNED", "unaligned address"),
             new Rule("vm", "munmap", "OUT_OF_RANGE", "range past TASK_SIZE"),
+            new Rule("vm", "mremap", "BAD_FLAGS", "unknown bit; FIXED or DONTUNMAP without MAYMOVE; DONTUNMAP resizing"),
+            new Rule("vm", "mremap", "MISALIGNED", "unaligned old address or target"),
+            new Rule("vm", "mremap", "ZERO_LENGTH", "new length 0, or old length 0 of a private mapping"),
+            new Rule("vm", "mremap", "BAD_ADDRESS", "no area at the old address, or growing past its end"),
+            new Rule("vm", "mremap", "OVERLAP", "old and new ranges share a page"),
+            new Rule("vm", "mremap", "OUT_OF_RANGE", "target range past TASK_SIZE"),
+            new Rule("vm", "mremap", "BELOW_MIN_ADDR", "MREMAP_FIXED below mmap_min_addr"),
+            new Rule("vm", "mremap", "STACK_MOVE", "moving the grows-down stack"),
+            new Rule("vm/huge", "collapse", "MISALIGNED", "range not 2 MiB-aligned"),
+            new Rule("vm/huge", "collapse", "NOT_HUGE_ELIGIBLE", "range not in one private anonymous area, or not fully populated"),
             // heap
             new Rule("heap", "allocate", "ZERO_SIZE", "zero bytes"),
             new Rule("heap", "allocate", "TOO_LARGE", "more than MAX_ALLOCATION"),

@@ -12,6 +12,7 @@ import org.mmspec.vm.AddressSpace;
 import org.mmspec.vm.Layout;
 import org.mmspec.vm.MapFlags;
 import org.mmspec.vm.Prot;
+import org.mmspec.vm.RemapFlags;
 import org.mmspec.vm.UserAddr;
 import org.mmspec.vm.Vma;
 import org.mmspec.vm.VmError;
@@ -410,6 +411,9 @@ public final class ReplayHarness {
                 add(made, e.result() >>> Vma.PAGE_SHIFT, pagesEnd(e.result(), a.length()));
             } else if (e.call().equals("brk")) {
                 maxBrk = Math.max(maxBrk, e.result());
+            } else if (e.call().equals("mremap")) {
+                MremapArgs a = MremapArgs.decode(e);
+                add(made, e.result() >>> Vma.PAGE_SHIFT, pagesEnd(e.result(), a.newLength()));
             }
         }
         add(made, startBrk >>> Vma.PAGE_SHIFT, pagesEnd(maxBrk, 0));
@@ -447,7 +451,7 @@ public final class ReplayHarness {
             return;
         }
         if (e.call().equals("mremap")) {
-            diverge(e, "mremap is not modelled");
+            replayMremap(e, MremapArgs.decode(e));
             return;
         }
         MmapArgs a = decode(e);
@@ -509,6 +513,56 @@ public final class ReplayHarness {
         MapFlags flags = f;
         replayChecked(e, () -> as.mmap(UserAddr.of(e.result()), a.length(), a.prot(), flags, a.file(), a.offset()),
                 e.result(), a.length());
+    }
+
+    /**
+     * mremap. A failure must fail alike (errno, nothing changed). A success that moved the mapping
+     * without MREMAP_FIXED is first asked of the model's own search (counted with the mmap
+     * placements) and then replayed with MREMAP_FIXED at Linux's address, so that the replay keeps
+     * following Linux; the target must be free in the model, or Linux placed it over a page the
+     * model still holds (a divergence).
+     */
+    private void replayMremap(TraceEvent e, MremapArgs a) {
+        UserAddr old = UserAddr.of(a.addr());
+        UserAddr hint = a.newAddr() == 0 ? null : UserAddr.of(a.newAddr());
+        if (!e.succeeded()) {
+            replayFailure(e, () -> as.mremap(old, a.oldLength(), a.newLength(), a.flags(), hint));
+            return;
+        }
+        long newPages = pagesEnd(0, a.newLength());
+        RemapFlags flags = a.flags();
+        UserAddr target = hint;
+        if (e.result() != a.addr() && !flags.fixed()) {
+            placementTotal++;
+            Optional<UserAddr> ours = as.probeRemapPlacement(old, a.oldLength(), a.newLength(), hint);
+            if (ours.isPresent() && ours.get().value() == e.result()) {
+                placementAgreed++;
+            } else {
+                placementMisses.add(String.format("line %d: Linux moved %d pages to 0x%x, the model's search 0x%x", e.line(),
+                        newPages, e.result(), ours.map(UserAddr::value).orElse(-1L)));
+            }
+            long to = e.result() >>> Vma.PAGE_SHIFT;
+            if (!as.areas().subMap(to, to + newPages).isEmpty() || as.areaAt(to).isPresent()) {
+                diverge(e, String.format("Linux moved the mapping to %s, where the model still has a mapping",
+                        range(to, to + newPages)));
+                return;
+            }
+            flags = new RemapFlags(true, true, flags.dontUnmap(), flags.unknown());
+            target = UserAddr.of(e.result());
+        }
+        RemapFlags f = flags;
+        UserAddr t = target;
+        long[] got = {-1};
+        int before = divergences.size();
+        replayChecked(e, () -> got[0] = as.mremap(old, a.oldLength(), a.newLength(), f, t).value(), a.addr(),
+                a.oldLength());
+        if (divergences.size() > before) {
+            return;
+        }
+        touch(e.result() >>> Vma.PAGE_SHIFT, pagesEnd(e.result(), a.newLength()));
+        if (got[0] != e.result()) {
+            diverge(e, String.format("mremap returned 0x%x, Linux 0x%x", got[0], e.result()));
+        }
     }
 
     private void replayMprotect(TraceEvent e, MmapArgs a) {
