@@ -483,7 +483,8 @@ public final class Explorer {
                 e.edgeProcesses = new int[Expansion.FIRST];
             }
             boolean prints = store.needsFingerprints();
-            Pending pending = order == null ? null : new Pending();
+            boolean[] deferrable = deferrable(state);
+            Pending pending = deferrable == null ? null : new Pending();
             try {
                 system.successors(state, new TransitionSystem.Successors<S>() {
                     @Override
@@ -520,7 +521,7 @@ public final class Explorer {
                 });
                 e.deadlock = e.emitted == 0 && options.deadlock() && !system.isFinal(state);
                 if (pending != null) {
-                    int p = e.keyFailure == null ? ample(state, pending) : NO_AMPLE;
+                    int p = e.keyFailure == null ? ample(pending, deferrable) : NO_AMPLE;
                     pending.flush(e, p);
                     if (p != NO_AMPLE) {
                         e.emitted = pending.count(p);
@@ -545,8 +546,11 @@ public final class Explorer {
          * it was fully expanded. The decision reads only the store as of the chunk's start, which
          * does not depend on the number of threads, so neither do the reduced counts.
          */
-        private int ample(S state, Pending pending) {
-            for (int p = 0; p < order.processes(); p++) {
+        private int ample(Pending pending, boolean[] deferrable) {
+            for (int p = 0; p < deferrable.length; p++) {
+                if (!deferrable[p]) {
+                    continue;
+                }
                 int steps = pending.count(p);
                 if (steps == 0 || steps == pending.n) {
                     continue;
@@ -554,11 +558,29 @@ public final class Explorer {
                 if (proviso && pending.anyKnown(p)) {
                     continue;
                 }
-                if (order.deferrable(state, p)) {
-                    return p;
-                }
+                return p;
             }
             return NO_AMPLE;
+        }
+
+        /**
+         * C1 and C2 per process in {@code state}, or null when no process may be deferred (or the
+         * search does not reduce): the state is then expanded exactly as without POR, at no cost.
+         */
+        private boolean[] deferrable(S state) {
+            if (order == null) {
+                return null;
+            }
+            boolean[] d = null;
+            for (int p = 0; p < order.processes(); p++) {
+                if (order.deferrable(state, p)) {
+                    if (d == null) {
+                        d = new boolean[order.processes()];
+                    }
+                    d[p] = true;
+                }
+            }
+            return d;
         }
 
         /** Phase C for one new state: null, its first {@link Violation}, or what the check threw. */
