@@ -145,6 +145,8 @@ public final class Manifest {
         rec.put(config + ".verdict", verdict(r));
         rec.put(config + ".cexLength", r.counterexample().map(c -> String.valueOf(c.length())).orElse("-"));
         rec.put(config + ".millis", String.valueOf(r.elapsed().toMillis()));
+        // right unless the run was reduced, when the caller records the unreduced count after this
+        rec.put(config + ".statesFull", String.valueOf(r.distinctStates()));
         for (Map.Entry<String, String> e : rec.entrySet()) {
             set(e.getKey(), e.getValue());
         }

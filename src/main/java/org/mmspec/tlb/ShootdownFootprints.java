@@ -8,7 +8,7 @@ import org.mmspec.check.PartialOrder;
  *
  * <p>Encoding: one bit per piece of state. Shared: {@link #PT} (the page table, leaf-table link
  * included), {@link #FRAMES} (free, in use, deferred and their tags), {@link #GEN} (the global
- * generation), {@link #GHOST} (the flush-cost ghost TLB-7 and TLB-9 judge; every step rewrites it).
+ * generation), {@link #GHOST} (the flush-cost ghost TLB-7 and TLB-9 judge; an invalidation sets it).
  * Per CPU {@code c}, bits {@code 4 + 6c ..}: its TLB and paging-structure cache, its operation
  * (script index, pc, request, frames to free), the acknowledgements it collected, its IPI mailbox,
  * the IPI it is serving, and its lazy generation. Processes: CPU {@code c} is process {@code c}
@@ -19,8 +19,8 @@ import org.mmspec.check.PartialOrder;
  * its steps). The outcome, recorded in the manifest: no step is invisible. TLB-1 to TLB-4 read
  * every TLB, the page table, the frames and every operation; TLB-5 asks whether any kernel step is
  * enabled and so reads everything a kernel step reads; TLB-6 reads every mailbox, acknowledgement
- * and IPI being served; TLB-7 and TLB-9 read the ghost every step rewrites. Every step writes one
- * of these, so C2 admits no proper ample set and the reduction leaves the model whole.
+ * and IPI being served; TLB-7 and TLB-9 read the ghost the invalidations set. Every step writes one
+ * of these (a fill or eviction a TLB, the release the frame table, a kernel step its operation), so C2 admits no proper ample set and the reduction leaves the model whole.
  */
 final class ShootdownFootprints implements PartialOrder<TlbState> {
     static final long PT = 1L;
@@ -64,9 +64,9 @@ final class ShootdownFootprints implements PartialOrder<TlbState> {
                     | cpu(c, LOCAL_GEN) | cpu(c, TLB);
         }
         releaseReads = FRAMES | allLocalGen;
-        releaseWrites = FRAMES | GHOST;
+        releaseWrites = FRAMES;
         hardwareReads = PT | allTlb;
-        hardwareWrites = allTlb | GHOST;
+        hardwareWrites = allTlb;
         long anyKernelRead = releaseReads;
         for (long r : kernelReads) {
             anyKernelRead |= r;
