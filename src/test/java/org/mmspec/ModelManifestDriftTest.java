@@ -38,6 +38,12 @@ class ModelManifestDriftTest {
                     assertThat(ModelRun.drift(manifest, config, r)).as("drift against models/%s/manifest.properties "
                             + "(if the change is intended, run ./mmspec models %s --record)", model.name(), model.name())
                             .isEmpty();
+                    assertThat(manifest.get(config + ".statesFull", null)).as("%s: statesFull recorded (./mmspec models %s"
+                            + " --record)", config, model.name()).isNotNull();
+                    if (!ModelRun.reduces(model, manifest, config)) {
+                        assertThat(manifest.get(config + ".statesFull", null)).as("%s: no reduction, so statesFull = states",
+                                config).isEqualTo(String.valueOf(r.distinctStates()));
+                    }
                 }));
             }
         }

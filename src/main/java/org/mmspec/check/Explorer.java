@@ -66,10 +66,27 @@ public final class Explorer {
     /** Explores with the checks {@code options} names beside the invariants (deadlock, liveness). */
     public static <S> ExplorationResult explore(TransitionSystem<S> system, ExploreBounds bounds, Progress progress,
             ExplorerSettings settings, CheckOptions options) {
+        return explore(system, bounds, progress, settings, options, true);
+    }
+
+    /**
+     * {@link #explore}, with the cycle proviso C3 switchable for the checking core's own tests: a
+     * reduction without it may defer a step for ever around a cycle (the ignoring problem) and
+     * miss a violation. Nothing outside those tests turns it off.
+     */
+    static <S> ExplorationResult explore(TransitionSystem<S> system, ExploreBounds bounds, Progress progress,
+            ExplorerSettings settings, CheckOptions options, boolean proviso) {
         try (Workers workers = new Workers(settings.threads())) {
-            return new Search<>(system, bounds, progress, workers,
-                    StateStore.create(settings.store(), settings.switchAt()), settings.spillAt(), options).run();
+            Search<S> search = new Search<>(system, bounds, progress, workers,
+                    StateStore.create(settings.store(), settings.switchAt()), settings.spillAt(), options);
+            search.proviso = proviso;
+            return search.run();
         }
+    }
+
+    /** Whether a run with {@code options} reduces {@code system}: POR asked for, declared, and no liveness. */
+    public static boolean reduces(TransitionSystem<?> system, CheckOptions options) {
+        return options.por() && system.partialOrder() != null && !(options.liveness() && !system.liveness().isEmpty());
     }
 
     /**
@@ -123,6 +140,60 @@ public final class Explorer {
         }
     }
 
+    /** {@link Search#ample}'s answer when the state is fully expanded. */
+    static final int NO_AMPLE = Integer.MIN_VALUE;
+
+    /** Every successor of a state being expanded under POR, until the ample set is chosen. */
+    static final class Pending {
+        final List<Object> states = new ArrayList<>();
+        final List<Object> keys = new ArrayList<>();
+        final Ints ordinals = new Ints();
+        final Ints processes = new Ints();
+        long[] fps = new long[8];
+        boolean[] known = new boolean[8];
+        int n;
+
+        void add(Object state, Object key, long fp, int ordinal, int process, boolean isKnown) {
+            if (n == fps.length) {
+                fps = Arrays.copyOf(fps, n * 2);
+                known = Arrays.copyOf(known, n * 2);
+            }
+            states.add(state);
+            keys.add(key);
+            fps[n] = fp;
+            known[n] = isKnown;
+            ordinals.add(ordinal);
+            processes.add(process);
+            n++;
+        }
+
+        int count(int process) {
+            int c = 0;
+            for (int i = 0; i < n; i++) {
+                c += processes.get(i) == process ? 1 : 0;
+            }
+            return c;
+        }
+
+        boolean anyKnown(int process) {
+            for (int i = 0; i < n; i++) {
+                if (processes.get(i) == process && known[i]) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Hands the new successors to {@code e}: all of them, or only {@code process}'s. */
+        void flush(Expansion e, int process) {
+            for (int i = 0; i < n; i++) {
+                if (!known[i] && (process == NO_AMPLE || processes.get(i) == process)) {
+                    e.add(states.get(i), keys.get(i), fps[i], ordinals.get(i));
+                }
+            }
+        }
+    }
+
     /** A growable int array. */
     static final class Ints {
         int[] a = new int[16];
@@ -164,6 +235,10 @@ public final class Explorer {
         private final StateGraph graph;
         /** State ids by exact key, for the graph's edges to known states; null without liveness. */
         private final Map<Object, Integer> idOf;
+        /** The model's partial order when this search reduces, else null. */
+        private final PartialOrder<S> order;
+        /** C3; only the checking core's tests turn it off. */
+        boolean proviso = true;
 
         Search(TransitionSystem<S> system, ExploreBounds bounds, Progress progress, Workers workers, StateStore store,
                 long spillAt, CheckOptions options) {
@@ -186,6 +261,7 @@ public final class Explorer {
             this.progress = progress;
             this.workers = workers;
             this.store = store;
+            this.order = reduces(system, options) ? system.partialOrder() : null;
         }
 
         ExplorationResult run() {
@@ -407,6 +483,8 @@ public final class Explorer {
                 e.edgeProcesses = new int[Expansion.FIRST];
             }
             boolean prints = store.needsFingerprints();
+            boolean[] deferrable = deferrable(state);
+            Pending pending = deferrable == null ? null : new Pending();
             try {
                 system.successors(state, new TransitionSystem.Successors<S>() {
                     @Override
@@ -430,7 +508,10 @@ public final class Explorer {
                         }
                         // outside the try: a key that cannot be fingerprinted is the explorer's error, not a counterexample
                         long fp = prints ? Fingerprint.of(k) : 0;
-                        if (!store.contains(k, fp)) {
+                        boolean known = store.contains(k, fp);
+                        if (pending != null) {
+                            pending.add(next, k, fp, ordinal, process, known);
+                        } else if (!known) {
                             e.add(next, k, fp, ordinal);
                         }
                         if (e.edgeKeys != null) {
@@ -439,10 +520,67 @@ public final class Explorer {
                     }
                 });
                 e.deadlock = e.emitted == 0 && options.deadlock() && !system.isFinal(state);
+                if (pending != null) {
+                    int p = e.keyFailure == null ? ample(pending, deferrable) : NO_AMPLE;
+                    pending.flush(e, p);
+                    if (p != NO_AMPLE) {
+                        e.emitted = pending.count(p);
+                    }
+                }
             } catch (RuntimeException | AssertionError t) {
+                if (pending != null) {
+                    pending.flush(e, NO_AMPLE);
+                }
                 e.failure = t;
             }
             return e;
+        }
+
+        /**
+         * The process whose enabled steps are the ample set of {@code state}, or {@link #NO_AMPLE}
+         * to expand it fully: the lowest-numbered process that has an enabled step but not all of
+         * them (C0), whose next steps are independent of everything the others may do and invisible
+         * (C1, C2: {@link PartialOrder#deferrable}), and whose steps all lead to states not stored
+         * when this chunk began (C3). Those states get ids above every stored one, {@code state}'s
+         * included, so along any cycle of the reduced graph the ids cannot only grow: some state on
+         * it was fully expanded. The decision reads only the store as of the chunk's start, which
+         * does not depend on the number of threads, so neither do the reduced counts.
+         */
+        private int ample(Pending pending, boolean[] deferrable) {
+            for (int p = 0; p < deferrable.length; p++) {
+                if (!deferrable[p]) {
+                    continue;
+                }
+                int steps = pending.count(p);
+                if (steps == 0 || steps == pending.n) {
+                    continue;
+                }
+                if (proviso && pending.anyKnown(p)) {
+                    continue;
+                }
+                return p;
+            }
+            return NO_AMPLE;
+        }
+
+        /**
+         * C1 and C2 per process in {@code state}, or null when no process may be deferred (or the
+         * search does not reduce): the state is then expanded exactly as without POR, at no cost.
+         */
+        private boolean[] deferrable(S state) {
+            if (order == null) {
+                return null;
+            }
+            boolean[] d = null;
+            for (int p = 0; p < order.processes(); p++) {
+                if (order.deferrable(state, p)) {
+                    if (d == null) {
+                        d = new boolean[order.processes()];
+                    }
+                    d[p] = true;
+                }
+            }
+            return d;
         }
 
         /** Phase C for one new state: null, its first {@link Violation}, or what the check threw. */

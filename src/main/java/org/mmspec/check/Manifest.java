@@ -20,9 +20,11 @@ import java.util.Map;
  * ({@code ci}: runs in the test suite and {@code mmspec check}; {@code heavy}: only on request),
  * {@code C.expect} ({@code pass}, or {@code fail:ID} for a seeded bug that must be caught), and
  * the checks beside the invariants ({@code C.deadlock=off} with {@code C.deadlock.reason}, or
- * model-wide {@code deadlock}; {@code C.liveness=on}: {@link #checks}), and
- * the recorded {@code C.states}, {@code C.transitions}, {@code C.reached}, {@code C.verdict},
- * {@code C.cexLength} and {@code C.millis}. A test fails when a recorded count drifts; time is
+ * model-wide {@code deadlock}; {@code C.liveness=on}; {@code C.por=off} or model-wide {@code por=off}:
+ * {@link #checks}), and the recorded {@code C.states}, {@code C.transitions}, {@code C.reached},
+ * {@code C.verdict}, {@code C.cexLength} and {@code C.millis} (of the run as configured, so with
+ * partial-order reduction where the model declares it), and {@code C.statesFull}, the distinct
+ * states of the same run without the reduction ({@link #recordFull}). A test fails when a recorded count drifts; time is
  * recorded for information only.
  */
 public final class Manifest {
@@ -101,7 +103,8 @@ public final class Manifest {
     /**
      * The checks beside the invariants: deadlock unless {@code C.deadlock} (or the model-wide
      * {@code deadlock}) is {@code off}, which needs a {@code .deadlock.reason} beside it; liveness
-     * when {@code C.liveness=on}.
+     * when {@code C.liveness=on}; partial-order reduction unless {@code C.por} (or the model-wide
+     * {@code por}) is {@code off} (it applies only where the model declares a partial order).
      */
     public CheckOptions checks(String config) {
         String deadlock = get(config + ".deadlock", get("deadlock", "on"));
@@ -114,7 +117,8 @@ public final class Manifest {
             }
         }
         boolean liveness = !switchValue(config + ".liveness", get(config + ".liveness", "off"));
-        return new CheckOptions(!off, liveness);
+        boolean por = !switchValue(config + ".por", get(config + ".por", get("por", "on")));
+        return new CheckOptions(!off, liveness, por);
     }
 
     /** True for {@code off}, false for {@code on}; anything else is an error naming the key. */
@@ -141,9 +145,16 @@ public final class Manifest {
         rec.put(config + ".verdict", verdict(r));
         rec.put(config + ".cexLength", r.counterexample().map(c -> String.valueOf(c.length())).orElse("-"));
         rec.put(config + ".millis", String.valueOf(r.elapsed().toMillis()));
+        // right unless the run was reduced, when the caller records the unreduced count after this
+        rec.put(config + ".statesFull", String.valueOf(r.distinctStates()));
         for (Map.Entry<String, String> e : rec.entrySet()) {
             set(e.getKey(), e.getValue());
         }
+    }
+
+    /** Records the distinct states of {@code config}'s run without partial-order reduction. */
+    public void recordFull(String config, long states) {
+        set(config + ".statesFull", String.valueOf(states));
     }
 
     /** {@code pass}, or {@code fail:ID} naming the broken invariant. */

@@ -15,8 +15,41 @@ public final class ModelRun {
     public static ExplorationResult explore(ExhaustiveModel model, Manifest manifest, String config, Progress progress) {
         TransitionSystem<?> system = model.build(manifest.bounds(config));
         return Explorer.explore(system, manifest.exploreBounds(config), progress, ExplorerSettings.fromProperties(),
-                manifest.checks(config));
+                options(manifest, config));
     }
+
+    /** {@link #explore} with partial-order reduction forced {@code on} or off, whatever the manifest says. */
+    public static ExplorationResult explore(ExhaustiveModel model, Manifest manifest, String config, Progress progress,
+            boolean por) {
+        TransitionSystem<?> system = model.build(manifest.bounds(config));
+        return Explorer.explore(system, manifest.exploreBounds(config), progress, ExplorerSettings.fromProperties(),
+                manifest.checks(config).withPor(por));
+    }
+
+    /** Whether {@code config}'s run, as configured, reduces (POR asked for and the model declares a partial order). */
+    public static boolean reduces(ExhaustiveModel model, Manifest manifest, String config) {
+        return Explorer.reduces(model.build(manifest.bounds(config)), options(manifest, config));
+    }
+
+    /**
+     * The manifest's checks, with partial-order reduction overridden by the {@code mmspec.por}
+     * property ({@code on} or {@code off}) when it is set: {@code mmspec check --por}.
+     */
+    public static CheckOptions options(Manifest manifest, String config) {
+        CheckOptions o = manifest.checks(config);
+        String por = System.getProperty(POR_PROPERTY);
+        if (por == null) {
+            return o;
+        }
+        return switch (por) {
+            case "on" -> o.withPor(true);
+            case "off" -> o.withPor(false);
+            default -> throw new IllegalArgumentException(POR_PROPERTY + " must be on or off, not " + por);
+        };
+    }
+
+    /** The system property {@code --por} sets. */
+    public static final String POR_PROPERTY = "mmspec.por";
 
     /**
      * The differences between a run and the manifest: a drifted count, a search that was complete
@@ -31,7 +64,18 @@ public final class ModelRun {
             out.add(config + ": expected verdict " + expected + " but got " + verdict
                     + r.counterexample().map(c -> "\n" + c.render()).orElse(""));
         }
+        if (options(manifest, config).por() != manifest.checks(config).por()) {
+            // --por overrides the manifest: only the unreduced count is recorded for comparison
+            if (!options(manifest, config).por()) {
+                compare(out, manifest, config, "statesFull", r.distinctStates());
+            }
+            return out;
+        }
         compare(out, manifest, config, "states", r.distinctStates());
+        String full = manifest.get(config + ".statesFull", null);
+        if (full != null && Long.parseLong(full) < r.distinctStates()) {
+            out.add(config + ": statesFull " + full + " is below the reduced run's " + r.distinctStates() + " states");
+        }
         compare(out, manifest, config, "transitions", r.transitions());
         compare(out, manifest, config, "reached", r.depth());
         String complete = manifest.get(config + ".complete", null);

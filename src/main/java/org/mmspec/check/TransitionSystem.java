@@ -83,6 +83,15 @@ public interface TransitionSystem<S> {
     }
 
     /**
+     * What each process's steps read and write, for partial-order reduction ({@link
+     * CheckOptions#por()}); null (the default) declares nothing, and the model is always fully
+     * expanded.
+     */
+    default PartialOrder<S> partialOrder() {
+        return null;
+    }
+
+    /**
      * How to write a frontier state to disk and read it back, or null (the default) to keep the
      * whole frontier in memory. With a codec the explorer moves a level's states to a file when the
      * heap fills up, so a configuration larger than the heap still finishes.

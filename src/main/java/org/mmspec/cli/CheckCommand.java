@@ -44,6 +44,10 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--scale", description = "Multiplier for runs and steps of the random suites (default: -Dmmspec.scale, else 1).")
     Integer scale;
 
+    @Option(names = "--por", paramLabel = "on|off", description = "Partial-order reduction for the models that declare"
+            + " footprints (default: each manifest's por, on unless it says off).")
+    String por;
+
     @Option(names = "--verbose", description = "Print each failing suite's full report.")
     boolean verbose = true;
 
@@ -57,6 +61,12 @@ final class CheckCommand implements Callable<Integer> {
         }
         if (scale != null) {
             System.setProperty("mmspec.scale", String.valueOf(scale));
+        }
+        if (por != null) {
+            if (!por.equals("on") && !por.equals("off")) {
+                throw new IllegalArgumentException("--por must be on or off, not " + por);
+            }
+            System.setProperty(org.mmspec.check.ModelRun.POR_PROPERTY, por);
         }
         List<CheckSuite> suites = new ArrayList<>(Catalog.suites());
         suites.addAll(Catalog.modelSuites(heavy));

@@ -104,6 +104,11 @@ final class ModelsCommand implements Callable<Integer> {
                 drift.forEach(d -> System.out.println("  drift: " + d));
                 if (record) {
                     manifest.record(config, r);
+                    // the unreduced count beside the reduced one: a second run only where POR reduced this one
+                    long full = ModelRun.reduces(model, manifest, config)
+                            ? ModelRun.explore(model, manifest, config, Progress.NONE, false).distinctStates()
+                            : r.distinctStates();
+                    manifest.recordFull(config, full);
                 } else if (!drift.isEmpty()) {
                     drifted++;
                 }

@@ -73,6 +73,10 @@ final class ShootdownCommand implements Callable<Integer> {
     @Option(names = "--no-deadlock", description = "Do not report states without successors that are not final as DEADLOCK.")
     boolean noDeadlock;
 
+    @Option(names = "--por", paramLabel = "on|off", description = "Partial-order reduction from the model's declared"
+            + " footprints (default: on; off when --liveness is given).")
+    String por = "on";
+
     @Option(names = "--no-symmetry", description = "Explore without CPU symmetry reduction.")
     boolean noSymmetry;
 
@@ -128,7 +132,12 @@ final class ShootdownCommand implements Callable<Integer> {
     public Integer call() {
         java.io.PrintWriter out = spec.commandLine().getOut();
         Bounds bounds;
-        CheckOptions checks = new CheckOptions(!noDeadlock, liveness);
+        boolean porOn = switch (por) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> throw new IllegalArgumentException("--por must be on or off, not " + por);
+        };
+        CheckOptions checks = new CheckOptions(!noDeadlock, liveness, porOn);
         if (config != null) {
             Manifest manifest = Manifest.load(TlbModels.SHOOTDOWN);
             if (!manifest.configs().contains(config)) {
@@ -137,7 +146,8 @@ final class ShootdownCommand implements Callable<Integer> {
             }
             bounds = manifest.bounds(config);
             CheckOptions recorded = manifest.checks(config);
-            checks = new CheckOptions(recorded.deadlock() && !noDeadlock, recorded.liveness() || liveness);
+            checks = new CheckOptions(recorded.deadlock() && !noDeadlock, recorded.liveness() || liveness,
+                    recorded.por() && porOn);
         } else {
             checkBounds();
             String o = ops != null ? ops : cpus >= 2 && pages >= 2 ? "cpu0:munmap(0);cpu1:mprotect(1)" : "cpu0:munmap(0)";
@@ -170,6 +180,8 @@ final class ShootdownCommand implements Callable<Integer> {
         Progress.clearTerminalLine();
         out.println(r.summary());
         out.println("  " + r.storeSummary());
+        out.println("  partial-order reduction: " + (Explorer.reduces(model, checks) ? "on (ShootdownFootprints)"
+                : "off" + (porOn && checks.liveness() ? " (liveness is checked)" : "")));
         r.counterexample().ifPresent(c -> out.println(c.render()));
         if (saveCounterexample != null) {
             if (r.counterexample().isEmpty()) {

@@ -49,6 +49,7 @@ public final class ShootdownModel implements TransitionSystem<TlbState> {
     final int[] identityRenamed;
     private final boolean modelPwc;
     private final InvariantSet<TlbState> invariants;
+    private final ShootdownFootprints footprints;
 
     public ShootdownModel(TlbConfig config) {
         this.config = config;
@@ -73,6 +74,7 @@ public final class ShootdownModel implements TransitionSystem<TlbState> {
         }
         this.identityRenamed = TlbState.renameTable(identity);
         this.invariants = TlbInvariants.all();
+        this.footprints = new ShootdownFootprints(config.cpus());
     }
 
     public TlbConfig config() {
@@ -234,6 +236,12 @@ public final class ShootdownModel implements TransitionSystem<TlbState> {
             }
         }
         return out;
+    }
+
+    /** What each step reads and writes, for partial-order reduction: {@link ShootdownFootprints}. */
+    @Override
+    public org.mmspec.check.PartialOrder<TlbState> partialOrder() {
+        return footprints;
     }
 
     @Override

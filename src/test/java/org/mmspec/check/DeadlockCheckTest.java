@@ -80,13 +80,19 @@ class DeadlockCheckTest {
                 b.deadlock.reason=the model stops when its budget is used up
                 c.deadlock=off
                 """);
-        assertThat(m.checks("a")).isEqualTo(CheckOptions.DEFAULT);
+        // a manifest asks for partial-order reduction unless it says por=off (it applies where a model declares one)
+        assertThat(m.checks("a")).isEqualTo(CheckOptions.DEFAULT.withPor(true));
         assertThat(m.checks("b").deadlock()).isFalse();
         assertThatThrownBy(() -> m.checks("c")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("deadlock.reason");
         Manifest bad = Manifest.parse("g", "configs=a\na.deadlock=maybe\n");
         assertThatThrownBy(() -> bad.checks("a")).hasMessageContaining("on or off");
         Manifest wide = Manifest.parse("g", "configs=a\ndeadlock=off\ndeadlock.reason=open system\na.liveness=on\n");
-        assertThat(wide.checks("a")).isEqualTo(new CheckOptions(false, true));
+        assertThat(wide.checks("a")).isEqualTo(new CheckOptions(false, true, true));
+        Manifest noPor = Manifest.parse("g", "configs=a,b\npor=off\nb.por=on\n");
+        assertThat(noPor.checks("a").por()).isFalse();
+        assertThat(noPor.checks("b").por()).isTrue();
+        assertThatThrownBy(() -> Manifest.parse("g", "configs=a\na.por=sometimes\n").checks("a"))
+                .hasMessageContaining("on or off");
     }
 }

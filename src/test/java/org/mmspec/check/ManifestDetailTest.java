@@ -153,6 +153,7 @@ class ManifestDetailTest {
                 small.verdict=fail:DEMO-7
                 small.cexLength=1
                 small.millis=8
+                small.statesFull=12
                 """);
         assertThat(m.get("small.states")).isEqualTo("12");
         ExplorationResult pass = new ExplorationResult("demo", 12, 30, 3, true, Duration.ofMillis(9), Optional.empty());
@@ -160,7 +161,7 @@ class ManifestDetailTest {
         assertThat(m.get("small.verdict")).isEqualTo("pass");
         assertThat(m.get("small.cexLength")).isEqualTo("-");
         assertThat(m.get("small.complete")).isEqualTo("true");
-        assertThat(m.render().lines().filter(l -> l.startsWith("small.")).count()).isEqualTo(10);
+        assertThat(m.render().lines().filter(l -> l.startsWith("small.")).count()).isEqualTo(11);
         Path file = dir.resolve("manifest.properties");
         m.write(file);
         assertThat(Files.readString(file)).isEqualTo(m.render());

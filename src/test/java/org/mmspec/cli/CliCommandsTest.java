@@ -89,6 +89,19 @@ class CliCommandsTest {
     }
 
     @Test
+    void porIsOnByDefaultAndOffOnRequest() {
+        ReplayCommandTest.Run on = run("shootdown", "--cpus", "2", "--pages", "1");
+        ReplayCommandTest.Run off = run("shootdown", "--cpus", "2", "--pages", "1", "--por", "off");
+        assertThat(on.out()).contains("partial-order reduction: on (ShootdownFootprints)");
+        assertThat(off.out()).contains("partial-order reduction: off");
+        // the shootdown model's steps are all visible: the same states either way (spec/checking-core.md 0.4.5)
+        String summary = on.out().lines().filter(l -> l.startsWith("tlb-shootdown:")).findFirst().orElseThrow();
+        assertThat(off.out()).contains(summary.substring(0, summary.indexOf(" transitions")));
+        assertOneLineError(run("shootdown", "--por", "maybe"), "--por must be on or off");
+        assertOneLineError(run("check", "--por", "maybe", "bitmap"), "--por must be on or off");
+    }
+
+    @Test
     void passingRunWritesNoCounterexample() {
         Path file = tmp.resolve("none.txt");
         ReplayCommandTest.Run r = run("shootdown", "--cpus", "2", "--pages", "1", "--save-counterexample", file.toString());
