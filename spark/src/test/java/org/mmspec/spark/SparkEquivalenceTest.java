@@ -60,7 +60,9 @@ class SparkEquivalenceTest {
                 continue; // a JPF folder: no exhaustive manifest
             }
             for (String c : manifest.configs()) {
-                if (manifest.profile(c).equals("ci") && model.build(manifest.bounds(c)).codec() != null) {
+                // liveness needs the whole graph on one machine: the spark engine refuses it (SparkSetupTest)
+                if (manifest.profile(c).equals("ci") && model.build(manifest.bounds(c)).codec() != null
+                        && !manifest.checks(c).liveness()) {
                     out.add(new String[] {model.name(), c});
                 }
             }

@@ -62,5 +62,9 @@ class SparkSetupTest {
                 .hasMessage("--partitions takes a number, not x");
         assertThatThrownBy(() -> SparkCheck.run(new String[] {"check", "tlb-shootdown", "nope"}, sink, sink))
                 .hasMessageContaining("has no configuration nope");
+        // liveness needs the whole state graph on one machine
+        assertThatThrownBy(() -> SparkCheck.run(new String[] {"check", "tlb-shootdown", "bug-idle-poll"}, sink, sink))
+                .hasMessage("tlb-shootdown bug-idle-poll checks liveness, which the spark engine does not; run it in-process"
+                        + " (./mmspec models tlb-shootdown:bug-idle-poll)");
     }
 }
