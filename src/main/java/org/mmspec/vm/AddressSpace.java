@@ -694,13 +694,14 @@ public final class AddressSpace {
     private void moveVma(Vma v, long start, long oldPages, long newPages, long to, RemapFlags flags) {
         long kept = Math.min(oldPages, newPages);
         // Huge pages the move touches are split first: the moved ones whole (the model moves 4 KiB
-        // leaves; Linux's move_huge_pmd would move an aligned one as it is), the target's and the
-        // tail's where cut. The frame check also reserves, at most, three new tables per 2 MiB
-        // region of the target, so that nothing after the splits can fail.
+        // leaves; Linux's move_huge_pmd would move an aligned one as it is), every one the target
+        // overlaps (its pages are replaced or unmapped 4 KiB at a time below, even where the target
+        // covers the huge page whole), and the tail's where cut. The frame check also reserves, at
+        // most, three new tables per 2 MiB region of the target, so that nothing after the splits can fail.
         java.util.TreeSet<Long> split = new java.util.TreeSet<>();
         for (long pmd : huge) {
             boolean moved = pmd < start + kept && pmd + PMD_PAGES > start;
-            boolean cut = pmd < to + newPages && pmd + PMD_PAGES > to && (pmd < to || pmd + PMD_PAGES > to + newPages)
+            boolean cut = pmd < to + newPages && pmd + PMD_PAGES > to
                     || oldPages > newPages && pmd < start + oldPages && pmd + PMD_PAGES > start + newPages
                             && (pmd < start + newPages || pmd + PMD_PAGES > start + oldPages);
             if (moved || cut) {

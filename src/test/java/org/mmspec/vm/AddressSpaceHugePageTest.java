@@ -87,6 +87,20 @@ class AddressSpaceHugePageTest {
     }
 
     @Test
+    void HUGE_1_holdsAfterAMoveOntoAWholeHugePageWithMremapFixed() {
+        // Found by the vm/huge stateful suite (seed -7046045447409557463): the target's huge page,
+        // covered whole, stayed recorded while its pages were replaced 4 KiB at a time.
+        collapsed();
+        as.mmap(UserAddr.ofPage(2 * H), H * P, Prot.RW, MapFlags.PRIVATE_ANON_FIXED, null, 0);
+        populate(as, 2 * H, 3 * H);
+        as.mremap(UserAddr.ofPage(2 * H), H * P, H * P, new RemapFlags(true, true, false, false), UserAddr.ofPage(PMD));
+        assertThat(broken()).isEmpty();
+        assertThat(as.hugePages()).as("the target's huge page was replaced").isEmpty();
+        assertThat(hugeLeafAt(as, PMD)).isFalse();
+        assertThat(read(as, PMD + 7)).as("the moved page's contents").isEqualTo(1000 + 2 * H + 7);
+    }
+
+    @Test
     void aFullyPopulatedAlignedRangeCollapsesIntoOneLeafOverAnAlignedFrameRun() {
         populate(as, PMD, PMD + H);
         long freeBefore = sys.frames().allocator().freeFrames();
