@@ -630,26 +630,14 @@ public final class Explorer {
 
             /** Takes the successor with index {@code want} of the current state. */
             void take(int want) {
-                List<Object> match = new ArrayList<>(2);
-                int[] seen = {0};
-                system.successors(current, (lbl, next) -> {
-                    if (seen[0]++ == want) {
-                        match.add(lbl.get());
-                        match.add(next);
-                    }
-                });
-                if (match.isEmpty()) {
-                    throw new IllegalStateException(system.name() + ": successors are not deterministic (transition "
-                            + want + " of " + seen[0] + ")");
-                }
-                @SuppressWarnings("unchecked")
-                S next = (S) match.get(1);
+                TransitionSystem.Transition<S> t = system.successor(current, want);
+                S next = t.next();
                 Object k = system.key(next);
                 if (!store.contains(k, 0)) {
-                    throw new IllegalStateException(system.name() + ": successors are not deterministic at " + match.get(0));
+                    throw new IllegalStateException(system.name() + ": successors are not deterministic at " + t.label());
                 }
                 current = next;
-                steps.add(new Counterexample.TraceStep((String) match.get(0), system.invariants().describe(current)));
+                steps.add(new Counterexample.TraceStep(t.label(), system.invariants().describe(current)));
             }
         }
 

@@ -38,6 +38,10 @@ public interface TransitionSystem<S> {
         }
     }
 
+    /** One labelled successor, as {@link #successor} returns it. */
+    record Transition<S>(String label, S next) {
+    }
+
     /** A short name used in reports. */
     String name();
 
@@ -45,6 +49,35 @@ public interface TransitionSystem<S> {
 
     /** Reports every successor of {@code state}; may throw to report a failed transition. */
     void successors(S state, Successors<S> out);
+
+    /**
+     * The successor with index {@code index} in the order {@link #successors} reports them: how a
+     * path recorded as transition indices (a counterexample) is replayed.
+     *
+     * @throws IllegalStateException if {@code state} has fewer successors: the successors are not
+     *         deterministic, since the index was recorded from the same state
+     */
+    default Transition<S> successor(S state, int index) {
+        List<Transition<S>> match = new java.util.ArrayList<>(1);
+        int[] seen = {0};
+        successors(state, (label, next) -> {
+            if (seen[0]++ == index) {
+                match.add(new Transition<>(label.get(), next));
+            }
+        });
+        if (match.isEmpty()) {
+            throw new IllegalStateException(name() + ": successors are not deterministic (transition " + index + " of "
+                    + seen[0] + ")");
+        }
+        return match.get(0);
+    }
+
+    /** Whether {@code state} has a successor at all. */
+    default boolean hasSuccessor(S state) {
+        boolean[] any = {false};
+        successors(state, (label, next) -> any[0] = true);
+        return any[0];
+    }
 
     /**
      * A canonical encoding: two states with equal keys are the same state for the search. A key

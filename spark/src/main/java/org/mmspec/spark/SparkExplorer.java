@@ -263,26 +263,12 @@ public final class SparkExplorer {
             List<Counterexample.TraceStep> steps = new ArrayList<>();
             steps.add(new Counterexample.TraceStep("init", system.invariants().describe(current)));
             for (int i = 0; i < path.size(); i++) {
-                int want = path.get(i);
-                List<Object> match = new ArrayList<>(2);
-                int[] seen = {0};
-                system.successors(current, (lbl, next) -> {
-                    if (seen[0]++ == want) {
-                        match.add(lbl.get());
-                        match.add(next);
-                    }
-                });
-                if (match.isEmpty()) {
-                    throw new IllegalStateException(system.name() + ": successors are not deterministic (transition "
-                            + want + " of " + seen[0] + ")");
+                TransitionSystem.Transition<S> t = system.successor(current, path.get(i));
+                if (Fingerprint.of(system.key(t.next())) != fps.get(i + 1)) {
+                    throw new IllegalStateException(system.name() + ": successors are not deterministic at " + t.label());
                 }
-                @SuppressWarnings("unchecked")
-                S next = (S) match.get(1);
-                if (Fingerprint.of(system.key(next)) != fps.get(i + 1)) {
-                    throw new IllegalStateException(system.name() + ": successors are not deterministic at " + match.get(0));
-                }
-                current = next;
-                steps.add(new Counterexample.TraceStep((String) match.get(0), system.invariants().describe(current)));
+                current = t.next();
+                steps.add(new Counterexample.TraceStep(t.label(), system.invariants().describe(current)));
             }
             Violation v = known != null ? known : system.invariants().firstViolation(current).orElseThrow(
                     () -> new IllegalStateException(system.name() + ": the replayed state breaks no invariant"));
