@@ -25,9 +25,19 @@ public final class ActionSystem<S> implements TransitionSystem<S> {
      *
      * @param label how the trace names it, e.g. {@code free(0x4, order 2)}
      * @param effect applies it to a copy of the state
+     * @param process the process that takes it, for weak fairness in liveness checks
+     *        ({@link TransitionSystem.Successors#add(int, Supplier, Object)}), or {@link #NO_PROCESS}
+     *        for a step of the environment (a workload's request, which need never come)
      */
-    public record Action<S>(String label, Consumer<S> effect) {
+    public record Action<S>(String label, Consumer<S> effect, int process) {
+        /** An action of the environment: no fairness. */
+        public Action(String label, Consumer<S> effect) {
+            this(label, effect, NO_PROCESS);
+        }
     }
+
+    /** The process of an environment action. */
+    public static final int NO_PROCESS = StateGraph.NO_PROCESS;
 
     /** Thrown when an action fails in a way other than a typed rejection. */
     public static final class ActionFailure extends AssertionError {
@@ -45,10 +55,13 @@ public final class ActionSystem<S> implements TransitionSystem<S> {
     private final Function<S, List<Action<S>>> actions;
     private final InvariantSet<S> invariants;
     private final Predicate<S> isFinal;
+    private final List<Liveness<S>> liveness;
 
     private ActionSystem(String name, Supplier<List<S>> initial, UnaryOperator<S> copy, Function<S, Object> key,
-            Function<S, List<Action<S>>> actions, InvariantSet<S> invariants, Predicate<S> isFinal) {
+            Function<S, List<Action<S>>> actions, InvariantSet<S> invariants, Predicate<S> isFinal,
+            List<Liveness<S>> liveness) {
         this.isFinal = Objects.requireNonNull(isFinal);
+        this.liveness = List.copyOf(liveness);
         this.name = Objects.requireNonNull(name);
         this.initial = Objects.requireNonNull(initial);
         this.copy = Objects.requireNonNull(copy);
@@ -69,7 +82,7 @@ public final class ActionSystem<S> implements TransitionSystem<S> {
      */
     public static <S> ActionSystem<S> of(String name, Supplier<List<S>> initial, UnaryOperator<S> copy,
             Function<S, Object> key, Function<S, List<Action<S>>> actions, InvariantSet<S> invariants) {
-        return new ActionSystem<>(name, initial, copy, key, actions, invariants, s -> false);
+        return new ActionSystem<>(name, initial, copy, key, actions, invariants, s -> false, List.of());
     }
 
     /**
@@ -77,12 +90,25 @@ public final class ActionSystem<S> implements TransitionSystem<S> {
      * inputs are used up): a state without an accepted action is a deadlock unless it is one.
      */
     public ActionSystem<S> finalWhen(Predicate<S> end) {
-        return new ActionSystem<>(name, initial, copy, key, actions, invariants, end);
+        return new ActionSystem<>(name, initial, copy, key, actions, invariants, end, liveness);
+    }
+
+    /**
+     * The same system with these liveness properties, checked under weak fairness per process
+     * (the {@link Action#process()} of each action) when a run asks for liveness.
+     */
+    public ActionSystem<S> withLiveness(List<Liveness<S>> properties) {
+        return new ActionSystem<>(name, initial, copy, key, actions, invariants, isFinal, properties);
     }
 
     @Override
     public boolean isFinal(S state) {
         return isFinal.test(state);
+    }
+
+    @Override
+    public List<Liveness<S>> liveness() {
+        return liveness;
     }
 
     @Override
@@ -112,7 +138,12 @@ public final class ActionSystem<S> implements TransitionSystem<S> {
             } catch (RuntimeException e) {
                 throw new ActionFailure(action.label(), e);
             }
-            out.add(action.label(), next);
+            if (action.process() == NO_PROCESS) {
+                out.add(action.label(), next);
+            } else {
+                String label = action.label();
+                out.add(action.process(), () -> label, next);
+            }
         }
     }
 

@@ -20,5 +20,11 @@ public enum Bug {
     /** An empty slab beyond the kept reserve is unlinked but its frames are never returned (HEAP-1). */
     LEAK_EMPTY_SLAB,
     /** Free skips the red-zone check, so an overflow goes unreported (DEBUG-1). */
-    SKIP_RED_ZONE_CHECK
+    SKIP_RED_ZONE_CHECK,
+    /**
+     * (The per-CPU model with {@code remote=1}.) A CPU drains its remote-free list only when it
+     * allocates, not as work of its own: a CPU that stops allocating keeps the objects other CPUs
+     * freed for it for ever, while they go on. No invariant breaks (HEAP-L1 only).
+     */
+    REMOTE_DRAIN_ONLY_ON_ALLOC
 }

@@ -12,5 +12,12 @@ public enum Bug {
     /** A free drains only when the cache exceeds {@code high + 1}, so it may hold {@code high + 1} frames (PCP-4). */
     WATERMARK_OFF_BY_ONE,
     /** The pressure path forgets the CPU caches: out of memory while caches still hold frames (PCP-3). */
-    PRESSURE_SKIPS_CACHES
+    PRESSURE_SKIPS_CACHES,
+    /**
+     * The pressure path of the step-level protocol model, when other CPUs' caches hold frames,
+     * retries the refill for as long as the node is empty instead of draining those caches: no
+     * invariant breaks and nothing fails out of memory, but a request can wait for ever while the
+     * frames stay cached elsewhere (PCP-L1 only).
+     */
+    PRESSURE_RETRIES_WITHOUT_DRAIN
 }

@@ -10,6 +10,7 @@ import org.mmspec.check.Bounds;
 import org.mmspec.check.ExhaustiveModel;
 import org.mmspec.check.Invariant;
 import org.mmspec.check.InvariantSet;
+import org.mmspec.check.Liveness;
 import org.mmspec.check.TransitionSystem;
 
 /**
@@ -25,7 +26,20 @@ import org.mmspec.check.TransitionSystem;
  * frames each CPU holds, and each CPU's pending refill read (-1 when none). Frames are
  * {@code 0 .. frames-1}. Bounds ({@code models/pcp-protocol/manifest.properties}): {@code cpus},
  * {@code frames}, {@code high}, {@code low}, {@code batch}, {@code lock} (true or false), and
- * {@code bug} (NONE, REFILL_TAKES_TWICE, DRAIN_LOSES_FRAME or WATERMARK_OFF_BY_ONE).
+ * {@code bug} (NONE, REFILL_TAKES_TWICE, DRAIN_LOSES_FRAME, WATERMARK_OFF_BY_ONE or
+ * PRESSURE_RETRIES_WITHOUT_DRAIN), and {@code requests} (false by default).
+ *
+ * <p>With {@code requests=true} an allocation is a request and its answer: the environment (no
+ * fairness: a workload need not allocate) issues a request for a CPU that has none, and the CPU's
+ * own steps, which carry weak fairness, answer it: a hit pops its cache; a refill takes
+ * {@code min(batch, high)} frames from the node and pops one in the same step (the CPU lock is held
+ * from the refill to the pop, spec/frames-percpu.md §2, so no pressure drain comes between); on an
+ * empty cache and node the pressure path (§3) drains the other CPUs' caches into the node under
+ * every lock and takes a frame, or answers out of memory when no frame is free anywhere. A CPU with
+ * a request pending frees nothing (it is inside {@code allocate}). The state adds each CPU's
+ * pending request. PCP-L1 (every request is answered) is checked when a run asks for liveness;
+ * the seeded bug PRESSURE_RETRIES_WITHOUT_DRAIN makes the pressure step, when other caches hold
+ * frames, a retry that changes nothing, which only PCP-L1 catches.
  *
  * <p>Invariants: PCP-1 (every frame in exactly one place: the node, one cache, or held by one
  * CPU), PCP-2 (no frame twice in the caches, nor both cached and held), PCP-4 (caches within
@@ -49,11 +63,14 @@ public final class PcpProtocolModel implements ExhaustiveModel {
         final List<List<Integer>> caches = new ArrayList<>();
         final List<TreeSet<Integer>> held = new ArrayList<>();
         final int[] pendingRead;
+        /** Whether each CPU has an allocation request not yet answered ({@code requests=true} only). */
+        final boolean[] requested;
         final int frames;
 
         State(int cpus, int frames) {
             this.frames = frames;
             this.pendingRead = new int[cpus];
+            this.requested = new boolean[cpus];
             for (int c = 0; c < cpus; c++) {
                 caches.add(new ArrayList<>());
                 held.add(new TreeSet<>());
@@ -68,6 +85,7 @@ public final class PcpProtocolModel implements ExhaustiveModel {
                 s.caches.get(c).addAll(caches.get(c));
                 s.held.get(c).addAll(held.get(c));
                 s.pendingRead[c] = pendingRead[c];
+                s.requested[c] = requested[c];
             }
             return s;
         }
@@ -76,7 +94,7 @@ public final class PcpProtocolModel implements ExhaustiveModel {
             List<Object> k = new ArrayList<>();
             k.add(new ArrayList<>(node));
             for (int c = 0; c < pendingRead.length; c++) {
-                k.add(List.of(new ArrayList<>(caches.get(c)), new ArrayList<>(held.get(c)), pendingRead[c]));
+                k.add(List.of(new ArrayList<>(caches.get(c)), new ArrayList<>(held.get(c)), pendingRead[c], requested[c]));
             }
             return k;
         }
@@ -88,6 +106,9 @@ public final class PcpProtocolModel implements ExhaustiveModel {
                 sb.append(" | cpu").append(c).append(" cache ").append(caches.get(c)).append(" held ").append(held.get(c));
                 if (pendingRead[c] >= 0) {
                     sb.append(" read f").append(pendingRead[c]);
+                }
+                if (requested[c]) {
+                    sb.append(" request pending");
                 }
             }
             return sb.toString();
@@ -104,13 +125,123 @@ public final class PcpProtocolModel implements ExhaustiveModel {
         boolean lock = Boolean.parseBoolean(b.get("lock", "true"));
         Bug bug = Bug.valueOf(b.get("bug", "NONE"));
         int limit = bug == Bug.WATERMARK_OFF_BY_ONE ? high + 1 : high;
+        boolean requests = Boolean.parseBoolean(b.get("requests", "false"));
         return ActionSystem.of(name() + " " + b, () -> {
             State s = new State(cpus, frames);
             for (int f = 0; f < frames; f++) {
                 s.node.add(f);
             }
             return List.of(s);
-        }, State::copy, State::key, st -> actions(st, high, low, batch, lock, bug, limit), invariants(high));
+        }, State::copy, State::key, st -> requests ? requestActions(st, high, low, batch, lock, bug, limit)
+                : actions(st, high, low, batch, lock, bug, limit), invariants(high)).withLiveness(liveness(cpus));
+    }
+
+    /**
+     * PCP-L1 (spec/frames-percpu.md §5.1), one member per CPU: a pending allocation request leads
+     * to its answer, a frame or out of memory. Meaningful with {@code requests=true}; without it no
+     * request is ever pending and the property holds vacuously.
+     */
+    static List<Liveness<State>> liveness(int cpus) {
+        List<Liveness<State>> out = new ArrayList<>();
+        for (int c = 0; c < cpus; c++) {
+            int cpu = c;
+            out.add(Liveness.leadsTo("PCP-L1", "every allocation request is answered", "cpu" + c,
+                    s -> s.requested[cpu], s -> !s.requested[cpu]));
+        }
+        return out;
+    }
+
+    /**
+     * The actions with requests ({@code requests=true}): the environment's requests and frees, and
+     * each CPU's answering steps, which are the CPU's process for weak fairness.
+     */
+    private static List<ActionSystem.Action<State>> requestActions(State st, int high, int low, int batch, boolean lock,
+            Bug bug, int limit) {
+        List<ActionSystem.Action<State>> out = new ArrayList<>();
+        for (int cpu = 0; cpu < st.pendingRead.length; cpu++) {
+            int c = cpu;
+            if (!st.requested[c]) {
+                out.add(new ActionSystem.Action<>("cpu" + c + " allocate: request", s -> s.requested[c] = true));
+                frees(st, c, low, bug, limit, out);
+                continue;
+            }
+            if (st.pendingRead[c] >= 0) {
+                out.add(new ActionSystem.Action<>("cpu" + c + " refill: take f" + st.pendingRead[c], s -> {
+                    int f = s.pendingRead[c];
+                    s.node.remove(f);
+                    s.caches.get(c).add(f);
+                    s.pendingRead[c] = -1;
+                }, c));
+            } else if (!st.caches.get(c).isEmpty()) {
+                out.add(new ActionSystem.Action<>("cpu" + c + " allocate: hit, answered", s -> {
+                    pop(s, c);
+                    s.requested[c] = false;
+                }, c));
+            } else if (!st.node.isEmpty()) {
+                if (lock) {
+                    out.add(new ActionSystem.Action<>("cpu" + c + " allocate: refill (node lock held) and pop, answered", s -> {
+                        refill(s, c, high, batch, bug);
+                        pop(s, c);
+                        s.requested[c] = false;
+                    }, c));
+                } else {
+                    out.add(new ActionSystem.Action<>("cpu" + c + " refill: read the node's first free frame",
+                            s -> s.pendingRead[c] = s.node.first(), c));
+                }
+            } else if (bug == Bug.PRESSURE_RETRIES_WITHOUT_DRAIN && st.caches.stream().anyMatch(k -> !k.isEmpty())) {
+                out.add(new ActionSystem.Action<>("cpu" + c + " allocate: node empty, retry the refill (other caches not drained)",
+                        s -> { }, c));
+            } else {
+                out.add(new ActionSystem.Action<>("cpu" + c + " allocate: pressure path (every lock held), answered", s -> {
+                    for (List<Integer> cache : s.caches) {
+                        s.node.addAll(cache);
+                        cache.clear();
+                    }
+                    if (!s.node.isEmpty()) {
+                        s.held.get(c).add(s.node.pollFirst());
+                    }
+                    s.requested[c] = false;
+                }, c));
+            }
+        }
+        return out;
+    }
+
+    private static void pop(State s, int c) {
+        List<Integer> cache = s.caches.get(c);
+        s.held.get(c).add(cache.remove(cache.size() - 1));
+    }
+
+    private static void refill(State s, int c, int high, int batch, Bug bug) {
+        for (int k = 0; k < Math.min(batch, high) && !s.node.isEmpty(); k++) {
+            int f = s.node.pollFirst();
+            s.caches.get(c).add(f);
+            if (bug == Bug.REFILL_TAKES_TWICE && k == 0) {
+                s.caches.get(c).add(f);
+            }
+        }
+    }
+
+    /** CPU {@code c}'s frees of the frames it holds, each pushing on its cache and draining above the watermark. */
+    private static void frees(State st, int c, int low, Bug bug, int limit, List<ActionSystem.Action<State>> out) {
+        for (int f : st.held.get(c)) {
+            out.add(new ActionSystem.Action<>("cpu" + c + " free(f" + f + ")", s -> free(s, c, f, low, bug, limit)));
+        }
+    }
+
+    private static void free(State s, int c, int f, int low, Bug bug, int limit) {
+        s.held.get(c).remove(f);
+        List<Integer> cache = s.caches.get(c);
+        cache.add(f);
+        if (cache.size() > limit) {
+            int n = cache.size() - low;
+            for (int k = 0; k < n; k++) {
+                int g = cache.remove(0);
+                if (!(bug == Bug.DRAIN_LOSES_FRAME && k == n - 1)) {
+                    s.node.add(g);
+                }
+            }
+        }
     }
 
     private static List<ActionSystem.Action<State>> actions(State st, int high, int low, int batch, boolean lock, Bug bug,
@@ -135,36 +266,13 @@ public final class PcpProtocolModel implements ExhaustiveModel {
                 }));
             } else if (!st.node.isEmpty()) {
                 if (lock) {
-                    out.add(new ActionSystem.Action<>("cpu" + c + " refill (node lock held)", s -> {
-                        for (int k = 0; k < Math.min(batch, high) && !s.node.isEmpty(); k++) {
-                            int f = s.node.pollFirst();
-                            s.caches.get(c).add(f);
-                            if (bug == Bug.REFILL_TAKES_TWICE && k == 0) {
-                                s.caches.get(c).add(f);
-                            }
-                        }
-                    }));
+                    out.add(new ActionSystem.Action<>("cpu" + c + " refill (node lock held)", s -> refill(s, c, high, batch, bug)));
                 } else {
                     out.add(new ActionSystem.Action<>("cpu" + c + " refill: read the node's first free frame",
                             s -> s.pendingRead[c] = s.node.first()));
                 }
             }
-            for (int f : st.held.get(c)) {
-                out.add(new ActionSystem.Action<>("cpu" + c + " free(f" + f + ")", s -> {
-                    s.held.get(c).remove(f);
-                    List<Integer> cache = s.caches.get(c);
-                    cache.add(f);
-                    if (cache.size() > limit) {
-                        int n = cache.size() - low;
-                        for (int k = 0; k < n; k++) {
-                            int g = cache.remove(0);
-                            if (!(bug == Bug.DRAIN_LOSES_FRAME && k == n - 1)) {
-                                s.node.add(g);
-                            }
-                        }
-                    }
-                }));
-            }
+            frees(st, c, low, bug, limit, out);
         }
         return out;
     }

@@ -113,7 +113,13 @@ public final class SmpMachine implements ShootdownService, TlbPort {
         /** A copy-on-write break remaps the page without flushing the old translation (breaks TLB-2 / TLB-4). */
         COW_BREAK_WITHOUT_FLUSH,
         /** The CPU mask of an address space leaves out the CPUs it is active on besides the initiator (breaks TLB-1). */
-        MASK_INITIATOR_ONLY
+        MASK_INITIATOR_ONLY,
+        /**
+         * Lazy mode: the catch-up is left to the next context switch, and a CPU that keeps running
+         * its process (a tickless CPU) never takes it, so the deferred frames behind it are never
+         * released while the others run on. Safe (a deferred frame is never reused): SMP-L1 only.
+         */
+        NO_TICK_CATCH_UP
     }
 
     /** What kind of vm operation runs, as far as the shootdown cares. */

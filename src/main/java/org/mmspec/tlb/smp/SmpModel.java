@@ -8,12 +8,14 @@ import org.mmspec.check.ActionSystem;
 import org.mmspec.check.Bounds;
 import org.mmspec.check.ExhaustiveModel;
 import org.mmspec.check.InvariantSet;
+import org.mmspec.check.Liveness;
 import org.mmspec.check.MmException;
 import org.mmspec.check.TransitionSystem;
 import org.mmspec.fault.Access;
 import org.mmspec.fault.FaultAddr;
 import org.mmspec.fault.PageFaultError;
 import org.mmspec.fault.PageFaultHandler;
+import org.mmspec.frames.PhysFrame;
 import org.mmspec.tlb.SeededBug;
 import org.mmspec.tlb.ShootdownMode;
 import org.mmspec.vm.AddressSpace;
@@ -40,7 +42,8 @@ import org.mmspec.vm.VmSystem;
  *
  * <p>Bounds ({@code models/tlb-smp/manifest.properties}): {@code cpus} (2..4), {@code mode}
  * ({@code single}, {@code range}, {@code global}, {@code full}), {@code lazy} ({@code true} /
- * {@code false}), {@code threshold}, {@code fork} (0 or 1), {@code bug} (an {@link SmpMachine.Bug}
+ * {@code false}), {@code threshold}, {@code fork} (0 or 1), {@code mprotect} (1, the default, or 0:
+ * no mprotect offered), {@code bug} (an {@link SmpMachine.Bug}
  * in lower case with dashes, or a {@link SeededBug} word).
  */
 public final class SmpModel implements ExhaustiveModel {
@@ -64,6 +67,7 @@ public final class SmpModel implements ExhaustiveModel {
         boolean lazy = Boolean.parseBoolean(b.get("lazy", "false"));
         int threshold = b.getInt("threshold", 1);
         boolean fork = b.getInt("fork", 1) == 1;
+        boolean mprotect = b.getInt("mprotect", 1) == 1;
         String bugWord = b.get("bug", "none");
         SmpMachine.Bug bug = SmpMachine.Bug.NONE;
         SeededBug protocolBug = SeededBug.NONE;
@@ -83,7 +87,22 @@ public final class SmpModel implements ExhaustiveModel {
         SmpMachine.Bug finalBug = bug;
         SeededBug finalProtocolBug = protocolBug;
         return ActionSystem.of("tlb-smp " + b, () -> List.of(initial(cpus, mode, lazy, threshold, finalBug, finalProtocolBug)),
-                SmpMachine::copy, SmpMachine::key, m -> actions(m, fork), invariants());
+                SmpMachine::copy, SmpMachine::key, m -> actions(m, fork, mprotect), invariants()).withLiveness(liveness());
+    }
+
+    /**
+     * SMP-L1 (spec/tlb.md §7.3), one member per frame: a frame on the deferred-free list (lazy
+     * mode) leads to its release to the frame allocator. Without lazy mode nothing is deferred and
+     * it holds vacuously.
+     */
+    static List<Liveness<SmpMachine>> liveness() {
+        List<Liveness<SmpMachine>> out = new ArrayList<>();
+        for (int f = 0; f < SmpStateMachine.FRAMES; f++) {
+            PhysFrame frame = PhysFrame.of(f);
+            java.util.function.Predicate<SmpMachine> deferred = m -> m.deferred().keySet().stream().anyMatch(r -> r.contains(frame));
+            out.add(Liveness.leadsTo("SMP-L1", "every deferred frame is released", "frame " + f, deferred, deferred.negate()));
+        }
+        return out;
     }
 
     static InvariantSet<SmpMachine> invariants() {
@@ -104,6 +123,11 @@ public final class SmpModel implements ExhaustiveModel {
     }
 
     static List<ActionSystem.Action<SmpMachine>> actions(SmpMachine m, boolean fork) {
+        return actions(m, fork, true);
+    }
+
+    /** The moves of {@code m}; without {@code mprotect} no mprotect is offered (the liveness configurations' smaller scope). */
+    static List<ActionSystem.Action<SmpMachine>> actions(SmpMachine m, boolean fork, boolean mprotect) {
         List<ActionSystem.Action<SmpMachine>> out = new ArrayList<>();
         for (int c = 0; c < m.cpus(); c++) {
             int cpu = c;
@@ -121,7 +145,7 @@ public final class SmpModel implements ExhaustiveModel {
                             s.vm().space(space).munmap(UserAddr.ofPage(page), Vma.PAGE_SIZE);
                             return null;
                         })));
-                for (Prot prot : List.of(Prot.R, Prot.RW)) {
+                for (Prot prot : mprotect ? List.of(Prot.R, Prot.RW) : List.<Prot>of()) {
                     out.add(new ActionSystem.Action<>("cpu" + cpu + " P" + space + " mprotect p" + page + " " + prot,
                             s -> s.run(cpu, SmpMachine.OpKind.MPROTECT, () -> {
                                 s.vm().space(space).mprotect(UserAddr.ofPage(page), Vma.PAGE_SIZE, prot);
@@ -150,12 +174,14 @@ public final class SmpModel implements ExhaustiveModel {
                     out.add(new ActionSystem.Action<>("hw cpu" + cpu + " evicts p" + page, s -> s.evict(cpu, page)));
                 }
             }
-            if (m.config().lazy() && m.behind(cpu)) {
-                out.add(new ActionSystem.Action<>("cpu" + cpu + " lazy catch-up", s -> s.catchUp(cpu)));
+            // the catch-up (tick or context switch) is the CPU's own work, under weak fairness
+            if (m.config().lazy() && m.behind(cpu) && m.bug() != SmpMachine.Bug.NO_TICK_CATCH_UP) {
+                out.add(new ActionSystem.Action<>("cpu" + cpu + " lazy catch-up", s -> s.catchUp(cpu), cpu));
             }
         }
         if (m.config().lazy() && !m.deferred().isEmpty()) {
-            out.add(new ActionSystem.Action<>("release deferred frames", SmpMachine::releaseDeferred));
+            // the release is the kernel's own process, as in the tlb-shootdown model: process number cpus
+            out.add(new ActionSystem.Action<>("release deferred frames", SmpMachine::releaseDeferred, m.cpus()));
         }
         return out;
     }
