@@ -112,6 +112,7 @@ public final class VmHugeStateMachine implements StateMachine<VmHugeStateMachine
                 Rule.of("collapse", VmHugeStateMachine::collapse),
                 Rule.of("collapse", VmHugeStateMachine::collapse),
                 Rule.of("hugetlb", VmHugeStateMachine::mmapHugetlb),
+                Rule.when("hugetlb resize", s -> !hugetlbRanges(s).isEmpty(), VmHugeStateMachine::resizeHugetlb),
                 Rule.of("mprotect", VmHugeStateMachine::mprotect),
                 Rule.of("munmap", VmHugeStateMachine::munmap),
                 Rule.of("mremap", VmHugeStateMachine::mremap),
@@ -172,6 +173,36 @@ public final class VmHugeStateMachine implements StateMachine<VmHugeStateMachine
             step.agree("hugetlb mmap outcome", out.kind(), "ok");
             setRange(s.model.get(p), at, at + pages, prot, 1);
         }
+        compare(s, step);
+    }
+
+    /** (process, first page) of every middle range whose first page a hugetlb area holds. */
+    private static List<long[]> hugetlbRanges(State s) {
+        List<long[]> out = new ArrayList<>();
+        for (int p = 0; p < s.model.size(); p++) {
+            for (long r = H; r < 3 * H; r += H) {
+                long[] mp = s.model.get(p).get(r);
+                if (mp != null && mp[2] == 1) {
+                    out.add(new long[] {p, r});
+                }
+            }
+        }
+        return out;
+    }
+
+    /** mremap that would grow a hugetlb area, or move it with MREMAP_DONTUNMAP: Linux's EINVAL, nothing changes. */
+    private static void resizeHugetlb(State s, Step<State> step) {
+        long[] pick = step.pick(hugetlbRanges(s));
+        int p = (int) pick[0];
+        long at = pick[1];
+        boolean dontUnmap = step.bool();
+        AddressSpace as = s.sys.space(p);
+        long len = H * Vma.PAGE_SIZE;
+        step.call("P%d.mremap(%d, %s)", p, at, dontUnmap ? "MAYMOVE|DONTUNMAP" : "grow to 2 huge pages, MAYMOVE");
+        Outcome<UserAddr> out = step.perform(() -> dontUnmap
+                ? as.mremap(UserAddr.ofPage(at), len, len, new RemapFlags(true, false, true, false), null)
+                : as.mremap(UserAddr.ofPage(at), len, 2 * len, RemapFlags.MAYMOVE, null));
+        step.agree("hugetlb mremap outcome", out.kind(), "HUGETLB_RESIZE");
         compare(s, step);
     }
 
