@@ -51,6 +51,14 @@ import org.mmspec.paging.VirtAddr;
  * first change, with the split's table frame checked for ({@code splitHugePartly}); mremap is
  * {@link #mremap}, with Linux's semantics and errors.
  *
+ * <p>MAP_HUGETLB areas ({@link VmFlags#hugetlb}, private anonymous, 2 MiB or 1 GiB pages where
+ * the format has the leaf) are not in {@code huge}: they are whole huge pages from their creation
+ * (length rounded up, address aligned) and are never split below their page size (an operation
+ * that would is rejected with EINVAL before any change, {@code checkHugetlbCuts}). A fault maps a
+ * whole huge page as one leaf over an aligned run; {@code translations} again holds one
+ * {@link Pte} per 4 KiB page. Fork shares them copy-on-write and a write copies the whole huge
+ * page; mremap only shrinks or moves them whole. HUGETLB-1 checks the shape.
+ *
  * <p>W^X under {@link WxPolicy#PERMIT}: an area may be W+X (Linux), but its translations never
  * are: every translation written passes {@link Pte#wxSplit}, so a writable page of a W+X area
  * has no exec, and an instruction fetch from it trades write for exec ({@link #execFlip}), as a
@@ -162,8 +170,10 @@ public final class AddressSpace {
      * @param addr the address (MAP_FIXED), a hint, or {@code null}
      * @param file the backing object's name, {@code null} with MAP_ANONYMOUS
      * @param offset byte offset into {@code file}; page-aligned
-     * @throws VmError ZERO_LENGTH, MISALIGNED, BAD_FLAGS, OUT_OF_RANGE, BELOW_MIN_ADDR, EXISTS,
-     *     NO_SPACE, WX_VIOLATION; nothing changes then
+     * @throws VmError ZERO_LENGTH, MISALIGNED (also a MAP_HUGETLB MAP_FIXED address off the huge
+     *     page size, or an end that would split a hugetlb area), BAD_FLAGS (also MAP_HUGETLB with a
+     *     file, of a size without a leaf or hstate, or MAP_SHARED), OUT_OF_RANGE, BELOW_MIN_ADDR,
+     *     EXISTS, NO_SPACE, WX_VIOLATION; nothing changes then
      */
     public UserAddr mmap(UserAddr addr, long length, Prot prot, MapFlags flags, String file, long offset) {
         if (length == 0) {
@@ -466,8 +476,9 @@ public final class AddressSpace {
      * the range's ends and re-merged with compatible neighbours; present translations lose rights
      * at once, and gain write only where the frame is not shared copy-on-write.
      *
-     * @throws VmError MISALIGNED, OUT_OF_RANGE, NOT_MAPPED (a page of the range has no area),
-     *     WX_VIOLATION; nothing changes then (Linux would change the areas before a hole)
+     * @throws VmError MISALIGNED (also an end strictly inside a hugetlb area off its page size),
+     *     OUT_OF_RANGE, NOT_MAPPED (a page of the range has no area), WX_VIOLATION; nothing
+     *     changes then (Linux would change the areas before a hole)
      */
     public void mprotect(UserAddr addr, long length, Prot prot) {
         if (!addr.isPageAligned()) {
@@ -546,7 +557,8 @@ public final class AddressSpace {
      * mapped are skipped, so the range may cover several areas or lie partly outside them. Frames
      * whose last mapping goes are freed. Areas are split, never merged.
      *
-     * @throws VmError MISALIGNED, ZERO_LENGTH, OUT_OF_RANGE (all EINVAL, as Linux); nothing changes then
+     * @throws VmError MISALIGNED (also an end strictly inside a hugetlb area off its page size),
+     *     ZERO_LENGTH, OUT_OF_RANGE (all EINVAL, as Linux); nothing changes then
      */
     public void munmap(UserAddr addr, long length) {
         if (!addr.isPageAligned()) {
@@ -631,7 +643,7 @@ public final class AddressSpace {
      * object a second time (Linux's "duplicate" case).
      *
      * @param newAddr MREMAP_FIXED's target, the hint of MREMAP_DONTUNMAP, else ignored; may be {@code null}
-     * @throws VmError BAD_FLAGS, MISALIGNED, OUT_OF_RANGE, ZERO_LENGTH, OVERLAP (EINVAL);
+     * @throws VmError BAD_FLAGS, MISALIGNED, OUT_OF_RANGE, ZERO_LENGTH, OVERLAP, HUGETLB_RESIZE (EINVAL);
      *     BAD_ADDRESS (EFAULT); BELOW_MIN_ADDR (EPERM); NO_SPACE, OUT_OF_MEMORY (ENOMEM). Nothing
      *     changes then, where Linux has already unmapped MREMAP_FIXED's target or the tail of a
      *     shrinking move before some of its later checks (spec: intended divergence)
