@@ -36,7 +36,8 @@ import org.mmspec.fault.PageFaultHandler;
  * that every range end is either on a 2 MiB boundary or strictly inside a huge page (both halves
  * of it, with {@code unit=2}). Actions: populate a range (MAP_FIXED rw- and a write to each of
  * its 512 pages, offered only with frames for all of it), populate and collapse it in one step
- * (so that depth 3 reaches fork and a write to the shared huge page), populate its upper part as a separate
+ * (so that depth 3 reaches fork and a write to the shared huge page), MAP_HUGETLB mmap with a
+ * write in one step (the same for hugetlb copy-on-write), populate its upper part as a separate
  * MAP_NORESERVE area, collapse, MAP_HUGETLB mmap of a range (and one at an unaligned address),
  * mprotect (r--, rw-) and munmap of every grid range, a write at every grid point, mremap
  * (MREMAP_MAYMOVE|MREMAP_FIXED) of a whole range and of its upper part to the other range, fork
@@ -207,6 +208,15 @@ public final class VmModel implements ExhaustiveModel {
                 out.add(new ActionSystem.Action<>(who + "mmap(" + r + ", 512, rw-, HUGETLB|FIXED)",
                         x -> x.space(proc).mmap(UserAddr.ofPage(range), H * Vma.PAGE_SIZE, Prot.RW,
                                 MapFlags.PRIVATE_ANON_FIXED.withHugetlb(org.mmspec.paging.PageSize.MIB_2), null, 0)));
+                if (roomToCollapse) {
+                    // A hugetlb page faulted in at once, so that depth 3 reaches fork and its copy-on-write.
+                    out.add(new ActionSystem.Action<>(who + "mmap(" + r + ", 512, rw-, HUGETLB|FIXED)+WRITE(" + r + ")", x -> {
+                        x.space(proc).mmap(UserAddr.ofPage(range), H * Vma.PAGE_SIZE, Prot.RW,
+                                MapFlags.PRIVATE_ANON_FIXED.withHugetlb(org.mmspec.paging.PageSize.MIB_2), null, 0);
+                        PageFaultHandler.access(x.space(proc), FaultAddr.ofPage(range), Access.WRITE);
+                        x.space(proc).store(range, STORED_WORD);
+                    }));
+                }
                 RemapFlags fixed = new RemapFlags(true, true, false, false);
                 out.add(new ActionSystem.Action<>(who + "mremap(" + r + ", 512, 512, MAYMOVE|FIXED, " + other + ")",
                         x -> x.space(proc).mremap(UserAddr.ofPage(range), H * Vma.PAGE_SIZE, H * Vma.PAGE_SIZE, fixed,
