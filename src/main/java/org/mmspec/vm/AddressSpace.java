@@ -51,6 +51,14 @@ import org.mmspec.paging.VirtAddr;
  * first change, with the split's table frame checked for ({@code splitHugePartly}); mremap is
  * {@link #mremap}, with Linux's semantics and errors.
  *
+ * <p>MAP_HUGETLB areas ({@link VmFlags#hugetlb}, private anonymous, 2 MiB or 1 GiB pages where
+ * the format has the leaf) are not in {@code huge}: they are whole huge pages from their creation
+ * (length rounded up, address aligned) and are never split below their page size (an operation
+ * that would is rejected with EINVAL before any change, {@code checkHugetlbCuts}). A fault maps a
+ * whole huge page as one leaf over an aligned run; {@code translations} again holds one
+ * {@link Pte} per 4 KiB page. Fork shares them copy-on-write and a write copies the whole huge
+ * page; mremap only shrinks or moves them whole. HUGETLB-1 checks the shape.
+ *
  * <p>W^X under {@link WxPolicy#PERMIT}: an area may be W+X (Linux), but its translations never
  * are: every translation written passes {@link Pte#wxSplit}, so a writable page of a W+X area
  * has no exec, and an instruction fetch from it trades write for exec ({@link #execFlip}), as a
@@ -162,8 +170,10 @@ public final class AddressSpace {
      * @param addr the address (MAP_FIXED), a hint, or {@code null}
      * @param file the backing object's name, {@code null} with MAP_ANONYMOUS
      * @param offset byte offset into {@code file}; page-aligned
-     * @throws VmError ZERO_LENGTH, MISALIGNED, BAD_FLAGS, OUT_OF_RANGE, BELOW_MIN_ADDR, EXISTS,
-     *     NO_SPACE, WX_VIOLATION; nothing changes then
+     * @throws VmError ZERO_LENGTH, MISALIGNED (also a MAP_HUGETLB MAP_FIXED address off the huge
+     *     page size, or an end that would split a hugetlb area), BAD_FLAGS (also MAP_HUGETLB with a
+     *     file, of a size without a leaf or hstate, or MAP_SHARED), OUT_OF_RANGE, BELOW_MIN_ADDR,
+     *     EXISTS, NO_SPACE, WX_VIOLATION; nothing changes then
      */
     public UserAddr mmap(UserAddr addr, long length, Prot prot, MapFlags flags, String file, long offset) {
         if (length == 0) {
@@ -179,12 +189,18 @@ public final class AddressSpace {
             throw VmError.of(VmError.Kind.OUT_OF_RANGE, "ENOMEM", "mmap: length 0x%x exceeds user space", length);
         }
         checkWx(prot, "mmap");
-        long pages = pagesOf(length);
+        long hp = checkHugetlbFlags(flags);
+        // MAP_HUGETLB: the length is rounded up to the huge page size (ksys_mmap_pgoff).
+        long pages = ceilDiv(pagesOf(length), hp) * hp;
         long start;
         boolean exact = flags.fixed() || flags.fixedNoReplace();
         if (exact) {
             if (addr == null || !addr.isPageAligned()) {
                 throw VmError.of(VmError.Kind.MISALIGNED, "EINVAL", "mmap: MAP_FIXED address %s is not page-aligned", addr);
+            }
+            if (Math.floorMod(addr.page(), hp) != 0) {
+                throw VmError.of(VmError.Kind.MISALIGNED, "EINVAL", "mmap: MAP_FIXED address %s is not aligned to %s", addr,
+                        flags.hugetlb());
             }
             start = addr.page();
             if (start + pages > layout.topPage()) {
@@ -196,10 +212,13 @@ public final class AddressSpace {
             if (flags.fixedNoReplace() && !flags.fixed() && overlapsAny(start, start + pages)) {
                 throw VmError.of(VmError.Kind.EXISTS, "EEXIST", "mmap: MAP_FIXED_NOREPLACE %s overlaps a mapping", addr);
             }
+            checkHugetlbCuts("mmap", start, start + pages);
+        } else if (hp > 1) {
+            start = placeHugetlb(addr, pages, hp);
         } else {
             start = placeAligned(addr, pages, file, offset, flags);
         }
-        VmFlags vf = new VmFlags(flags.shared(), false, false, flags.noReserve(), false);
+        VmFlags vf = new VmFlags(flags.shared(), false, false, flags.noReserve(), false, flags.hugetlb());
         vf = vf.withAccounted(vf.accountable(prot));
         Vma area;
         if (file != null) {
@@ -297,6 +316,81 @@ public final class AddressSpace {
     /** Pages in a 2 MiB huge page (PMD_SIZE / PAGE_SIZE on x86_64). */
     public static final long PMD_PAGES = 512;
 
+    /** The hugetlb page sizes Linux offers on the three architectures (hstates), where the format has the leaf. */
+    private static final List<org.mmspec.paging.PageSize> HUGETLB_SIZES =
+            List.of(org.mmspec.paging.PageSize.MIB_2, org.mmspec.paging.PageSize.GIB_1);
+
+    /**
+     * MAP_HUGETLB's checks (ksys_mmap_pgoff, hugetlb_file_setup): anonymous memory only (a file
+     * that is not on hugetlbfs gives EINVAL), a size this format maps with one leaf (no hstate:
+     * EINVAL), private only (MAP_SHARED|MAP_HUGETLB is not modelled, an intended gap). Returns the
+     * pages per page of the mapping: 1 without MAP_HUGETLB.
+     */
+    private long checkHugetlbFlags(MapFlags flags) {
+        if (flags.hugetlb() == null) {
+            return 1;
+        }
+        if (!flags.anonymous()) {
+            throw VmError.of(VmError.Kind.BAD_FLAGS, "EINVAL", "mmap: MAP_HUGETLB of a file that is not on hugetlbfs");
+        }
+        if (!HUGETLB_SIZES.contains(flags.hugetlb()) || !frames.format().pageSizes().contains(flags.hugetlb())) {
+            throw VmError.of(VmError.Kind.BAD_FLAGS, "EINVAL", "mmap: no %s hugetlb pages on %s", flags.hugetlb(),
+                    frames.format().name());
+        }
+        if (flags.shared()) {
+            throw VmError.of(VmError.Kind.BAD_FLAGS, "EINVAL", "mmap: MAP_SHARED|MAP_HUGETLB is not modelled");
+        }
+        return flags.hugetlb().frames();
+    }
+
+    /**
+     * Linux's {@code hugetlb_get_unmapped_area}: a hint is rounded up to the huge page size and used
+     * if the range is free; otherwise the top-down search, then the bottom-up one, with every
+     * candidate aligned to the huge page size ({@code info.align_mask}).
+     */
+    private long placeHugetlb(UserAddr hint, long pages, long hp) {
+        if (pages > layout.topPage() - layout.minPage()) {
+            throw VmError.of(VmError.Kind.NO_SPACE, "ENOMEM", "mmap: %d pages do not fit", pages);
+        }
+        if (hint != null && hint.value() != 0) {
+            long h = ceilDiv(Math.max(hint.page(), layout.minPage()), hp) * hp;
+            if (h + pages <= layout.topPage() && fitsWithGaps(h, h + pages)) {
+                return h;
+            }
+        }
+        List<long[]> gaps = gaps();
+        for (int i = gaps.size() - 1; i >= 0; i--) {
+            long low = ceilDiv(Math.max(gaps.get(i)[0], layout.minPage()), hp) * hp;
+            long high = Math.floorDiv(Math.min(gaps.get(i)[1], layout.mmapBase()) - pages, hp) * hp;
+            if (high >= low) {
+                return high;
+            }
+        }
+        for (long[] g : gaps) {
+            long low = ceilDiv(Math.max(g[0], layout.legacyBase()), hp) * hp;
+            if (g[1] - low >= pages) {
+                return low;
+            }
+        }
+        throw VmError.of(VmError.Kind.NO_SPACE, "ENOMEM", "mmap: no free gap of %d pages aligned to %d", pages, hp);
+    }
+
+    /**
+     * A hugetlb area is never split below its page size ({@code hugetlb_vm_op_split}): an operation
+     * that would split one at a page of {@code points} strictly inside it and off its page size is
+     * rejected with EINVAL before any change.
+     */
+    private void checkHugetlbCuts(String op, long... points) {
+        for (long p : points) {
+            Optional<Vma> v = areaAt(p);
+            if (v.isPresent() && v.get().start() != p && v.get().flags().hugetlb() != null
+                    && Math.floorMod(p, v.get().flags().pagesPerPage()) != 0) {
+                throw VmError.of(VmError.Kind.MISALIGNED, "EINVAL", "%s: page %d would split the %s hugetlb area %s", op, p,
+                        v.get().flags().hugetlb(), v.get());
+            }
+        }
+    }
+
     private static long ceilDiv(long a, long b) {
         return -Math.floorDiv(-a, b);
     }
@@ -382,8 +476,9 @@ public final class AddressSpace {
      * the range's ends and re-merged with compatible neighbours; present translations lose rights
      * at once, and gain write only where the frame is not shared copy-on-write.
      *
-     * @throws VmError MISALIGNED, OUT_OF_RANGE, NOT_MAPPED (a page of the range has no area),
-     *     WX_VIOLATION; nothing changes then (Linux would change the areas before a hole)
+     * @throws VmError MISALIGNED (also an end strictly inside a hugetlb area off its page size),
+     *     OUT_OF_RANGE, NOT_MAPPED (a page of the range has no area), WX_VIOLATION; nothing
+     *     changes then (Linux would change the areas before a hole)
      */
     public void mprotect(UserAddr addr, long length, Prot prot) {
         if (!addr.isPageAligned()) {
@@ -408,6 +503,7 @@ public final class AddressSpace {
         if (covered < end) {
             throw VmError.of(VmError.Kind.NOT_MAPPED, "ENOMEM", "mprotect: page %d of [%d, %d) is not mapped", covered, start, end);
         }
+        checkHugetlbCuts("mprotect", start, end);
         splitHugePartly(List.of(new long[] {start, end}));
         splitAt(start);
         splitAt(end);
@@ -420,8 +516,13 @@ public final class AddressSpace {
             Pte first = translations.get(pmd);
             reprotectHuge(pmd, Pte.of(first.frame(), prot, exclusive(pmd, first)));
         }
+        for (long first : hugetlbPagesIn(start, end)) {
+            // One hugetlb leaf, one re-protect (hugetlb_change_protection); its frames are exclusive or all shared alike.
+            Pte p = translations.get(first);
+            reprotectLeaf(first, hugetlbSize(first), Pte.of(p.frame(), prot, exclusive(first, p)));
+        }
         for (Map.Entry<Long, Pte> e : new TreeMap<>(translations.subMap(start, end)).entrySet()) {
-            if (huge.contains(e.getKey() - Math.floorMod(e.getKey(), PMD_PAGES))) {
+            if (huge.contains(e.getKey() - Math.floorMod(e.getKey(), PMD_PAGES)) || inHugetlb(e.getKey())) {
                 continue;
             }
             Pte old = e.getValue();
@@ -456,7 +557,8 @@ public final class AddressSpace {
      * mapped are skipped, so the range may cover several areas or lie partly outside them. Frames
      * whose last mapping goes are freed. Areas are split, never merged.
      *
-     * @throws VmError MISALIGNED, ZERO_LENGTH, OUT_OF_RANGE (all EINVAL, as Linux); nothing changes then
+     * @throws VmError MISALIGNED (also an end strictly inside a hugetlb area off its page size),
+     *     ZERO_LENGTH, OUT_OF_RANGE (all EINVAL, as Linux); nothing changes then
      */
     public void munmap(UserAddr addr, long length) {
         if (!addr.isPageAligned()) {
@@ -469,6 +571,7 @@ public final class AddressSpace {
         if (length < 0 || start + pagesOf(length) > layout.topPage()) {
             throw VmError.of(VmError.Kind.OUT_OF_RANGE, "EINVAL", "munmap: [%s, +0x%x) leaves user space", addr, length);
         }
+        checkHugetlbCuts("munmap", start, start + pagesOf(length));
         splitHugePartly(List.of(new long[] {start, start + pagesOf(length)}));
         unmapRange(start, start + pagesOf(length));
     }
@@ -496,9 +599,17 @@ public final class AddressSpace {
             }
         }
         for (Map.Entry<Long, Pte> e : new TreeMap<>(translations.subMap(start, end)).entrySet()) {
-            mapper.unmap(page4k(e.getKey()));
-            translations.remove(e.getKey());
-            frames.release(e.getValue().frame());
+            long q = e.getKey();
+            if (!translations.containsKey(q)) {
+                continue;
+            }
+            Page leaf = hardwareTranslation(q).page();
+            // A hugetlb page goes as one leaf (its area's bounds are aligned, so it lies wholly inside).
+            mapper.unmap(leaf);
+            long first = leaf.start().value() >>> Vma.PAGE_SHIFT;
+            for (long k = first; k < first + leaf.size().frames(); k++) {
+                frames.release(translations.remove(k).frame());
+            }
         }
         for (Vma v : gone) {
             if (v.flags().shared()) {
@@ -532,7 +643,7 @@ public final class AddressSpace {
      * object a second time (Linux's "duplicate" case).
      *
      * @param newAddr MREMAP_FIXED's target, the hint of MREMAP_DONTUNMAP, else ignored; may be {@code null}
-     * @throws VmError BAD_FLAGS, MISALIGNED, OUT_OF_RANGE, ZERO_LENGTH, OVERLAP (EINVAL);
+     * @throws VmError BAD_FLAGS, MISALIGNED, OUT_OF_RANGE, ZERO_LENGTH, OVERLAP, HUGETLB_RESIZE (EINVAL);
      *     BAD_ADDRESS (EFAULT); BELOW_MIN_ADDR (EPERM); NO_SPACE, OUT_OF_MEMORY (ENOMEM). Nothing
      *     changes then, where Linux has already unmapped MREMAP_FIXED's target or the tail of a
      *     shrinking move before some of its later checks (spec: intended divergence)
@@ -563,6 +674,12 @@ public final class AddressSpace {
         }
         long start = addr.page();
         Vma v = areaAt(start).orElseThrow(() -> VmError.of(VmError.Kind.BAD_ADDRESS, "EFAULT", "mremap: no area at %s", addr));
+        if (v.flags().hugetlb() != null) {
+            long hp = v.flags().pagesPerPage();
+            oldPages = ceilDiv(oldPages, hp) * hp;
+            newPages = ceilDiv(newPages, hp) * hp;
+            checkHugetlbRemap(v, start, oldPages, newPages, flags, newAddr);
+        }
         if (flags.movesTo()) {
             return remapTo(v, start, oldPages, newPages, flags, newAddr);
         }
@@ -573,6 +690,7 @@ public final class AddressSpace {
                     throw VmError.of(VmError.Kind.OUT_OF_RANGE, "EINVAL", "mremap: [%s, +0x%x) leaves user space", addr,
                             oldLength);
                 }
+                checkHugetlbCuts("mremap", start + newPages, start + oldPages);
                 splitHugePartly(List.of(new long[] {start + newPages, start + oldPages}));
                 unmapRange(start + newPages, start + oldPages);
             }
@@ -647,8 +765,34 @@ public final class AddressSpace {
         } else {
             to = placeFor(v, start, target.value() == 0 ? null : target, newPages);
         }
+        checkHugetlbCuts("mremap", to, to + newPages, start + kept, start + oldPages);
+        if (v.flags().hugetlb() != null) {
+            moveHugetlb(v, start, oldPages, newPages, to);
+            return UserAddr.ofPage(to);
+        }
         moveVma(v, start, oldPages, newPages, to, flags);
         return UserAddr.ofPage(to);
+    }
+
+    /**
+     * Linux's checks for a hugetlb area (mm/mremap.c since 5.16): the lengths were rounded up to
+     * its page size; both addresses must be aligned to it, the area may not grow, and
+     * MREMAP_DONTUNMAP is refused (VM_DONTEXPAND). Every range the call then cuts (the tail of a
+     * shrink, the target's ends) must not split a hugetlb area off its page size.
+     */
+    private void checkHugetlbRemap(Vma v, long start, long oldPages, long newPages, RemapFlags flags, UserAddr newAddr) {
+        long hp = v.flags().pagesPerPage();
+        if (Math.floorMod(start, hp) != 0 || newAddr != null && Math.floorMod(newAddr.value() >>> Vma.PAGE_SHIFT, hp) != 0
+                || newAddr != null && !newAddr.isPageAligned()) {
+            throw VmError.of(VmError.Kind.MISALIGNED, "EINVAL", "mremap: %d or %s is not aligned to the %s pages of %s",
+                    start, newAddr, v.flags().hugetlb(), v);
+        }
+        if (newPages > oldPages) {
+            throw VmError.of(VmError.Kind.HUGETLB_RESIZE, "EINVAL", "mremap: the hugetlb area %s cannot grow", v);
+        }
+        if (flags.dontUnmap()) {
+            throw VmError.of(VmError.Kind.HUGETLB_RESIZE, "EINVAL", "mremap: MREMAP_DONTUNMAP of the hugetlb area %s", v);
+        }
     }
 
     /** Linux's {@code vma_to_resize} for {@code [start, start + oldPages)} inside {@code v}. */
@@ -708,7 +852,22 @@ public final class AddressSpace {
                 split.add(pmd);
             }
         }
-        splitHuge(split, split.isEmpty() ? 0 : 3L * frames.format().tableFrames() * (newPages / PMD_PAGES + 2));
+        List<Long> hugetlbTarget = hugetlbPagesIn(to, to + newPages);
+        long reserve = 3L * frames.format().tableFrames() * (newPages / PMD_PAGES + 2);
+        if (!hugetlbTarget.isEmpty() && frames.allocator().freeFrames() < split.size() * (long) frames.format().tableFrames() + reserve) {
+            throw VmError.of(VmError.Kind.OUT_OF_MEMORY, "ENOMEM", "mremap: no frames for the tables that replace hugetlb pages");
+        }
+        splitHuge(split, split.isEmpty() ? 0 : reserve);
+        // Hugetlb pages the target covers (whole: checkHugetlbCuts) go first as whole leaves, so
+        // that the moved pages are mapped 4 KiB each where they were; the frames reserved above
+        // cover those pages' new tables.
+        for (long first : hugetlbTarget) {
+            org.mmspec.paging.PageSize size = hugetlbSize(first);
+            mapper.unmap(leafPage(first, size));
+            for (long q = first; q < first + size.frames(); q++) {
+                frames.release(translations.remove(q).frame());
+            }
+        }
         TreeMap<Long, Pte> moving = new TreeMap<>(translations.subMap(start, start + kept));
         PhysicalMemory saved = frames.memory().copy();
         java.util.SortedSet<PhysFrame> tablesBefore = new java.util.TreeSet<>(mapper.tableFrames());
@@ -790,6 +949,59 @@ public final class AddressSpace {
         mergeAround(to, to + newPages);
     }
 
+    /**
+     * MREMAP_FIXED of a hugetlb area ({@code move_hugetlb_page_tables}): each present huge page
+     * moves as one leaf with its frames and rights. Every check has passed; the only possible
+     * failure, a missing table frame at the target, is excluded before the first change by
+     * requiring the worst case free (one table per level above the leaf, per moved page, plus
+     * the splits of transparent huge pages the target's ends cut).
+     */
+    private void moveHugetlb(Vma v, long start, long oldPages, long newPages, long to) {
+        org.mmspec.paging.PageSize size = v.flags().hugetlb();
+        List<Long> leaves = hugetlbPagesIn(start, start + newPages);
+        // The root exists: a leaf at depth d needs at most d new tables.
+        long levels = frames.format().leafDepth(size);
+        java.util.SortedSet<Long> cut = new java.util.TreeSet<>();
+        for (long edge : new long[] {to, to + newPages}) {
+            hugeAt(edge).filter(pmd -> pmd != edge).ifPresent(cut::add);
+        }
+        long need = (leaves.size() * levels + cut.size()) * frames.format().tableFrames();
+        if (frames.allocator().freeFrames() < need) {
+            throw VmError.of(VmError.Kind.OUT_OF_MEMORY, "ENOMEM", "mremap: no frames for the page tables of %d moved %s pages",
+                    leaves.size(), size);
+        }
+        splitHuge(cut, 0);
+        TreeMap<Long, Pte> moving = new TreeMap<>(translations.subMap(start, start + newPages));
+        TreeMap<Long, Long> movedGhost = new TreeMap<>(ghost.subMap(start, start + newPages));
+        for (long first : leaves) {
+            mapper.unmap(leafPage(first, size));
+        }
+        for (long q : moving.keySet()) {
+            translations.remove(q);
+        }
+        ghost.subMap(start, start + newPages).clear();
+        areas.remove(v.start());
+        if (v.start() < start) {
+            put(v.slice(v.start(), start));
+        }
+        if (v.end() > start + newPages) {
+            put(v.slice(start + newPages, v.end()));
+        }
+        // The old range is now free of this area; the target's occupants go as munmap would take them.
+        unmapRange(to, to + newPages);
+        if (oldPages > newPages) {
+            unmapRange(start + newPages, start + oldPages);
+        }
+        for (long first : leaves) {
+            long dest = to + (first - start);
+            Pte p = moving.get(first);
+            mapper.map(leafPage(dest, size), p.frame(), hwFlags(p));
+        }
+        moving.forEach((q, p) -> translations.put(to + (q - start), p));
+        movedGhost.forEach((q, w) -> ghost.put(to + (q - start), w));
+        put(new Vma(to, to + newPages, v.prot(), v.flags(), v.file(), v.pgoff() + (start - v.start()), v.anonVma()));
+    }
+
     // ------------------------------------------------------------------ brk
 
     /**
@@ -812,6 +1024,7 @@ public final class AddressSpace {
             brk = req;
         } else if (newEnd < oldEnd) {
             try {
+                checkHugetlbCuts("brk", newEnd, oldEnd);
                 splitHugePartly(List.of(new long[] {newEnd, oldEnd}));
             } catch (VmError e) {
                 return UserAddr.of(brk);
@@ -855,7 +1068,14 @@ public final class AddressSpace {
         }
         try {
             for (Map.Entry<Long, Pte> e : shared.entrySet()) {
-                child.mapper.map(page4k(e.getKey()), e.getValue().frame(), hwFlags(e.getValue()));
+                long q = e.getKey();
+                org.mmspec.paging.PageSize size = hugetlbLeafSize(q);
+                if (size == null) {
+                    child.mapper.map(page4k(q), e.getValue().frame(), hwFlags(e.getValue()));
+                } else if (Math.floorMod(q, size.frames()) == 0) {
+                    // copy_hugetlb_page_range: the child maps the same huge page, write-protected if private.
+                    child.mapper.map(leafPage(q, size), e.getValue().frame(), hwFlags(e.getValue()));
+                }
             }
         } catch (PagingError e) {
             List<PhysFrame> tables = new ArrayList<>(child.mapper.tableFrames());
@@ -876,9 +1096,12 @@ public final class AddressSpace {
         }
         for (Map.Entry<Long, Pte> e : shared.entrySet()) {
             frames.share(e.getValue().frame());
-            if (!huge.contains(e.getKey() - Math.floorMod(e.getKey(), PMD_PAGES))) {
+            if (!huge.contains(e.getKey() - Math.floorMod(e.getKey(), PMD_PAGES)) && !inHugetlb(e.getKey())) {
                 reprotect(e.getKey(), e.getValue());
             }
+        }
+        for (long first : hugetlbPagesIn(0, layout.topPage())) {
+            reprotectLeaf(first, hugetlbSize(first), shared.get(first));
         }
         for (long pmd : huge) {
             // The parent keeps its huge leaf, write-protected as one (copy_huge_pmd); the child maps the frames 4 KiB each.
@@ -922,6 +1145,10 @@ public final class AddressSpace {
         if (translations.containsKey(page)) {
             throw new IllegalStateException("page " + page + " is already present");
         }
+        if (v.flags().hugetlb() != null && bug() != VmSystem.Bug.HUGETLB_FAULT_SMALL) {
+            installHugetlbPage(v, page);
+            return;
+        }
         long pgoff = v.pgoff() + (page - v.start());
         Optional<PhysFrame> cached = v.flags().shared() ? frames.cached(v.file(), pgoff) : Optional.empty();
         PhysFrame f = cached.isPresent() ? cached.get() : frames.allocateFrame();
@@ -950,10 +1177,43 @@ public final class AddressSpace {
     }
 
     /**
+     * hugetlb_no_page: a fault anywhere in a hugetlb page maps the whole page, one leaf over a
+     * naturally aligned, zeroed run of frames (order 9 for 2 MiB, order 18 for 1 GiB).
+     */
+    private void installHugetlbPage(Vma v, long page) {
+        org.mmspec.paging.PageSize size = v.flags().hugetlb();
+        long first = page - Math.floorMod(page, size.frames());
+        org.mmspec.frames.FrameRange run = frames.allocateHugeRun(size.frames());
+        Pte pte = Pte.of(run.start(), v.prot(), true);
+        try {
+            mapper.map(leafPage(first, size), run.start(), hwFlags(pte));
+        } catch (PagingError e) {
+            for (long f = run.start().number(); f < run.endNumber(); f++) {
+                frames.release(PhysFrame.of(f));
+            }
+            throw fromPaging(e, "no frame for a page table");
+        }
+        for (long i = 0; i < size.frames(); i++) {
+            PhysFrame f = PhysFrame.of(run.start().number() + i);
+            frames.zero(f);
+            translations.put(first + i, pte.withFrame(f));
+        }
+        if (v.anonVma() == 0) {
+            put(v.withAnonVma(nextAnonVma++));
+        }
+    }
+
+    /**
      * Copy-on-write, last reference: the frame stays, the translation regains write (and, in a W+X
      * area, loses exec: {@link Pte#wxSplit}).
      */
     public void reuseForWrite(long page) {
+        org.mmspec.paging.PageSize hs = hugetlbLeafSize(page);
+        if (hs != null) {
+            long first = page - Math.floorMod(page, hs.frames());
+            reprotectLeaf(first, hs, translations.get(first).withWrite(true));
+            return;
+        }
         Optional<Long> pmd = hugeAt(page);
         if (pmd.isPresent() && allExclusive(pmd.get())) {
             // do_huge_pmd_wp_page: an exclusive huge page regains write as a whole.
@@ -975,12 +1235,23 @@ public final class AddressSpace {
         if (!v.prot().isWriteExec()) {
             throw new IllegalStateException("exec flip at page " + page + " outside a W+X area: " + v);
         }
+        org.mmspec.paging.PageSize hs = hugetlbLeafSize(page);
+        if (hs != null) {
+            long first = page - Math.floorMod(page, hs.frames());
+            reprotectLeaf(first, hs, translations.get(first).execPhase());
+            return;
+        }
         splitHugeForFault(page, 0);
         reprotect(page, translations.get(page).execPhase());
     }
 
     /** Copy-on-write: copies the shared frame into a fresh one, maps it writable, drops the old reference. */
     public void copyOnWrite(long page) {
+        org.mmspec.paging.PageSize hs = hugetlbLeafSize(page);
+        if (hs != null) {
+            copyHugetlbOnWrite(page - Math.floorMod(page, hs.frames()), hs);
+            return;
+        }
         // A shared huge page is split first and copied 4 KiB at a time (Linux since 5.8); the split's
         // table frame and the copy's frame are both checked for before either happens.
         splitHugeForFault(page, 1);
@@ -994,6 +1265,24 @@ public final class AddressSpace {
         translations.put(page, next);
         if (bug() != VmSystem.Bug.COW_NO_RELEASE) {
             frames.release(p.frame());
+        }
+    }
+
+    /**
+     * hugetlb_wp: a private hugetlb page shared after fork is copied whole into a fresh run (the
+     * only failure, no run, comes before any change) and mapped writable in place of the old leaf.
+     */
+    private void copyHugetlbOnWrite(long first, org.mmspec.paging.PageSize size) {
+        org.mmspec.frames.FrameRange run = frames.allocateHugeRun(size.frames());
+        for (long i = 0; i < size.frames(); i++) {
+            frames.memory().copyFrame(translations.get(first + i).frame(), PhysFrame.of(run.start().number() + i));
+        }
+        Pte next = translations.get(first).withWrite(true).withFrame(run.start()).wxSplit();
+        mapper.remap(leafPage(first, size), run.start(), hwFlags(next));
+        for (long i = 0; i < size.frames(); i++) {
+            PhysFrame old = translations.get(first + i).frame();
+            translations.put(first + i, next.withFrame(PhysFrame.of(run.start().number() + i)));
+            frames.release(old);
         }
     }
 
@@ -1079,7 +1368,8 @@ public final class AddressSpace {
             return;
         }
         Optional<Vma> v = areaAt(pmdPage);
-        boolean kind = v.isPresent() && v.get().isAnonymous() && !v.get().flags().shared() && !v.get().prot().isWriteExec();
+        boolean kind = v.isPresent() && v.get().isAnonymous() && !v.get().flags().shared() && !v.get().prot().isWriteExec()
+                && v.get().flags().hugetlb() == null;
         boolean oneArea = v.isPresent() && v.get().end() >= pmdPage + PMD_PAGES;
         if (!kind || !oneArea && bug() != VmSystem.Bug.COLLAPSE_ACROSS_AREAS) {
             throw VmError.of(VmError.Kind.NOT_HUGE_ELIGIBLE, "EINVAL",
@@ -1124,6 +1414,58 @@ public final class AddressSpace {
 
     private static Page hugePage(long pmd) {
         return Page.of(pmd << Vma.PAGE_SHIFT, org.mmspec.paging.PageSize.MIB_2);
+    }
+
+    private static Page leafPage(long first, org.mmspec.paging.PageSize size) {
+        return Page.of(first << Vma.PAGE_SHIFT, size);
+    }
+
+    /** The hugetlb page size of the area containing {@code page}, {@code null} if it is no hugetlb area. */
+    private org.mmspec.paging.PageSize hugetlbSize(long page) {
+        return areaAt(page).map(v -> v.flags().hugetlb()).orElse(null);
+    }
+
+    /**
+     * The size of the hugetlb leaf mapping {@code page}: its area's hugetlb page size if a leaf of
+     * that size maps it, else {@code null} (no hugetlb area, not present, or, under the seeded
+     * {@link VmSystem.Bug#HUGETLB_FAULT_SMALL}, a 4 KiB leaf).
+     */
+    private org.mmspec.paging.PageSize hugetlbLeafSize(long page) {
+        org.mmspec.paging.PageSize size = hugetlbSize(page);
+        if (size == null || !translations.containsKey(page) || hardwareTranslation(page).page().size() != size) {
+            return null;
+        }
+        return size;
+    }
+
+    private boolean inHugetlb(long page) {
+        return hugetlbLeafSize(page) != null;
+    }
+
+    /** First pages of the present hugetlb pages whose first page lies in {@code [start, end)}. */
+    private List<Long> hugetlbPagesIn(long start, long end) {
+        List<Long> out = new ArrayList<>();
+        for (Vma v : overlapping(start, end)) {
+            if (v.flags().hugetlb() == null) {
+                continue;
+            }
+            long hp = v.flags().pagesPerPage();
+            for (long first : translations.subMap(Math.max(start, v.start()), Math.min(end, v.end())).keySet()) {
+                if (Math.floorMod(first, hp) == 0 && hardwareTranslation(first).page().size() == v.flags().hugetlb()) {
+                    out.add(first);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** New rights for a whole leaf of {@code size} at {@code first}: one update, one flush, a record per 4 KiB page. */
+    private void reprotectLeaf(long first, org.mmspec.paging.PageSize size, Pte template) {
+        Pte safe = template.wxSplit();
+        mapper.updateFlags(leafPage(first, size), hwFlags(safe));
+        for (long q = first; q < first + size.frames(); q++) {
+            translations.put(q, new Pte(translations.get(q).frame(), safe.read(), safe.write(), safe.exec()));
+        }
     }
 
     private boolean allExclusive(long pmd) {

@@ -44,6 +44,11 @@ public final class VmError extends KindedException {
          * exclusive pages of equal rights.
          */
         NOT_HUGE_ELIGIBLE,
+        /**
+         * mremap would grow a MAP_HUGETLB area (Linux's EINVAL: the hugetlb reservation cannot be
+         * split), or move it with MREMAP_DONTUNMAP (VM_DONTEXPAND).
+         */
+        HUGETLB_RESIZE,
         /** MAP_FIXED_NOREPLACE over an existing mapping. */
         EXISTS,
         /** A request that would make memory both writable and executable (W^X). */

@@ -15,12 +15,15 @@ import org.mmspec.fault.FaultAddr;
 import org.mmspec.fault.PageFaultHandler;
 
 /**
- * Model-based stateful check of transparent huge pages: on a space of four 2 MiB ranges, random
- * population of a whole range, collapse, mprotect, munmap and mremap (MREMAP_MAYMOVE|MREMAP_FIXED)
- * with ends on and off 2 MiB boundaries, user reads and writes (copy-on-write of huge pages
- * included), fork and exit. After every step every page of every process is compared with a
- * trivially correct model (page to protection and word), and every invariant of
- * {@link VmInvariants#ALL} (HUGE-1 included) is checked; rejections must change nothing.
+ * Model-based stateful check of transparent huge pages and MAP_HUGETLB areas: on a space of four
+ * 2 MiB ranges, random population of a whole range, collapse, MAP_HUGETLB mmap (2 MiB pages, one
+ * in eight at an unaligned address), mprotect, munmap and mremap (MREMAP_MAYMOVE|MREMAP_FIXED)
+ * with ends on and off 2 MiB boundaries, user reads and writes (copy-on-write of huge pages and of
+ * hugetlb pages included), fork and exit. After every step every page of every process is compared
+ * with a trivially correct model (page to protection, word and whether a hugetlb area holds it),
+ * and every invariant of {@link VmInvariants#ALL} (HUGE-1 and HUGETLB-1 included) is checked;
+ * rejections must change nothing. The model predicts Linux's EINVAL for a range end strictly
+ * inside a hugetlb area off a 2 MiB boundary.
  *
  * <p>Ranges are drawn in units of 64 pages (an eighth of a huge page), so that whole huge pages,
  * parts of them and both of their edges come up often.
@@ -74,7 +77,7 @@ public final class VmHugeStateMachine implements StateMachine<VmHugeStateMachine
         TreeMap<Long, long[]> m = new TreeMap<>();
         Layout l = s.sys.space(0).layout();
         for (long p = l.stackTop() - l.stackInitialPages(); p < l.stackTop(); p++) {
-            m.put(p, new long[] {Prot.RW.bits(), 0});
+            m.put(p, new long[] {Prot.RW.bits(), 0, 0});
         }
         s.model.add(m);
         return s;
@@ -108,6 +111,8 @@ public final class VmHugeStateMachine implements StateMachine<VmHugeStateMachine
                 Rule.when("populate", s -> s.sys.frames().allocator().freeFrames() > H + UNIT, VmHugeStateMachine::populate),
                 Rule.of("collapse", VmHugeStateMachine::collapse),
                 Rule.of("collapse", VmHugeStateMachine::collapse),
+                Rule.of("hugetlb", VmHugeStateMachine::mmapHugetlb),
+                Rule.when("hugetlb resize", s -> !hugetlbRanges(s).isEmpty(), VmHugeStateMachine::resizeHugetlb),
                 Rule.of("mprotect", VmHugeStateMachine::mprotect),
                 Rule.of("munmap", VmHugeStateMachine::munmap),
                 Rule.of("mremap", VmHugeStateMachine::mremap),
@@ -143,10 +148,75 @@ public final class VmHugeStateMachine implements StateMachine<VmHugeStateMachine
         step.agree("populate outcome", out.kind(), "ok");
         TreeMap<Long, long[]> m = s.model.get(p);
         for (long q = pmd; q < pmd + H; q++) {
-            m.put(q, new long[] {Prot.RW.bits(), word + q});
+            m.put(q, new long[] {Prot.RW.bits(), word + q, 0});
         }
         s.nextWord += PAGES;
         compare(s, step);
+    }
+
+    /** MAP_PRIVATE|MAP_ANONYMOUS|MAP_HUGETLB|MAP_FIXED of 2 MiB pages; the length rounds up to whole pages. */
+    private static void mmapHugetlb(State s, Step<State> step) {
+        int p = process(s, step);
+        boolean misaligned = step.oneIn(8);
+        long at = range(step) + (misaligned ? UNIT : 0);
+        // Up to two huge pages from the first middle range, one from the second: the stack's range stays out.
+        long len = step.between(1, at < 2 * H ? 16 : 8) * UNIT;
+        Prot prot = step.pick(List.of(Prot.R, Prot.RW));
+        AddressSpace as = s.sys.space(p);
+        step.call("P%d.mmap(%d, %d pages, %s, HUGETLB|FIXED)", p, at, len, prot);
+        Outcome<UserAddr> out = step.perform(() -> as.mmap(UserAddr.ofPage(at), len * Vma.PAGE_SIZE, prot,
+                MapFlags.PRIVATE_ANON_FIXED.withHugetlb(org.mmspec.paging.PageSize.MIB_2), null, 0));
+        long pages = (len + H - 1) / H * H;
+        if (misaligned) {
+            step.agree("hugetlb mmap outcome", out.kind(), "MISALIGNED");
+        } else {
+            step.agree("hugetlb mmap outcome", out.kind(), "ok");
+            setRange(s.model.get(p), at, at + pages, prot, 1);
+        }
+        compare(s, step);
+    }
+
+    /** (process, first page) of every middle range whose first page a hugetlb area holds. */
+    private static List<long[]> hugetlbRanges(State s) {
+        List<long[]> out = new ArrayList<>();
+        for (int p = 0; p < s.model.size(); p++) {
+            for (long r = H; r < 3 * H; r += H) {
+                long[] mp = s.model.get(p).get(r);
+                if (mp != null && mp[2] == 1) {
+                    out.add(new long[] {p, r});
+                }
+            }
+        }
+        return out;
+    }
+
+    /** mremap that would grow a hugetlb area, or move it with MREMAP_DONTUNMAP: Linux's EINVAL, nothing changes. */
+    private static void resizeHugetlb(State s, Step<State> step) {
+        long[] pick = step.pick(hugetlbRanges(s));
+        int p = (int) pick[0];
+        long at = pick[1];
+        boolean dontUnmap = step.bool();
+        AddressSpace as = s.sys.space(p);
+        long len = H * Vma.PAGE_SIZE;
+        step.call("P%d.mremap(%d, %s)", p, at, dontUnmap ? "MAYMOVE|DONTUNMAP" : "grow to 2 huge pages, MAYMOVE");
+        Outcome<UserAddr> out = step.perform(() -> dontUnmap
+                ? as.mremap(UserAddr.ofPage(at), len, len, new RemapFlags(true, false, true, false), null)
+                : as.mremap(UserAddr.ofPage(at), len, 2 * len, RemapFlags.MAYMOVE, null));
+        step.agree("hugetlb mremap outcome", out.kind(), "HUGETLB_RESIZE");
+        compare(s, step);
+    }
+
+    private static void setRange(TreeMap<Long, long[]> m, long from, long to, Prot prot, long hugetlb) {
+        m.subMap(from, to).clear();
+        for (long q = from; q < to; q++) {
+            m.put(q, new long[] {prot.bits(), 0, hugetlb});
+        }
+    }
+
+    /** Whether a range end at {@code page} would split a hugetlb area off its 2 MiB pages (Linux's EINVAL). */
+    private static boolean badCut(TreeMap<Long, long[]> m, long page) {
+        long[] mp = m.get(page);
+        return mp != null && mp[2] == 1 && page % H != 0;
     }
 
     private static void collapse(State s, Step<State> step) {
@@ -178,11 +248,12 @@ public final class VmHugeStateMachine implements StateMachine<VmHugeStateMachine
         Outcome<Void> out = step.performVoid(() -> as.mprotect(UserAddr.ofPage(from), len * Vma.PAGE_SIZE, prot));
         TreeMap<Long, long[]> m = s.model.get(p);
         boolean mapped = m.subMap(from, from + len).size() == len;
+        boolean cut = badCut(m, from) || badCut(m, from + len);
         if (out.isOk()) {
-            step.check(mapped, "mprotect over a hole succeeded");
+            step.check(mapped && !cut, "mprotect over a hole or splitting a hugetlb page succeeded");
             m.subMap(from, from + len).values().forEach(v -> v[0] = prot.bits());
         } else {
-            step.agree("mprotect outcome", out.kind(), mapped ? "OUT_OF_MEMORY" : "NOT_MAPPED");
+            step.agree("mprotect outcome", out.kind(), !mapped ? "NOT_MAPPED" : cut ? "MISALIGNED" : "OUT_OF_MEMORY");
         }
         compare(s, step);
     }
@@ -195,10 +266,12 @@ public final class VmHugeStateMachine implements StateMachine<VmHugeStateMachine
         AddressSpace as = s.sys.space(p);
         step.call("P%d.munmap(%d, %d pages)", p, from, len);
         Outcome<Void> out = step.performVoid(() -> as.munmap(UserAddr.ofPage(from), len * Vma.PAGE_SIZE));
+        boolean cut = badCut(s.model.get(p), from) || badCut(s.model.get(p), from + len);
         if (out.isOk()) {
+            step.check(!cut, "munmap splitting a hugetlb page succeeded");
             s.model.get(p).subMap(from, from + len).clear();
         } else {
-            step.agree("munmap outcome", out.kind(), "OUT_OF_MEMORY");
+            step.agree("munmap outcome", out.kind(), cut ? "MISALIGNED" : "OUT_OF_MEMORY");
         }
         compare(s, step);
     }
@@ -208,14 +281,19 @@ public final class VmHugeStateMachine implements StateMachine<VmHugeStateMachine
         int p = process(s, step);
         long pmd = range(step);
         long from = pmd + step.between(0, 7) * UNIT;
-        long len = step.between(1, 8) * UNIT;
+        long drawn = step.between(1, 8) * UNIT;
         long to = (3 * H - pmd) + step.between(0, 1) * UNIT;
         AddressSpace as = s.sys.space(p);
-        step.call("P%d.mremap(%d, %d pages, FIXED %d)", p, from, len, to);
-        Outcome<UserAddr> out = step.perform(() -> as.mremap(UserAddr.ofPage(from), len * Vma.PAGE_SIZE,
-                len * Vma.PAGE_SIZE, new RemapFlags(true, true, false, false), UserAddr.ofPage(to)));
+        step.call("P%d.mremap(%d, %d pages, FIXED %d)", p, from, drawn, to);
+        Outcome<UserAddr> out = step.perform(() -> as.mremap(UserAddr.ofPage(from), drawn * Vma.PAGE_SIZE,
+                drawn * Vma.PAGE_SIZE, new RemapFlags(true, true, false, false), UserAddr.ofPage(to)));
         TreeMap<Long, long[]> m = s.model.get(p);
-        if (out.isOk()) {
+        boolean hugetlb = m.containsKey(from) && m.get(from)[2] == 1;
+        // A hugetlb area's lengths round up to its page size; its addresses must be aligned to it.
+        long len = hugetlb ? (drawn + H - 1) / H * H : drawn;
+        if (hugetlb && (from % H != 0 || to % H != 0)) {
+            step.agree("hugetlb mremap outcome", out.kind(), "MISALIGNED");
+        } else if (out.isOk()) {
             TreeMap<Long, long[]> moved = new TreeMap<>();
             for (long k = 0; k < len; k++) {
                 step.check(m.containsKey(from + k), "mremap moved the unmapped page %d", from + k);
@@ -227,7 +305,10 @@ public final class VmHugeStateMachine implements StateMachine<VmHugeStateMachine
         } else {
             // Linux's order: the area lookup (EFAULT) before the overlap check (EINVAL).
             boolean overlap = from + len > to && to + len > from && as.areaAt(from).isPresent();
-            step.check(List.of("BAD_ADDRESS", "OUT_OF_MEMORY", "OVERLAP").contains(out.kind()), "unexpected %s", out.kind());
+            boolean cut = badCut(m, to) || badCut(m, to + len);
+            step.check(List.of("BAD_ADDRESS", "OUT_OF_MEMORY", "OVERLAP", "MISALIGNED").contains(out.kind()), "unexpected %s",
+                    out.kind());
+            step.check(!out.kind().equals("MISALIGNED") || cut, "mremap to %d rejected MISALIGNED without a hugetlb cut", to);
             step.check(out.kind().equals("OVERLAP") == overlap, "mremap of [%d, +%d) to %d: %s", from, len, to, out.kind());
             step.check(!out.kind().equals("BAD_ADDRESS") || !as.areaAt(from).map(v -> v.end() >= from + len).orElse(false),
                     "mremap of a range inside one area rejected with %s", out.kind());
@@ -303,6 +384,8 @@ public final class VmHugeStateMachine implements StateMachine<VmHugeStateMachine
                 long[] mp = m.get(q);
                 step.agree("P" + i + " page " + q + " protection", as.areaAt(q).map(Vma::prot).orElse(null),
                         mp == null ? null : Prot.ofBits((int) mp[0]));
+                step.agree("P" + i + " page " + q + " hugetlb", as.areaAt(q).map(v -> v.flags().hugetlb() != null).orElse(null),
+                        mp == null ? null : mp[2] == 1);
                 java.util.Optional<Pte> t = as.translation(q);
                 if (t.isPresent() && mp != null) {
                     step.agree("P" + i + " page " + q + " contents", as.frames().read(t.get().frame()), mp[1]);

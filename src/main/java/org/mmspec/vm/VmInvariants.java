@@ -268,13 +268,16 @@ public final class VmInvariants {
             }));
 
     public static final Invariant<VmSystem> HUGE_1 = Invariant.of("HUGE-1",
-            "each space's huge pages are exactly its 2 MiB leaves; each lies 2 MiB-aligned inside one private anonymous"
-                    + " area and maps 512 consecutive frames from a 2 MiB-aligned first frame, with equal rights on every page",
+            "each space's transparent huge pages are exactly its 2 MiB leaves outside MAP_HUGETLB areas; each lies"
+                    + " 2 MiB-aligned inside one private anonymous area (not hugetlb) and maps 512 consecutive frames from a"
+                    + " 2 MiB-aligned first frame, with equal rights on every page",
             s -> eachSpace(s, (i, as) -> {
                 java.util.TreeSet<Long> leaves = new java.util.TreeSet<>();
                 for (Mapping m : as.mapper().mappings().values()) {
-                    if (m.page().size() == org.mmspec.paging.PageSize.MIB_2) {
-                        leaves.add(m.page().start().value() >>> Vma.PAGE_SHIFT);
+                    long first = m.page().start().value() >>> Vma.PAGE_SHIFT;
+                    if (m.page().size() == org.mmspec.paging.PageSize.MIB_2
+                            && as.areaAt(first).map(v -> v.flags().hugetlb() == null).orElse(true)) {
+                        leaves.add(first);
                     }
                 }
                 if (!leaves.equals(new java.util.TreeSet<>(as.hugePages()))) {
@@ -283,7 +286,7 @@ public final class VmInvariants {
                 for (long pmd : as.hugePages()) {
                     Optional<Vma> v = as.areaAt(pmd);
                     if (pmd % AddressSpace.PMD_PAGES != 0 || v.isEmpty() || v.get().end() < pmd + AddressSpace.PMD_PAGES
-                            || !v.get().isAnonymous() || v.get().flags().shared()) {
+                            || !v.get().isAnonymous() || v.get().flags().shared() || v.get().flags().hugetlb() != null) {
                         return broken("P%d: huge page at %d is not inside one private anonymous area: %s", i, pmd, v);
                     }
                     Pte first = as.translations().get(pmd);
@@ -295,6 +298,51 @@ public final class VmInvariants {
                         if (t == null || t.frame().number() != first.frame().number() + k || t.read() != first.read()
                                 || t.write() != first.write() || t.exec() != first.exec()) {
                             return broken("P%d: page %d of the huge page at %d records %s after %s", i, pmd + k, pmd, t, first);
+                        }
+                    }
+                }
+                return holds();
+            }));
+
+    /**
+     * HUGETLB-1: a MAP_HUGETLB area is made of whole huge pages and only ever mapped by leaves of
+     * its size. The record keeps one {@link Pte} per 4 KiB page, so each present page is checked
+     * against the leaf the hardware walk of its huge page's first byte ends at.
+     */
+    public static final Invariant<VmSystem> HUGETLB_1 = Invariant.of("HUGETLB-1",
+            "every MAP_HUGETLB area's bounds are aligned to its page size, and every present translation in it belongs"
+                    + " to one leaf of that size at its page's aligned start, over a run of frames aligned to that size,"
+                    + " recorded page by page as consecutive frames with equal rights",
+            s -> eachSpace(s, (i, as) -> {
+                for (Vma v : as.areas().values()) {
+                    org.mmspec.paging.PageSize size = v.flags().hugetlb();
+                    if (size == null) {
+                        continue;
+                    }
+                    long hp = size.frames();
+                    if (v.start() % hp != 0 || v.end() % hp != 0) {
+                        return broken("P%d: hugetlb area %s is not aligned to its %s pages", i, v, size);
+                    }
+                    long chunk = -1;
+                    Pte first = null;
+                    for (Map.Entry<Long, Pte> e : as.translations().subMap(v.start(), v.end()).entrySet()) {
+                        long q = e.getKey();
+                        if (q - q % hp != chunk) {
+                            chunk = q - q % hp;
+                            Optional<org.mmspec.paging.Translation> t =
+                                    as.mapper().translate(org.mmspec.paging.VirtAddr.of(chunk << Vma.PAGE_SHIFT));
+                            first = as.translations().get(chunk);
+                            if (t.isEmpty() || t.get().page().size() != size || first == null
+                                    || first.frame().number() % hp != 0) {
+                                return broken("P%d: page %d of hugetlb area %s is mapped by %s (record %s), not one %s leaf"
+                                        + " over an aligned run", i, q, v, t.map(x -> x.page().toString()).orElse("nothing"),
+                                        first, size);
+                            }
+                        }
+                        Pte p = e.getValue();
+                        if (p.frame().number() != first.frame().number() + (q - chunk) || p.read() != first.read()
+                                || p.write() != first.write() || p.exec() != first.exec()) {
+                            return broken("P%d: page %d of the hugetlb page at %d records %s after %s", i, q, chunk, p, first);
                         }
                     }
                 }
@@ -327,7 +375,7 @@ public final class VmInvariants {
     private static List<Invariant<VmSystem>> all() {
         List<Invariant<VmSystem>> out = new java.util.ArrayList<>(
                 List.of(VMA_1, VMA_2, VMA_3, AS_1, AS_2, AS_3, AS_4, AS_5, AS_6, COW_1, COW_2, XLAYER_1, XLAYER_2, XLAYER_3, HUGE_1,
-                        SEC_1));
+                        HUGETLB_1, SEC_1));
         for (Invariant<PageMapper> pt : PagingInvariants.ALL.invariants()) {
             out.add(Invariant.of(pt.id(), pt.statement(), s -> eachSpace(s,
                     (i, as) -> pt.evaluate(as.mapper()).map(v -> "P" + i + ": " + v.detail()))));

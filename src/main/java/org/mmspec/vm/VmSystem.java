@@ -47,7 +47,12 @@ public final class VmSystem {
          */
         MREMAP_LEAVES_OLD_PTE,
         /** Huge-page collapse skips the one-area check (breaks HUGE-1: a huge leaf across two areas). */
-        COLLAPSE_ACROSS_AREAS
+        COLLAPSE_ACROSS_AREAS,
+        /**
+         * A fault in a MAP_HUGETLB area maps the one 4 KiB page as an ordinary area would (breaks
+         * HUGETLB-1 alone: every other invariant and every page's contents stay right).
+         */
+        HUGETLB_FAULT_SMALL
     }
 
     private final FrameTable frames;

@@ -78,10 +78,12 @@ public record Vma(long start, long end, Prot prot, VmFlags flags, String file, l
      * Whether {@code next}, which must start where this area ends, can be merged into one area
      * with it. This is Linux's {@code is_mergeable_vma} + {@code can_vma_merge_after}: equal vm
      * flags and protection, the same backing object at contiguous offsets, compatible anon_vmas
-     * (either side without one, or the same one), and neither a special mapping.
+     * (either side without one, or the same one), and neither a special mapping nor a hugetlb
+     * area (VM_DONTEXPAND, part of VM_SPECIAL).
      */
     public boolean mergeableWith(Vma next) {
         return end == next.start && prot.equals(next.prot) && flags.equals(next.flags) && !flags.special()
+                && flags.hugetlb() == null
                 && Objects.equals(file, next.file) && pgoff + pages() == next.pgoff
                 && (anonVma == 0 || next.anonVma == 0 || anonVma == next.anonVma);
     }

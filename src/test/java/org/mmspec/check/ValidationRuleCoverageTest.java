@@ -141,6 +141,11 @@ class ValidationRuleCoverageTest {
             new Rule("vm", "mremap", "STACK_MOVE", "moving the grows-down stack"),
             new Rule("vm/huge", "collapse", "MISALIGNED", "range not 2 MiB-aligned"),
             new Rule("vm/huge", "collapse", "NOT_HUGE_ELIGIBLE", "range not in one private anonymous area, or not fully populated"),
+            new Rule("vm/huge", "mmap", "MISALIGNED", "MAP_HUGETLB|MAP_FIXED address off the huge page size"),
+            new Rule("vm/huge", "mremap", "HUGETLB_RESIZE", "growing a MAP_HUGETLB area, or MREMAP_DONTUNMAP of one"),
+            new Rule("vm/huge", "mremap", "MISALIGNED", "a hugetlb address or target off its page size, or a cut inside it"),
+            new Rule("vm/huge", "mprotect", "MISALIGNED", "an end strictly inside a hugetlb area off its page size"),
+            new Rule("vm/huge", "munmap", "MISALIGNED", "an end strictly inside a hugetlb area off its page size"),
             // heap
             new Rule("heap", "allocate", "ZERO_SIZE", "zero bytes"),
             new Rule("heap", "allocate", "TOO_LARGE", "more than MAX_ALLOCATION"),

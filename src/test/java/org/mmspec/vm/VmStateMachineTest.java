@@ -29,9 +29,13 @@ class VmStateMachineTest {
         System.out.println("vm stateful " + format + ": " + r);
     }
 
-    /** Every seeded bug but the huge-page one, which needs 2 MiB ranges (AddressSpaceHugePageTest catches it). */
+    /**
+     * Every seeded bug but the huge-page ones, which need 2 MiB ranges (AddressSpaceHugePageTest,
+     * AddressSpaceHugetlbTest and VmHugeStateMachineTest catch them).
+     */
     @ParameterizedTest
-    @EnumSource(value = VmSystem.Bug.class, names = {"NONE", "COLLAPSE_ACROSS_AREAS"}, mode = EnumSource.Mode.EXCLUDE)
+    @EnumSource(value = VmSystem.Bug.class, names = {"NONE", "COLLAPSE_ACROSS_AREAS", "HUGETLB_FAULT_SMALL"},
+            mode = EnumSource.Mode.EXCLUDE)
     void seededBugIsCaughtAndShrunk(VmSystem.Bug bug) {
         CheckSettings s = CheckSettings.fromSystemProperties(60).withSeed(1).withRuns(300);
         assertThatThrownBy(() -> StatefulChecker.check(new VmStateMachine(bug), s))

@@ -121,6 +121,9 @@ record MmapArgs(long addr, long length, Prot prot, MapFlags flags, String file, 
                 case "MAP_FIXED" -> fixed = true;
                 case "MAP_FIXED_NOREPLACE" -> noReplace = true;
                 case "MAP_NORESERVE" -> noReserve = true;
+                // AddressSpace models MAP_HUGETLB, but the replay does not decode it (nor MAP_HUGE_* sizes): stop, named.
+                case "MAP_HUGETLB" -> throw new ReplayError(ReplayError.Kind.BAD_ARGUMENT, e.line(),
+                        "MAP_HUGETLB is not replayed (hugetlb areas are modelled, not decoded from traces)");
                 default -> {
                     if (!IGNORED_MAP.contains(f) && !f.startsWith("MAP_HUGE_") && !f.startsWith("0x")) {
                         throw new ReplayError(ReplayError.Kind.BAD_ARGUMENT, e.line(), "unknown mmap flag '" + f + "'");

@@ -86,6 +86,11 @@ class ReplayInputTest {
         assertThat(MmapArgs.flags("MAP_PRIVATE|MAP_FIXED|MAP_HUGE_2MB|0x40000", e).fixed()).isTrue();
         assertThatThrownBy(() -> MmapArgs.flags("MAP_PRIVATE|MAP_BOGUS", e)).isInstanceOfSatisfying(ReplayError.class,
                 r -> assertThat(r.detail()).isEqualTo("unknown mmap flag 'MAP_BOGUS'"));
+        assertThatThrownBy(() -> MmapArgs.flags("MAP_PRIVATE|MAP_ANONYMOUS|MAP_HUGETLB|MAP_HUGE_2MB", e))
+                .isInstanceOfSatisfying(ReplayError.class, r -> {
+                    assertThat(r.errorKind()).isEqualTo(ReplayError.Kind.BAD_ARGUMENT);
+                    assertThat(r.detail()).startsWith("MAP_HUGETLB is not replayed");
+                });
         assertThatThrownBy(() -> MmapArgs.flags("MAP_ANONYMOUS", e)).isInstanceOfSatisfying(ReplayError.class,
                 r -> assertThat(r.detail()).isEqualTo("flags must name exactly one of MAP_SHARED, MAP_PRIVATE: MAP_ANONYMOUS"));
         assertThatThrownBy(() -> MmapArgs.flags("MAP_SHARED|MAP_PRIVATE", e)).isInstanceOf(ReplayError.class);
