@@ -45,10 +45,13 @@ public final class ActionSystem<S> implements TransitionSystem<S> {
     private final Function<S, List<Action<S>>> actions;
     private final InvariantSet<S> invariants;
     private final Predicate<S> isFinal;
+    private final StateCodec<S> codec;
 
     private ActionSystem(String name, Supplier<List<S>> initial, UnaryOperator<S> copy, Function<S, Object> key,
-            Function<S, List<Action<S>>> actions, InvariantSet<S> invariants, Predicate<S> isFinal) {
+            Function<S, List<Action<S>>> actions, InvariantSet<S> invariants, Predicate<S> isFinal,
+            StateCodec<S> codec) {
         this.isFinal = Objects.requireNonNull(isFinal);
+        this.codec = codec;
         this.name = Objects.requireNonNull(name);
         this.initial = Objects.requireNonNull(initial);
         this.copy = Objects.requireNonNull(copy);
@@ -69,7 +72,7 @@ public final class ActionSystem<S> implements TransitionSystem<S> {
      */
     public static <S> ActionSystem<S> of(String name, Supplier<List<S>> initial, UnaryOperator<S> copy,
             Function<S, Object> key, Function<S, List<Action<S>>> actions, InvariantSet<S> invariants) {
-        return new ActionSystem<>(name, initial, copy, key, actions, invariants, s -> false);
+        return new ActionSystem<>(name, initial, copy, key, actions, invariants, s -> false, null);
     }
 
     /**
@@ -77,7 +80,21 @@ public final class ActionSystem<S> implements TransitionSystem<S> {
      * inputs are used up): a state without an accepted action is a deadlock unless it is one.
      */
     public ActionSystem<S> finalWhen(Predicate<S> end) {
-        return new ActionSystem<>(name, initial, copy, key, actions, invariants, end);
+        return new ActionSystem<>(name, initial, copy, key, actions, invariants, end, codec);
+    }
+
+    /**
+     * The same system, whose states {@code codec} writes and reads: for the explorer's on-disk
+     * frontier and the Spark engine ({@link StateCodec}'s contract: a state read back has the same
+     * key, successors and verdicts).
+     */
+    public ActionSystem<S> withCodec(StateCodec<S> codec) {
+        return new ActionSystem<>(name, initial, copy, key, actions, invariants, isFinal, Objects.requireNonNull(codec));
+    }
+
+    @Override
+    public StateCodec<S> codec() {
+        return codec;
     }
 
     @Override

@@ -110,7 +110,8 @@ public final class PcpProtocolModel implements ExhaustiveModel {
                 s.node.add(f);
             }
             return List.of(s);
-        }, State::copy, State::key, st -> actions(st, high, low, batch, lock, bug, limit), invariants(high));
+        }, State::copy, State::key, st -> actions(st, high, low, batch, lock, bug, limit), invariants(high))
+                .withCodec(new PcpProtocolCodec());
     }
 
     private static List<ActionSystem.Action<State>> actions(State st, int high, int low, int batch, boolean lock, Bug bug,
