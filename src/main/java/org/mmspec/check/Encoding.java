@@ -47,6 +47,52 @@ public final class Encoding {
         };
     }
 
+    /** Reads a state's changing fields into a copy of the configuration's template. */
+    @FunctionalInterface
+    public interface Filler<S> {
+        void fill(S blank, DataInput in) throws IOException;
+    }
+
+    /**
+     * A codec for a mutable state whose configuration (sizes, reserved regions, seeded bug) never
+     * changes: it writes only what actions change, and reads them into a copy of {@code template},
+     * a state of the same configuration (the system's initial state, built once per codec).
+     */
+    public static <S> StateCodec<S> overwriting(java.util.function.Supplier<S> template,
+            java.util.function.UnaryOperator<S> copy, Writer<S> writer, Filler<S> filler) {
+        return new StateCodec<>() {
+            private volatile S blank;
+
+            @Override
+            public void write(S state, DataOutput out) throws IOException {
+                writer.write(state, out);
+            }
+
+            @Override
+            public S read(DataInput in) throws IOException {
+                S t = blank;
+                if (t == null) {
+                    t = template.get();
+                    blank = t;
+                }
+                S s = copy.apply(t);
+                filler.fill(s, in);
+                return s;
+            }
+        };
+    }
+
+    /** Reads {@code into.length} longs written by {@link #writeLongs} into {@code into}. */
+    public static void fillLongs(long[] into, DataInput in) throws IOException {
+        int n = in.readInt();
+        if (n != into.length) {
+            throw new IOException(n + " values where this configuration has " + into.length);
+        }
+        for (int i = 0; i < n; i++) {
+            into[i] = in.readLong();
+        }
+    }
+
     public static void writeEnum(Enum<?> value, DataOutput out) throws IOException {
         out.writeShort(value.ordinal());
     }

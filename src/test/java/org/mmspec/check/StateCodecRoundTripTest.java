@@ -31,9 +31,9 @@ class StateCodecRoundTripTest {
     static final int STATES = 1500;
     /** Models whose states have no codec yet: they cannot run on Spark (README, "Exploring on Spark"). */
     static final Set<String> WITHOUT_CODEC = Set.of(
-            "bitmap-16", "buddy-32", "hybrid-16", "zones-small", "numa-3node", "numa-zones", "pcp-percpu",
+            "zones-small", "numa-3node", "numa-zones", "pcp-percpu",
             "paging-x86_64", "paging-aarch64", "paging-riscv", "vm-address-space", "tlb-smp", "heap-percpu",
-            "heap-large", "hwsec-aarch64", "hwsec-mte-slab", "hwsec-cc", "hwsec-lam", "hwsec-shadow-stack");
+            "heap-large", "hwsec-aarch64", "hwsec-mte-slab", "hwsec-lam");
 
     /** The model's passing ci configuration with the fewest recorded states. */
     static String smallestPassingCi(Manifest m) {
