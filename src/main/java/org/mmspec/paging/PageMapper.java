@@ -143,6 +143,19 @@ public final class PageMapper {
         return new PageMapper(this, memoryCopy, allocatorCopy, freeView(allocatorCopy), tlbSink);
     }
 
+    /** Writes the table frames this mapper owns (the rest of its state is its memory's), for a state codec. */
+    public void writeTables(java.io.DataOutput out) throws java.io.IOException {
+        org.mmspec.check.Encoding.writeLongs(tables.stream().mapToLong(Long::longValue).toArray(), out);
+    }
+
+    /** Reads the table frames {@link #writeTables} wrote over this mapper's. */
+    public void readTables(java.io.DataInput in) throws java.io.IOException {
+        tables.clear();
+        for (long t : org.mmspec.check.Encoding.readLongs(in)) {
+            tables.add(t);
+        }
+    }
+
     /** How PT-5 asks an allocator whether a frame is free: {@link FrameAllocator#isFree}, if it answers. */
     static Predicate<PhysFrame> freeView(FrameAllocator allocator) {
         return allocator.tracksFreeFrames() ? allocator::isFree : null;

@@ -32,8 +32,8 @@ class StateCodecRoundTripTest {
     /** Models whose states have no codec yet: they cannot run on Spark (README, "Exploring on Spark"). */
     static final Set<String> WITHOUT_CODEC = Set.of(
             "zones-small", "numa-3node", "numa-zones", "pcp-percpu",
-            "paging-x86_64", "paging-aarch64", "paging-riscv", "vm-address-space", "tlb-smp", "heap-percpu",
-            "heap-large", "hwsec-aarch64", "hwsec-mte-slab", "hwsec-lam");
+            "vm-address-space", "tlb-smp", "heap-percpu",
+            "heap-large", "hwsec-mte-slab");
 
     /** The model's passing ci configuration with the fewest recorded states. */
     static String smallestPassingCi(Manifest m) {

@@ -64,7 +64,9 @@ public final class ArmSecModels {
             return ActionSystem.of("hwsec-aarch64 " + b, () -> List.of(new ArmMm(cpus, frames, procs, execs, bug)), ArmMm::copy, ArmMm::key,
                     s -> actions(s, pages), ArmSecInvariants.MM)
                     // every process has exited: with no process left there is nothing to run
-                    .finalWhen(s -> s.pids().isEmpty());
+                    .finalWhen(s -> s.pids().isEmpty())
+                    .withCodec(org.mmspec.check.Encoding.overwriting(() -> new ArmMm(cpus, frames, procs, execs, bug),
+                            ArmMm::copy, ArmMmCodec::write, ArmMmCodec::read));
         }
 
         static List<Action<ArmMm>> actions(ArmMm s, int pages) {
