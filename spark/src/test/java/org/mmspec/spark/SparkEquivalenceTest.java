@@ -26,7 +26,13 @@ import org.mmspec.check.Progress;
 
 /**
  * The Spark engine against the in-process explorer, on {@code local[2]}: every {@code ci}
- * configuration of every catalogue model that encodes its states. A passing configuration must
+ * configuration of every catalogue model that encodes its states, up to {@value #CI_STATE_CAP}
+ * recorded states. The larger ones (tlb-shootdown lazy, reclaim, small-tlb, symmetric,
+ * symmetric-off; tlb-asid x86-slots, aarch64-huge, riscv-huge; zones-small z64-align, z64-ref;
+ * hwsec-aarch64 small; hwsec-shadow-stack p2: 21,794 to 126,145 states) are left out only for CI's
+ * time: on the shared 2-core CI machine {@code local[2]} explores some 3,000 states a second, and
+ * these twelve alone would add about four minutes; {@code ./mmspec check MODEL CONFIG --engine spark}
+ * runs any of them and compares it with its manifest. A passing configuration must
  * give the same distinct states, transitions, depth and completeness; a seeded bug the same
  * verdict, the same broken invariant and a counterexample of the same (shortest) length, whose
  * replayed last state breaks that invariant, and counts that bracket the in-process ones: the
@@ -52,7 +58,10 @@ class SparkEquivalenceTest {
         }
     }
 
-    /** Every ci configuration of every model whose system has a codec. */
+    /** The most recorded states a configuration may have to run here (CI time; see the class comment). */
+    static final long CI_STATE_CAP = 20_000;
+
+    /** Every ci configuration of every model whose system has a codec, up to {@link #CI_STATE_CAP} states. */
     static List<String[]> encodableConfigs() {
         List<String[]> out = new ArrayList<>();
         for (ExhaustiveModel model : Catalog.models()) {
@@ -64,8 +73,9 @@ class SparkEquivalenceTest {
             }
             for (String c : manifest.configs()) {
                 // liveness needs the whole graph on one machine: the spark engine refuses it (SparkSetupTest)
+                long states = Long.parseLong(manifest.get(c + ".states", "0"));
                 if (manifest.profile(c).equals("ci") && model.build(manifest.bounds(c)).codec() != null
-                        && !manifest.checks(c).liveness()) {
+                        && !manifest.checks(c).liveness() && states <= CI_STATE_CAP) {
                     out.add(new String[] {model.name(), c});
                 }
             }
@@ -76,7 +86,7 @@ class SparkEquivalenceTest {
     @TestFactory
     Stream<DynamicTest> everyEncodableCiConfigurationMatchesTheInProcessExplorer() {
         List<String[]> configs = encodableConfigs();
-        assertThat(configs).as("models that encode their states").hasSizeGreaterThanOrEqualTo(20);
+        assertThat(configs).as("configurations of models that encode their states").hasSizeGreaterThanOrEqualTo(120);
         // checkpointing every 4 levels: most configurations cross several checkpoints
         SparkExplorer.Settings settings = new SparkExplorer.Settings(2, 4);
         return configs.stream().map(mc -> DynamicTest.dynamicTest(mc[0] + ":" + mc[1], () -> {
@@ -111,14 +121,14 @@ class SparkEquivalenceTest {
 
     @org.junit.jupiter.api.Test
     void aModelThatDoesNotEncodeItsStatesIsRefusedInOneLine() throws IOException {
-        Manifest buddy = Manifest.load("buddy-32");
-        String c = buddy.configs().get(0);
-        ModelSpec spec = new ModelSpec("buddy-32", buddy.get(c + ".bounds", ""));
+        Manifest vm = Manifest.load("vm-address-space");
+        String c = vm.configs().get(0);
+        ModelSpec spec = new ModelSpec("vm-address-space", vm.get(c + ".bounds", ""));
         try {
             spec.codec();
-            throw new AssertionError("buddy-32 has a codec now: pick a model without one");
+            throw new AssertionError("vm-address-space has a codec now: pick a model without one");
         } catch (ModelSpec.NotEncodable e) {
-            assertThat(e.getMessage()).contains("buddy-32 does not encode its states").doesNotContain("\n");
+            assertThat(e.getMessage()).contains("vm-address-space does not encode its states").doesNotContain("\n");
         }
         assertThat(Files.exists(checkpoints)).isTrue();
     }

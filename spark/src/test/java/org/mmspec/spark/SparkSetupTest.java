@@ -56,7 +56,7 @@ class SparkSetupTest {
     @Test
     void cliRefusesAModelWithoutACodecAndBadOptionsBeforeSparkStarts() {
         PrintStream sink = new PrintStream(new ByteArrayOutputStream());
-        assertThatThrownBy(() -> SparkCheck.run(new String[] {"check", "buddy-32", "--engine", "spark"}, sink, sink))
+        assertThatThrownBy(() -> SparkCheck.run(new String[] {"check", "vm-address-space", "--engine", "spark"}, sink, sink))
                 .isInstanceOf(ModelSpec.NotEncodable.class).hasMessageContaining("does not encode its states");
         assertThatThrownBy(() -> SparkCheck.run(new String[] {"check", "tlb-shootdown", "--partitions", "x"}, sink, sink))
                 .hasMessage("--partitions takes a number, not x");
