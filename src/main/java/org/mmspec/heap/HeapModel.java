@@ -73,7 +73,9 @@ public final class HeapModel implements ExhaustiveModel {
             checked = InvariantSet.of("heap+debug", all, SlabAllocator::stateKey);
         }
         return ActionSystem.of(name + " " + b, () -> List.of(HeapState.fresh(frames, config, bug)), HeapState::copy,
-                st -> st.heap.stateKey(), st -> actions(st, sizes), lift(checked));
+                st -> st.heap.stateKey(), st -> actions(st, sizes), lift(checked))
+                .withCodec(org.mmspec.check.Encoding.overwriting(() -> HeapState.fresh(frames, config, bug), HeapState::copy,
+                        HeapState::writeState, HeapState::readState));
     }
 
     /** Heap invariants stated over the model state. */
