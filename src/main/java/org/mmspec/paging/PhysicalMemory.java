@@ -72,6 +72,15 @@ public final class PhysicalMemory {
     /** The memory {@link #write} wrote, every frame in its own array. */
     public static PhysicalMemory read(java.io.DataInput in) throws java.io.IOException {
         PhysicalMemory m = new PhysicalMemory();
+        m.readState(in);
+        return m;
+    }
+
+    /** Replaces every frame of this memory by those {@link #write} wrote. */
+    public void readState(java.io.DataInput in) throws java.io.IOException {
+        PhysicalMemory m = this;
+        frames.clear();
+        owned.clear();
         for (int n = in.readInt(); n > 0; n--) {
             long frame = in.readLong();
             long[] words = new long[WORDS_PER_FRAME];
@@ -81,7 +90,6 @@ public final class PhysicalMemory {
             m.frames.put(frame, words);
             m.owned.add(frame);
         }
-        return m;
     }
 
     /** Reads the 64-bit word at {@code addr}, which must be 8-byte aligned. */

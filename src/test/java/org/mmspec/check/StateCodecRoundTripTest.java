@@ -30,7 +30,7 @@ import org.mmspec.Catalog;
 class StateCodecRoundTripTest {
     static final int STATES = 1000;
     /** Models whose states have no codec yet: they cannot run on Spark (README, "Exploring on Spark"). */
-    static final Set<String> WITHOUT_CODEC = Set.of("vm-address-space", "tlb-smp");
+    static final Set<String> WITHOUT_CODEC = Set.of("tlb-smp");
 
     /** The model's passing ci configuration with the fewest recorded states. */
     static String smallestPassingCi(Manifest m) {
