@@ -17,7 +17,8 @@ import org.mmspec.check.TransitionSystem;
  * neither can go on: reached only through 1, at depth 2, so the shortest trace is unique. With
  * {@code longWay=1} CPU 1 may first take a lock C (state 6) before B, and 5 is also reached at
  * depth 3 through 6 -> 7 -> 5, a longer trace neither engine may report. With {@code
- * stuckFinal=1} the model calls state 5 final, and nothing deadlocks.
+ * stuckFinal=1} the model calls state 5 final, and nothing deadlocks. With {@code noCodec=1} it has
+ * no {@link StateCodec}, so the Spark engine refuses it.
  */
 public final class StuckModel implements ExhaustiveModel {
     static final int FREE = 0;
@@ -37,6 +38,7 @@ public final class StuckModel implements ExhaustiveModel {
     public TransitionSystem<Integer> build(Bounds b) {
         boolean stuckFinal = b.getInt("stuckFinal", 0) == 1;
         boolean longWay = b.getInt("longWay", 0) == 1;
+        boolean noCodec = b.getInt("noCodec", 0) == 1;
         StateCodec<Integer> codec = Encoding.codec((s, out) -> out.writeInt(s), DataInput::readInt);
         return new TransitionSystem<>() {
             @Override
@@ -91,7 +93,7 @@ public final class StuckModel implements ExhaustiveModel {
 
             @Override
             public StateCodec<Integer> codec() {
-                return codec;
+                return noCodec ? null : codec;
             }
         };
     }
