@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import org.apache.spark.api.java.JavaSparkContext;
@@ -61,6 +62,16 @@ class SparkEquivalenceTest {
         }
     }
 
+    /**
+     * Seeded bugs whose failing level holds states that break different invariants: the Spark
+     * engine reports the one of least fingerprint, which here breaks another invariant than the
+     * state the in-process explorer meets first (§0.9); both counterexamples have the same,
+     * shortest, length.
+     */
+    static final Map<String, String> ANOTHER_INVARIANT_AT_THE_SAME_DEPTH = Map.of(
+            "vm-address-space:small-bug-remap", "AS-1",
+            "tlb-smp:bug-mask-initiator-only", "TLB-3");
+
     /** The most recorded states a passing configuration may have to run here (CI time; see the class comment). */
     static final long CI_STATE_CAP = 10_000;
 
@@ -103,7 +114,9 @@ class SparkEquivalenceTest {
             SparkExplorer.Run run = SparkExplorer.explore(sc, spec, manifest.exploreBounds(mc[1]), settings,
                     manifest.checks(mc[1]), null);
             ExplorationResult spark = run.result();
-            assertThat(Manifest.verdict(spark)).isEqualTo(Manifest.verdict(local)).isEqualTo(manifest.expect(mc[1]));
+            assertThat(Manifest.verdict(local)).isEqualTo(manifest.expect(mc[1]));
+            String other = ANOTHER_INVARIANT_AT_THE_SAME_DEPTH.get(mc[0] + ":" + mc[1]);
+            assertThat(Manifest.verdict(spark)).isEqualTo(other == null ? Manifest.verdict(local) : "fail:" + other);
             assertThat(spark.depth()).as("depth").isEqualTo(local.depth());
             assertThat(spark.complete()).as("complete").isEqualTo(local.complete());
             if (local.passed()) {
@@ -112,10 +125,10 @@ class SparkEquivalenceTest {
             } else {
                 Counterexample s = spark.counterexample().orElseThrow();
                 Counterexample l = local.counterexample().orElseThrow();
-                assertThat(s.invariantId()).isEqualTo(l.invariantId());
+                assertThat(s.invariantId()).isEqualTo(other == null ? l.invariantId() : other);
                 assertThat(s.length()).as("counterexample length").isEqualTo(l.length());
                 assertThat(s.steps().get(0).label()).isEqualTo("init");
-                assertThat(s.failure()).startsWith(l.invariantId() + " violated");
+                assertThat(s.failure()).startsWith(s.invariantId() + " violated");
                 // the spark search finishes the failing level; the in-process one stops at the failing state
                 assertThat(local.distinctStates()).as("states").isBetween(run.statesBefore(), spark.distinctStates());
                 assertThat(local.transitions()).as("transitions").isBetween(run.transitionsBefore(), spark.transitions());
