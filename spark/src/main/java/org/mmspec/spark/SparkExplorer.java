@@ -290,7 +290,9 @@ public final class SparkExplorer {
                             + " is on the trace but not in the visited set");
                 }
                 if (e[1] < 0) {
-                    return replay((int) (-1 - e[1]), path, fps, found);
+                    // a broken invariant is found again on the driver; only a deadlock is taken as found
+                    return replay((int) (-1 - e[1]), path, fps,
+                            CheckOptions.DEADLOCK.equals(found.invariantId) ? found : null);
                 }
                 path.add(0, (int) e[1]);
                 fp = e[0];
@@ -299,9 +301,9 @@ public final class SparkExplorer {
 
         /**
          * Replays {@code path} (transition indices) from initial state {@code init}, checking that
-         * the i-th state reached has fingerprint {@code fps[i]}; what the executors found there
-         * ({@code known}: a broken invariant or a deadlock), or else the last state's first
-         * violation, ends the counterexample.
+         * the i-th state reached has fingerprint {@code fps[i]}; the last state's first violation,
+         * found again here, or the deadlock the executors found there ({@code known}, checked
+         * again here), ends the counterexample.
          */
         private Counterexample replay(int init, List<Integer> path, List<Long> fps, LevelPart.Found known) {
             S current = system.initialStates().get(init);
@@ -316,6 +318,9 @@ public final class SparkExplorer {
                 steps.add(new Counterexample.TraceStep(t.label(), system.invariants().describe(current)));
             }
             if (known != null) {
+                if (system.hasSuccessor(current) || system.isFinal(current)) {
+                    throw new IllegalStateException(system.name() + ": the replayed state is not deadlocked");
+                }
                 return new Counterexample(steps, known.message, known.invariantId);
             }
             var v = system.invariants().firstViolation(current).orElseThrow(
