@@ -56,12 +56,14 @@ public final class ActionSystem<S> implements TransitionSystem<S> {
     private final InvariantSet<S> invariants;
     private final Predicate<S> isFinal;
     private final List<Liveness<S>> liveness;
+    private final StateCodec<S> codec;
 
     private ActionSystem(String name, Supplier<List<S>> initial, UnaryOperator<S> copy, Function<S, Object> key,
             Function<S, List<Action<S>>> actions, InvariantSet<S> invariants, Predicate<S> isFinal,
-            List<Liveness<S>> liveness) {
+            List<Liveness<S>> liveness, StateCodec<S> codec) {
         this.isFinal = Objects.requireNonNull(isFinal);
         this.liveness = List.copyOf(liveness);
+        this.codec = codec;
         this.name = Objects.requireNonNull(name);
         this.initial = Objects.requireNonNull(initial);
         this.copy = Objects.requireNonNull(copy);
@@ -82,7 +84,7 @@ public final class ActionSystem<S> implements TransitionSystem<S> {
      */
     public static <S> ActionSystem<S> of(String name, Supplier<List<S>> initial, UnaryOperator<S> copy,
             Function<S, Object> key, Function<S, List<Action<S>>> actions, InvariantSet<S> invariants) {
-        return new ActionSystem<>(name, initial, copy, key, actions, invariants, s -> false, List.of());
+        return new ActionSystem<>(name, initial, copy, key, actions, invariants, s -> false, List.of(), null);
     }
 
     /**
@@ -90,7 +92,7 @@ public final class ActionSystem<S> implements TransitionSystem<S> {
      * inputs are used up): a state without an accepted action is a deadlock unless it is one.
      */
     public ActionSystem<S> finalWhen(Predicate<S> end) {
-        return new ActionSystem<>(name, initial, copy, key, actions, invariants, end, liveness);
+        return new ActionSystem<>(name, initial, copy, key, actions, invariants, end, liveness, codec);
     }
 
     /**
@@ -98,7 +100,22 @@ public final class ActionSystem<S> implements TransitionSystem<S> {
      * (the {@link Action#process()} of each action) when a run asks for liveness.
      */
     public ActionSystem<S> withLiveness(List<Liveness<S>> properties) {
-        return new ActionSystem<>(name, initial, copy, key, actions, invariants, isFinal, properties);
+        return new ActionSystem<>(name, initial, copy, key, actions, invariants, isFinal, properties, codec);
+    }
+
+    /**
+     * The same system, whose states {@code codec} writes and reads: for the explorer's on-disk
+     * frontier and the Spark engine ({@link StateCodec}'s contract: a state read back has the same
+     * key, successors and verdicts).
+     */
+    public ActionSystem<S> withCodec(StateCodec<S> codec) {
+        return new ActionSystem<>(name, initial, copy, key, actions, invariants, isFinal, liveness,
+                Objects.requireNonNull(codec));
+    }
+
+    @Override
+    public StateCodec<S> codec() {
+        return codec;
     }
 
     @Override

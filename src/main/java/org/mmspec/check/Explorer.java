@@ -40,8 +40,8 @@ import org.mmspec.check.store.StateStore;
  */
 public final class Explorer {
     static final int NO_PARENT = -1;
-    /** What a deadlock counterexample says broke. */
-    static final String DEADLOCK_MESSAGE = "DEADLOCK: no transition is enabled and the model does not mark this state final";
+    /** What a deadlock counterexample says broke (the Spark engine reports the same). */
+    public static final String DEADLOCK_MESSAGE = "DEADLOCK: no transition is enabled and the model does not mark this state final";
     /** Frontier states per chunk: bounds the successors held between phases A and B. */
     static final int CHUNK = 4096;
     /** Indices a worker takes at a time. */

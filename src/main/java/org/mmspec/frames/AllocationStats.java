@@ -34,6 +34,23 @@ public final class AllocationStats {
         return new AllocationStats(this);
     }
 
+    /** Writes the six counters, for a state codec. */
+    public void write(java.io.DataOutput out) throws java.io.IOException {
+        for (long v : new long[] {allocations, frees, failures, framesAllocated, framesFreed, fallbacks}) {
+            out.writeLong(v);
+        }
+    }
+
+    /** Reads the counters {@link #write} wrote over these. */
+    public void read(java.io.DataInput in) throws java.io.IOException {
+        allocations = in.readLong();
+        frees = in.readLong();
+        failures = in.readLong();
+        framesAllocated = in.readLong();
+        framesFreed = in.readLong();
+        fallbacks = in.readLong();
+    }
+
     void recordAllocation(long frames) {
         allocations++;
         framesAllocated += frames;

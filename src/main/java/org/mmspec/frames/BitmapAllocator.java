@@ -149,6 +149,32 @@ public final class BitmapAllocator implements FrameAllocator, FrameAccounting {
     }
 
     /**
+     * Writes what actions change, for a state codec ({@link org.mmspec.check.Encoding#overwriting}):
+     * the free bits, the allocation heads, both summaries, the free count, the search hint and the
+     * counters. The rest (range, reserved frames, bug) is the configuration's.
+     */
+    public void writeState(java.io.DataOutput out) throws java.io.IOException {
+        org.mmspec.check.Encoding.writeLongs(free, out);
+        head.write(out);
+        org.mmspec.check.Encoding.writeLongs(hasFree, out);
+        org.mmspec.check.Encoding.writeLongs(allFree, out);
+        out.writeLong(freeCount);
+        out.writeInt(searchFrom);
+        stats.write(out);
+    }
+
+    /** Reads what {@link #writeState} wrote over this allocator's (one of the same configuration). */
+    public void readState(java.io.DataInput in) throws java.io.IOException {
+        org.mmspec.check.Encoding.fillLongs(free, in);
+        head.read(in);
+        org.mmspec.check.Encoding.fillLongs(hasFree, in);
+        org.mmspec.check.Encoding.fillLongs(allFree, in);
+        freeCount = in.readLong();
+        searchFrom = in.readInt();
+        stats.read(in);
+    }
+
+    /**
      * Allocates the lowest run of {@code count} free frames.
      *
      * <p>Pre: {@code 1 <= count <= managed frames}, else ZERO_SIZE / IMPOSSIBLE_SIZE. Post: the run

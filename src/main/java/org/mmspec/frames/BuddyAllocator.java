@@ -133,6 +133,41 @@ public final class BuddyAllocator implements FrameAllocator, FrameAccounting {
     }
 
     /**
+     * Writes what actions change, for a state codec ({@link org.mmspec.check.Encoding#overwriting}):
+     * each order's free blocks (ascending), the live allocations (start, length; ascending), the
+     * free count and the counters. The rest (region, reserved frames, orders, bug) is the
+     * configuration's.
+     */
+    public void writeState(java.io.DataOutput out) throws java.io.IOException {
+        for (TreeSet<Long> blocks : freeLists) {
+            org.mmspec.check.Encoding.writeLongs(blocks.stream().mapToLong(Long::longValue).toArray(), out);
+        }
+        out.writeInt(live.size());
+        for (Map.Entry<Long, Long> e : live.entrySet()) {
+            out.writeLong(e.getKey());
+            out.writeLong(e.getValue());
+        }
+        out.writeLong(freeCount);
+        stats.write(out);
+    }
+
+    /** Reads what {@link #writeState} wrote over this allocator's (one of the same configuration). */
+    public void readState(java.io.DataInput in) throws java.io.IOException {
+        for (TreeSet<Long> blocks : freeLists) {
+            blocks.clear();
+            for (long b : org.mmspec.check.Encoding.readLongs(in)) {
+                blocks.add(b);
+            }
+        }
+        live.clear();
+        for (int n = in.readInt(); n > 0; n--) {
+            live.put(in.readLong(), in.readLong());
+        }
+        freeCount = in.readLong();
+        stats.read(in);
+    }
+
+    /**
      * A buddy allocator in an explicit state, for the bounded inductiveness check: the free
      * blocks (start frame to order) and live allocations (start frame to length) are taken as
      * given, not validated; the invariants judge them.

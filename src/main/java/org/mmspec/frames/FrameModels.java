@@ -7,6 +7,7 @@ import java.util.Map;
 import org.mmspec.check.ActionSystem;
 import org.mmspec.check.ActionSystem.Action;
 import org.mmspec.check.Bounds;
+import org.mmspec.check.Encoding;
 import org.mmspec.check.ExhaustiveModel;
 import org.mmspec.check.TransitionSystem;
 
@@ -135,7 +136,9 @@ public final class FrameModels {
         String name = "buddy " + m + " orders 0.." + maxOrder + (reserved.isEmpty() ? "" : " reserved " + reserved)
                 + (bug == BuddyAllocator.Bug.NONE ? "" : " bug " + bug);
         return ActionSystem.of(name, () -> List.of(new BuddyAllocator(m, reserved, maxOrder, bug)), BuddyAllocator::copy,
-                BuddyAllocator::key, s -> buddyActions(s, counts), FrameInvariants.BUDDY);
+                BuddyAllocator::key, s -> buddyActions(s, counts), FrameInvariants.BUDDY)
+                .withCodec(Encoding.overwriting(() -> new BuddyAllocator(m, reserved, maxOrder, bug), BuddyAllocator::copy,
+                        BuddyAllocator::writeState, BuddyAllocator::readState));
     }
 
     /** Every allocation order (and one past each end), the extra request sizes, every free, and bad frees. */
@@ -190,7 +193,9 @@ public final class FrameModels {
         List<Integer> orders = orders(b);
         String name = "bitmap " + m + (reserved.isEmpty() ? "" : " reserved " + reserved) + (bug == BitmapAllocator.Bug.NONE ? "" : " bug " + bug);
         return ActionSystem.of(name, () -> List.of(new BitmapAllocator(m, reserved, bug)), BitmapAllocator::copy, BitmapAllocator::key,
-                s -> bitmapActions(s, counts, orders), FrameInvariants.BITMAP);
+                s -> bitmapActions(s, counts, orders), FrameInvariants.BITMAP)
+                .withCodec(Encoding.overwriting(() -> new BitmapAllocator(m, reserved, bug), BitmapAllocator::copy,
+                        BitmapAllocator::writeState, BitmapAllocator::readState));
     }
 
     static List<Action<BitmapAllocator>> bitmapActions(BitmapAllocator s, List<Long> counts) {
@@ -233,7 +238,9 @@ public final class FrameModels {
         List<Integer> orders = orders(b);
         String name = "hybrid " + m + " threshold " + threshold + " split " + split + (bug == HybridAllocator.Bug.NONE ? "" : " bug " + bug);
         return ActionSystem.of(name, () -> List.of(new HybridAllocator(m, reserved, threshold, split, maxOrder, bug)), HybridAllocator::copy,
-                HybridAllocator::key, s -> hybridActions(s, counts, orders), FrameInvariants.HYBRID);
+                HybridAllocator::key, s -> hybridActions(s, counts, orders), FrameInvariants.HYBRID)
+                .withCodec(Encoding.overwriting(() -> new HybridAllocator(m, reserved, threshold, split, maxOrder, bug),
+                        HybridAllocator::copy, HybridAllocator::writeState, HybridAllocator::readState));
     }
 
     static List<Action<HybridAllocator>> hybridActions(HybridAllocator s, List<Long> counts) {

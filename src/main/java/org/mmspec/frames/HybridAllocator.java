@@ -139,6 +139,32 @@ public final class HybridAllocator implements FrameAllocator, FrameAccounting {
         return new HybridAllocator(this);
     }
 
+    /**
+     * Writes what actions change, for a state codec ({@link org.mmspec.check.Encoding#overwriting}):
+     * the bitmap half's state, the buddy half's (each when the configuration has it) and the
+     * counters.
+     */
+    public void writeState(java.io.DataOutput out) throws java.io.IOException {
+        if (bitmap != null) {
+            bitmap.writeState(out);
+        }
+        if (buddy != null) {
+            buddy.writeState(out);
+        }
+        stats.write(out);
+    }
+
+    /** Reads what {@link #writeState} wrote over this allocator's (one of the same configuration). */
+    public void readState(java.io.DataInput in) throws java.io.IOException {
+        if (bitmap != null) {
+            bitmap.readState(in);
+        }
+        if (buddy != null) {
+            buddy.readState(in);
+        }
+        stats.read(in);
+    }
+
     /** {@code min(M.end, roundUp(M.start + M.count / BITMAP_SHARE, threshold))}. */
     public static PhysFrame defaultSplit(FrameRange managed, long threshold) {
         long want = managed.start().number() + managed.count() / BITMAP_SHARE;

@@ -52,6 +52,28 @@ public final class ReferenceFrameAllocator implements FrameAllocator {
         return new ReferenceFrameAllocator(this);
     }
 
+    /** Writes the free frames and the live runs (start, length), for a state codec. */
+    public void writeState(java.io.DataOutput out) throws java.io.IOException {
+        org.mmspec.check.Encoding.writeLongs(free.stream().mapToLong(Long::longValue).toArray(), out);
+        out.writeInt(live.size());
+        for (java.util.Map.Entry<Long, Long> e : live.entrySet()) {
+            out.writeLong(e.getKey());
+            out.writeLong(e.getValue());
+        }
+    }
+
+    /** Reads what {@link #writeState} wrote over this allocator's (one over the same frames). */
+    public void readState(java.io.DataInput in) throws java.io.IOException {
+        free.clear();
+        for (long f : org.mmspec.check.Encoding.readLongs(in)) {
+            free.add(f);
+        }
+        live.clear();
+        for (int n = in.readInt(); n > 0; n--) {
+            live.put(in.readLong(), in.readLong());
+        }
+    }
+
     /** First fit: the lowest run of {@code count} free frames. */
     @Override
     public FrameRange allocate(long count) {

@@ -47,6 +47,24 @@ final class SparseBitmap {
         return new SparseBitmap(this);
     }
 
+    /** Writes each chunk: a presence byte, then its words. */
+    void write(java.io.DataOutput out) throws java.io.IOException {
+        out.writeInt(chunks.length);
+        for (long[] chunk : chunks) {
+            org.mmspec.check.Encoding.writeNullable(chunk, org.mmspec.check.Encoding::writeLongs, out);
+        }
+    }
+
+    /** Reads the chunks {@link #write} wrote over these (a map of the same size). */
+    void read(java.io.DataInput in) throws java.io.IOException {
+        if (in.readInt() != chunks.length) {
+            throw new java.io.IOException("a bitmap of another size");
+        }
+        for (int c = 0; c < chunks.length; c++) {
+            chunks[c] = org.mmspec.check.Encoding.readNullable(org.mmspec.check.Encoding::readLongs, in);
+        }
+    }
+
     /** Word {@code w}: 0 where no bit was ever set in its chunk. */
     long word(int w) {
         long[] chunk = chunks[w >>> CHUNK_SHIFT];

@@ -17,6 +17,39 @@ import org.mmspec.frames.PhysFrame;
 public final class HeapMemory {
     private final TreeMap<Long, byte[]> pages = new TreeMap<>();
 
+    /** Writes every page held (its number, then its non-zero bytes as index and value), for a state codec. */
+    synchronized void writeState(java.io.DataOutput out) throws java.io.IOException {
+        out.writeInt(pages.size());
+        for (java.util.Map.Entry<Long, byte[]> e : pages.entrySet()) {
+            out.writeLong(e.getKey());
+            byte[] p = e.getValue();
+            int nonZero = 0;
+            for (byte b : p) {
+                nonZero += b != 0 ? 1 : 0;
+            }
+            out.writeShort(nonZero);
+            for (int i = 0; i < p.length; i++) {
+                if (p[i] != 0) {
+                    out.writeShort(i);
+                    out.writeByte(p[i]);
+                }
+            }
+        }
+    }
+
+    /** Reads what {@link #writeState} wrote over these pages. */
+    synchronized void readState(java.io.DataInput in) throws java.io.IOException {
+        pages.clear();
+        for (int n = in.readInt(); n > 0; n--) {
+            long page = in.readLong();
+            byte[] p = new byte[(int) PhysFrame.SIZE];
+            for (int k = in.readShort(); k > 0; k--) {
+                p[in.readShort()] = in.readByte();
+            }
+            pages.put(page, p);
+        }
+    }
+
     public synchronized byte read(HeapAddr at) {
         byte[] p = pages.get(at.offset() / PhysFrame.SIZE);
         return p == null ? 0 : p[(int) (at.offset() % PhysFrame.SIZE)];

@@ -86,7 +86,9 @@ public final class HeapModel implements ExhaustiveModel {
         boolean remote = b.getInt("remote", 0) == 1;
         return ActionSystem.of(name + " " + b, () -> List.of(HeapState.fresh(frames, config, bug)), HeapState::copy,
                 remote ? HeapModel::remoteKey : HeapState::key, st -> actions(st, sizes, remote, bug), lift(checked))
-                .withLiveness(liveness(cpus));
+                .withLiveness(liveness(cpus))
+                .withCodec(org.mmspec.check.Encoding.overwriting(() -> HeapState.fresh(frames, config, bug), HeapState::copy,
+                        HeapState::writeState, HeapState::readState));
     }
 
     /**

@@ -91,6 +91,16 @@ public final class HeapState {
         return sb.toString();
     }
 
+    /** Writes what operations change, for a state codec ({@link HeapCodec}). */
+    public void writeState(java.io.DataOutput out) throws java.io.IOException {
+        HeapCodec.write(this, out);
+    }
+
+    /** Reads what {@link #writeState} wrote over this state's (a copy of one of the same configuration). */
+    public void readState(java.io.DataInput in) throws java.io.IOException {
+        HeapCodec.read(this, in);
+    }
+
     static ReferenceFrameAllocator copyFrames(ReferenceFrameAllocator src, FrameRange managed) {
         ReferenceFrameAllocator f = new ReferenceFrameAllocator(managed);
         for (Map.Entry<Long, Long> run : src.live().entrySet()) {

@@ -110,6 +110,31 @@ public final class NumaAllocator {
     }
 
     /**
+     * Writes what allocations and frees change, for a state codec: each node's pool (in node
+     * order), the live allocations and the last decision (a presence byte first). Topology and
+     * bug are the configuration's.
+     */
+    public void writeState(java.io.DataOutput out) throws java.io.IOException {
+        for (NumaNode n : nodes.values()) {
+            n.writeState(out);
+        }
+        org.mmspec.check.Encoding.writeList(List.copyOf(live.values()), NumaCodec::writeAllocation, out);
+        org.mmspec.check.Encoding.writeNullable(last, NumaCodec::writeDecision, out);
+    }
+
+    /** Reads what {@link #writeState} wrote over this allocator's (a copy of one of the same configuration). */
+    public void readState(java.io.DataInput in) throws java.io.IOException {
+        for (NumaNode n : nodes.values()) {
+            n.readState(in);
+        }
+        live.clear();
+        for (NumaAllocation a : org.mmspec.check.Encoding.readList(NumaCodec::readAllocation, in)) {
+            live.put(a.run().start().number(), a);
+        }
+        last = org.mmspec.check.Encoding.readNullable(NumaCodec::readDecision, in);
+    }
+
+    /**
      * Allocates {@code 2^order} contiguous frames for {@code request}.
      *
      * <p>Pre: {@code 0 <= order <= MAX_ORDER}; a LOCAL request's CPU belongs to a node; a bound

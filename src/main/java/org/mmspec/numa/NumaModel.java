@@ -85,7 +85,9 @@ public final class NumaModel implements ExhaustiveModel {
                 NumaAllocator::copy,
                 NumaAllocator::key,
                 s -> actions(s, requests, probes),
-                NumaInvariants.ALL);
+                NumaInvariants.ALL)
+                .withCodec(org.mmspec.check.Encoding.overwriting(() -> new NumaAllocator(t, factory, bug), NumaAllocator::copy,
+                        NumaAllocator::writeState, NumaAllocator::readState));
     }
 
     /** Every request the model makes, good and bad. */

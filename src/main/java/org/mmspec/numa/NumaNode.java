@@ -42,6 +42,21 @@ public final class NumaNode {
         this.allocatedFrames = other.allocatedFrames;
     }
 
+    /** The allocated count and the pool's state (a node without memory has no pool), for a state codec. */
+    void writeState(java.io.DataOutput out) throws java.io.IOException {
+        out.writeLong(allocatedFrames);
+        if (pool != null) {
+            pool.writeState(out);
+        }
+    }
+
+    void readState(java.io.DataInput in) throws java.io.IOException {
+        allocatedFrames = in.readLong();
+        if (pool != null) {
+            pool.readState(in);
+        }
+    }
+
     NumaNode copy() {
         return new NumaNode(this);
     }

@@ -185,6 +185,33 @@ public final class ZonedNumaAllocator {
         return new ZonedNumaAllocator(this);
     }
 
+    /**
+     * Writes what allocations and frees change, for a state codec: per zone (in zone order) its
+     * allocated count and pool, the live allocations and the last decision (a presence byte
+     * first). Topology, watermarks and bug are the configuration's.
+     */
+    public void writeState(java.io.DataOutput out) throws java.io.IOException {
+        for (ZonePool z : zones.values()) {
+            out.writeLong(z.allocatedFrames);
+            z.pool.writeState(out);
+        }
+        org.mmspec.check.Encoding.writeList(List.copyOf(live.values()), NumaCodec::writeZoned, out);
+        org.mmspec.check.Encoding.writeNullable(last, NumaCodec::writeZonedDecision, out);
+    }
+
+    /** Reads what {@link #writeState} wrote over this allocator's (a copy of one of the same configuration). */
+    public void readState(java.io.DataInput in) throws java.io.IOException {
+        for (ZonePool z : zones.values()) {
+            z.allocatedFrames = in.readLong();
+            z.pool.readState(in);
+        }
+        live.clear();
+        for (ZonedAllocation a : org.mmspec.check.Encoding.readList(NumaCodec::readZoned, in)) {
+            live.put(a.run().start().number(), a);
+        }
+        last = org.mmspec.check.Encoding.readNullable(NumaCodec::readZonedDecision, in);
+    }
+
     /** The window a zone is split at: the type's, or with {@link Bug#DMA32_OFF_BY_ONE} one frame too far. */
     private FrameRange window(NodeZoneType t) {
         FrameRange w = t.window();

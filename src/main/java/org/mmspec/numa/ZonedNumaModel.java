@@ -107,7 +107,9 @@ public final class ZonedNumaModel implements ExhaustiveModel {
                 ZonedNumaAllocator::copy,
                 ZonedNumaAllocator::key,
                 s -> actions(s, requests, probes),
-                ZonedNumaInvariants.ALL);
+                ZonedNumaInvariants.ALL)
+                .withCodec(org.mmspec.check.Encoding.overwriting(() -> new ZonedNumaAllocator(t, policy(lowMark), factory, bug),
+                        ZonedNumaAllocator::copy, ZonedNumaAllocator::writeState, ZonedNumaAllocator::readState));
     }
 
     /** Every request the model makes, good and bad. */

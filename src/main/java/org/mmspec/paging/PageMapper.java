@@ -143,6 +143,40 @@ public final class PageMapper {
         return new PageMapper(this, memoryCopy, allocatorCopy, freeView(allocatorCopy), tlbSink);
     }
 
+    /**
+     * A mapper of this one's format and seeded bug over {@code memory}, {@code allocator} and
+     * {@code tlbSink} whose roots are {@code roots} and which owns no table frame yet: how a state
+     * codec rebuilds a mapper whose roots it read ({@link #readTables} then adds the rest).
+     */
+    public PageMapper restore(List<PhysFrame> roots, PhysicalMemory memory, FrameAllocator allocator, TlbFlushSink tlbSink) {
+        return new PageMapper(this, roots, memory, allocator, tlbSink);
+    }
+
+    private PageMapper(PageMapper from, List<PhysFrame> roots, PhysicalMemory memory, FrameAllocator allocator,
+            TlbFlushSink tlb) {
+        this.format = from.format;
+        this.memory = memory;
+        this.allocator = allocator;
+        this.allocatorSaysFree = freeView(allocator);
+        this.tlb = tlb;
+        this.roots = List.copyOf(roots);
+        this.tables = new TreeSet<>();
+        this.bug = from.bug;
+    }
+
+    /** Writes the table frames this mapper owns (the rest of its state is its memory's), for a state codec. */
+    public void writeTables(java.io.DataOutput out) throws java.io.IOException {
+        org.mmspec.check.Encoding.writeLongs(tables.stream().mapToLong(Long::longValue).toArray(), out);
+    }
+
+    /** Reads the table frames {@link #writeTables} wrote over this mapper's. */
+    public void readTables(java.io.DataInput in) throws java.io.IOException {
+        tables.clear();
+        for (long t : org.mmspec.check.Encoding.readLongs(in)) {
+            tables.add(t);
+        }
+    }
+
     /** How PT-5 asks an allocator whether a frame is free: {@link FrameAllocator#isFree}, if it answers. */
     static Predicate<PhysFrame> freeView(FrameAllocator allocator) {
         return allocator.tracksFreeFrames() ? allocator::isFree : null;

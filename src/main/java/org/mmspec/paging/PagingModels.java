@@ -100,7 +100,7 @@ public final class PagingModels {
         List<Page> pages = pages(f, b);
         List<PageFlags> requests = requests(f);
         boolean remap = b.getInt("remap", 0) == 1;
-        return ActionSystem.of("paging " + b, () -> {
+        java.util.function.Supplier<List<PageMapper>> initial = () -> {
             PhysicalMemory memory = new PhysicalMemory();
             ReferenceFrameAllocator allocator = new ReferenceFrameAllocator(managed);
             PagingStructureCaches.scribble(memory, managed, allocator);
@@ -109,7 +109,10 @@ public final class PagingModels {
             m.bug = bug;
             caches.fill(m);
             return List.of(m);
-        }, m -> copy(m, managed), PagingModels::key, m -> actions(pages, requests, remap), PagingInvariants.WITH_LIFECYCLE);
+        };
+        return ActionSystem.of("paging " + b, initial, m -> copy(m, managed), PagingModels::key,
+                m -> actions(pages, requests, remap), PagingInvariants.WITH_LIFECYCLE)
+                .withCodec(new PagingCodec(() -> initial.get().get(0), managed));
     }
 
     /**

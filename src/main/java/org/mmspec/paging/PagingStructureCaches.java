@@ -89,6 +89,27 @@ public final class PagingStructureCaches implements TlbFlushSink {
         this.memory = memory;
     }
 
+    /** Writes the cached entries and the frees seen while cached, for a state codec. */
+    public void write(java.io.DataOutput out) throws java.io.IOException {
+        out.writeInt(entries.size());
+        for (Cached c : entries.values()) {
+            out.writeInt(c.depth());
+            out.writeLong(c.va());
+            out.writeLong(c.span());
+            out.writeLong(c.table());
+        }
+        org.mmspec.check.Encoding.writeList(freedWhileCached, (s, o) -> o.writeUTF(s), out);
+    }
+
+    /** Reads what {@link #write} wrote into these caches (empty ones). */
+    public void read(java.io.DataInput in) throws java.io.IOException {
+        for (int n = in.readInt(); n > 0; n--) {
+            Cached c = new Cached(in.readInt(), in.readLong(), in.readLong(), in.readLong());
+            entries.put(List.of((long) c.depth(), c.va()), c);
+        }
+        freedWhileCached.addAll(org.mmspec.check.Encoding.readList(java.io.DataInput::readUTF, in));
+    }
+
     /** A copy of these caches over {@code memoryCopy}, in front of {@code nextCopy}. */
     public PagingStructureCaches copy(TlbFlushSink nextCopy, PhysicalMemory memoryCopy) {
         PagingStructureCaches c = new PagingStructureCaches(nextCopy, memoryCopy);

@@ -46,6 +46,52 @@ public final class PhysicalMemory {
         return m;
     }
 
+    /**
+     * Writes every frame held (its number, then its non-zero words as index and value), for a
+     * state codec; a frame held with all words zero is written too.
+     */
+    public void write(java.io.DataOutput out) throws java.io.IOException {
+        out.writeInt(frames.size());
+        for (java.util.Map.Entry<Long, long[]> e : frames.entrySet()) {
+            out.writeLong(e.getKey());
+            long[] words = e.getValue();
+            int nonZero = 0;
+            for (long w : words) {
+                nonZero += w != 0 ? 1 : 0;
+            }
+            out.writeShort(nonZero);
+            for (int i = 0; i < words.length; i++) {
+                if (words[i] != 0) {
+                    out.writeShort(i);
+                    out.writeLong(words[i]);
+                }
+            }
+        }
+    }
+
+    /** The memory {@link #write} wrote, every frame in its own array. */
+    public static PhysicalMemory read(java.io.DataInput in) throws java.io.IOException {
+        PhysicalMemory m = new PhysicalMemory();
+        m.readState(in);
+        return m;
+    }
+
+    /** Replaces every frame of this memory by those {@link #write} wrote. */
+    public void readState(java.io.DataInput in) throws java.io.IOException {
+        PhysicalMemory m = this;
+        frames.clear();
+        owned.clear();
+        for (int n = in.readInt(); n > 0; n--) {
+            long frame = in.readLong();
+            long[] words = new long[WORDS_PER_FRAME];
+            for (int k = in.readShort(); k > 0; k--) {
+                words[in.readShort()] = in.readLong();
+            }
+            m.frames.put(frame, words);
+            m.owned.add(frame);
+        }
+    }
+
     /** Reads the 64-bit word at {@code addr}, which must be 8-byte aligned. */
     public long read64(PhysAddr addr) {
         checkAligned(addr);

@@ -238,6 +238,35 @@ public final class PcpAllocator {
         return new PcpAllocator(this);
     }
 
+    // ---------------------------------------------------------------- state codec (PcpAllocatorCodec)
+
+    NodeFrames[] nodes() {
+        return nodes;
+    }
+
+    CpuCache[] cpus() {
+        return cpus;
+    }
+
+    int[] places() {
+        int[] p = new int[place.length()];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = place.get(i);
+        }
+        return p;
+    }
+
+    /** Sets each frame's place and the last out-of-memory witness, as {@link #places} and {@link #lastOom()} read them. */
+    void restore(int[] places, PcpStats.OomWitness oom) {
+        if (places.length != place.length()) {
+            throw new IllegalArgumentException(places.length + " places where this configuration has " + place.length());
+        }
+        for (int i = 0; i < places.length; i++) {
+            place.set(i, places[i]);
+        }
+        lastOom = oom;
+    }
+
     private int indexOf(NodeId id) {
         for (NodeFrames n : nodes) {
             if (n.id.value() == id.value()) {

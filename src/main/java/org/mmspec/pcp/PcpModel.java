@@ -56,7 +56,9 @@ public final class PcpModel implements ExhaustiveModel {
         PcpConfig config = PcpConfig.of(cpuNode.length, b.getInt("low", 0), b.getInt("high", 2), b.getInt("batch", 2));
         Bug bug = Bug.valueOf(b.get("bug", "NONE"));
         return ActionSystem.of(name() + " " + b, () -> List.of(new PcpAllocator(t, config, AllocatorFactory.REFERENCE, bug)),
-                PcpAllocator::copy, a -> List.of(a.key(), a.lastOom()), PcpModel::actions, PcpInvariants.ALL);
+                PcpAllocator::copy, a -> List.of(a.key(), a.lastOom()), PcpModel::actions, PcpInvariants.ALL)
+                .withCodec(org.mmspec.check.Encoding.overwriting(() -> new PcpAllocator(t, config, AllocatorFactory.REFERENCE, bug),
+                        PcpAllocator::copy, PcpAllocatorCodec::write, PcpAllocatorCodec::read));
     }
 
     private static int[] ints(String s) {

@@ -133,7 +133,8 @@ public final class PcpProtocolModel implements ExhaustiveModel {
             }
             return List.of(s);
         }, State::copy, State::key, st -> requests ? requestActions(st, high, low, batch, lock, bug, limit)
-                : actions(st, high, low, batch, lock, bug, limit), invariants(high)).withLiveness(liveness(cpus));
+                : actions(st, high, low, batch, lock, bug, limit), invariants(high)).withLiveness(liveness(cpus))
+                .withCodec(new PcpProtocolCodec());
     }
 
     /**

@@ -151,6 +151,95 @@ public final class AddressSpace {
         this.nextAnonVma = o.nextAnonVma;
     }
 
+    /** A space of {@code template}'s layout and policy over {@code frames} whose page table has {@code roots}. */
+    private AddressSpace(AddressSpace template, FrameTable frames, List<PhysFrame> roots) {
+        this.layout = template.layout;
+        this.wx = template.wx;
+        this.frames = frames;
+        this.mapper = template.mapper.restore(roots, frames.memory(), frames.allocator(), new Port());
+    }
+
+    /**
+     * Writes what operations change, for a state codec (the memory is the frame table's): the
+     * page table's roots and table frames, the areas (with a MAP_HUGETLB area's page size),
+     * translations (page, frame, read, write, exec), ghosts, huge pages, the break and the next
+     * anon_vma number.
+     */
+    void writeState(java.io.DataOutput out) throws java.io.IOException {
+        org.mmspec.check.Encoding.writeLongs(mapper.roots().stream().mapToLong(PhysFrame::number).toArray(), out);
+        mapper.writeTables(out);
+        org.mmspec.check.Encoding.writeList(List.copyOf(areas.values()), AddressSpace::writeVma, out);
+        out.writeInt(translations.size());
+        for (Map.Entry<Long, Pte> e : translations.entrySet()) {
+            out.writeLong(e.getKey());
+            Pte p = e.getValue();
+            out.writeLong(p.frame().number());
+            out.writeBoolean(p.read());
+            out.writeBoolean(p.write());
+            out.writeBoolean(p.exec());
+        }
+        out.writeInt(ghost.size());
+        for (Map.Entry<Long, Long> e : ghost.entrySet()) {
+            out.writeLong(e.getKey());
+            out.writeLong(e.getValue());
+        }
+        org.mmspec.check.Encoding.writeLongs(huge.stream().mapToLong(Long::longValue).toArray(), out);
+        out.writeLong(brk);
+        out.writeLong(nextAnonVma);
+    }
+
+    /** The space {@link #writeState} wrote, over {@code frames}, with {@code template}'s layout and policy. */
+    static AddressSpace readState(AddressSpace template, FrameTable frames, java.io.DataInput in) throws java.io.IOException {
+        List<PhysFrame> roots = new ArrayList<>();
+        for (long r : org.mmspec.check.Encoding.readLongs(in)) {
+            roots.add(PhysFrame.of(r));
+        }
+        AddressSpace s = new AddressSpace(template, frames, roots);
+        s.mapper.readTables(in);
+        for (Vma v : org.mmspec.check.Encoding.readList(AddressSpace::readVma, in)) {
+            s.areas.put(v.start(), v);
+        }
+        for (int n = in.readInt(); n > 0; n--) {
+            s.translations.put(in.readLong(), new Pte(PhysFrame.of(in.readLong()), in.readBoolean(), in.readBoolean(),
+                    in.readBoolean()));
+        }
+        for (int n = in.readInt(); n > 0; n--) {
+            s.ghost.put(in.readLong(), in.readLong());
+        }
+        for (long h : org.mmspec.check.Encoding.readLongs(in)) {
+            s.huge.add(h);
+        }
+        s.brk = in.readLong();
+        s.nextAnonVma = in.readLong();
+        return s;
+    }
+
+    private static void writeVma(Vma v, java.io.DataOutput out) throws java.io.IOException {
+        out.writeLong(v.start());
+        out.writeLong(v.end());
+        out.writeBoolean(v.prot().read());
+        out.writeBoolean(v.prot().write());
+        out.writeBoolean(v.prot().exec());
+        VmFlags f = v.flags();
+        for (boolean b : new boolean[] {f.shared(), f.growsDown(), f.accounted(), f.noReserve(), f.special()}) {
+            out.writeBoolean(b);
+        }
+        org.mmspec.check.Encoding.writeNullable(f.hugetlb(), org.mmspec.check.Encoding::writeEnum, out);
+        org.mmspec.check.Encoding.writeNullable(v.file(), (s, o) -> o.writeUTF(s), out);
+        out.writeLong(v.pgoff());
+        out.writeLong(v.anonVma());
+    }
+
+    private static Vma readVma(java.io.DataInput in) throws java.io.IOException {
+        long start = in.readLong();
+        long end = in.readLong();
+        Prot prot = new Prot(in.readBoolean(), in.readBoolean(), in.readBoolean());
+        VmFlags flags = new VmFlags(in.readBoolean(), in.readBoolean(), in.readBoolean(), in.readBoolean(), in.readBoolean(),
+                org.mmspec.check.Encoding.readNullable(i -> org.mmspec.check.Encoding.readEnum(org.mmspec.paging.PageSize.class, i), in));
+        String file = org.mmspec.check.Encoding.readNullable(java.io.DataInput::readUTF, in);
+        return new Vma(start, end, prot, flags, file, in.readLong(), in.readLong());
+    }
+
     /** A copy sharing nothing mutable with this one except {@code frames} (given, already copied). */
     AddressSpace copyWith(FrameTable copiedFrames) {
         return new AddressSpace(this, copiedFrames, true);

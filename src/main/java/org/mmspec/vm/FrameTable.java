@@ -82,6 +82,51 @@ public final class FrameTable {
     }
 
     /**
+     * Writes what operations change, for a state codec: the allocator's free frames and live
+     * runs, the reference counts, the memory, the page cache and object pages (name, frame), and
+     * the next object number. Range, format, bug and TLB port are the configuration's.
+     */
+    void writeState(java.io.DataOutput out) throws java.io.IOException {
+        allocator.writeState(out);
+        writeMap(refs, (v, o) -> o.writeInt(v), out);
+        memory.write(out);
+        for (TreeMap<String, Long> m : java.util.List.of(cache, objectPages)) {
+            out.writeInt(m.size());
+            for (Map.Entry<String, Long> e : m.entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeLong(e.getValue());
+            }
+        }
+        out.writeLong(nextObject);
+    }
+
+    /** Reads what {@link #writeState} wrote over this table's (a copy of one of the same configuration). */
+    void readState(java.io.DataInput in) throws java.io.IOException {
+        allocator.readState(in);
+        refs.clear();
+        for (int n = in.readInt(); n > 0; n--) {
+            refs.put(in.readLong(), in.readInt());
+        }
+        memory.readState(in);
+        for (TreeMap<String, Long> m : java.util.List.of(cache, objectPages)) {
+            m.clear();
+            for (int n = in.readInt(); n > 0; n--) {
+                m.put(in.readUTF(), in.readLong());
+            }
+        }
+        nextObject = in.readLong();
+    }
+
+    private static <V> void writeMap(TreeMap<Long, V> map, org.mmspec.check.Encoding.Writer<V> value, java.io.DataOutput out)
+            throws java.io.IOException {
+        out.writeInt(map.size());
+        for (Map.Entry<Long, V> e : map.entrySet()) {
+            out.writeLong(e.getKey());
+            value.write(e.getValue(), out);
+        }
+    }
+
+    /**
      * Routes this machine's TLB invalidations and freed frames through {@code p} (a multi-CPU
      * machine with a shootdown); a copy starts with {@link TlbPort#DIRECT} and must be attached again.
      */

@@ -77,13 +77,17 @@ public final class VmModel implements ExhaustiveModel {
             return ActionSystem.of("vm-address-space " + b,
                     () -> List.of(new VmSystem(hugeLayout, wx, frames, bug)),
                     VmSystem::copy, VmSystem::key,
-                    s -> hugeActions(s, unit, processes), VmInvariants.ALL);
+                    s -> hugeActions(s, unit, processes), VmInvariants.ALL)
+                    .withCodec(org.mmspec.check.Encoding.overwriting(() -> new VmSystem(hugeLayout, wx, frames, bug),
+                            VmSystem::copy, VmSystem::writeState, VmSystem::readState));
         }
         Layout layout = Layout.small(pages);
         return ActionSystem.of("vm-address-space " + b,
                 () -> List.of(new VmSystem(layout, wx, frames, bug)),
                 VmSystem::copy, VmSystem::key,
-                s -> actions(s, layout, maxLen, processes, shared, remap), VmInvariants.ALL);
+                s -> actions(s, layout, maxLen, processes, shared, remap), VmInvariants.ALL)
+                .withCodec(org.mmspec.check.Encoding.overwriting(() -> new VmSystem(layout, wx, frames, bug), VmSystem::copy,
+                        VmSystem::writeState, VmSystem::readState));
     }
 
     private static List<ActionSystem.Action<VmSystem>> actions(VmSystem s, Layout l, int maxLen, int processes,

@@ -86,6 +86,20 @@ public final class VmSystem {
         return c;
     }
 
+    /** Writes the frame table then each address space, for the state codec of {@code models/vm-address-space}. */
+    public void writeState(java.io.DataOutput out) throws java.io.IOException {
+        frames.writeState(out);
+        org.mmspec.check.Encoding.writeList(spaces, AddressSpace::writeState, out);
+    }
+
+    /** Reads what {@link #writeState} wrote over this system's (a copy of one of the same configuration). */
+    public void readState(java.io.DataInput in) throws java.io.IOException {
+        AddressSpace template = spaces.get(0);
+        frames.readState(in);
+        spaces.clear();
+        spaces.addAll(org.mmspec.check.Encoding.readList(i -> AddressSpace.readState(template, frames, i), in));
+    }
+
     public FrameTable frames() {
         return frames;
     }

@@ -116,6 +116,38 @@ public final class FramePool {
         return new FramePool(this);
     }
 
+    /**
+     * Writes the live runs (start, length) and the allocator's state, for a state codec; only a
+     * pool over a hybrid or reference allocator (which keep no journal) can be written.
+     */
+    public void writeState(java.io.DataOutput out) throws java.io.IOException {
+        out.writeInt(live.size());
+        for (java.util.Map.Entry<Long, Long> e : live.entrySet()) {
+            out.writeLong(e.getKey());
+            out.writeLong(e.getValue());
+        }
+        if (allocator instanceof org.mmspec.frames.HybridAllocator h) {
+            h.writeState(out);
+        } else if (allocator instanceof org.mmspec.frames.ReferenceFrameAllocator r) {
+            r.writeState(out);
+        } else {
+            throw new IllegalStateException("a pool over " + allocator.getClass().getSimpleName() + " has no state codec");
+        }
+    }
+
+    /** Reads what {@link #writeState} wrote over this pool's (a copy of one of the same configuration). */
+    public void readState(java.io.DataInput in) throws java.io.IOException {
+        live.clear();
+        for (int n = in.readInt(); n > 0; n--) {
+            live.put(in.readLong(), in.readLong());
+        }
+        if (allocator instanceof org.mmspec.frames.HybridAllocator h) {
+            h.readState(in);
+        } else {
+            ((org.mmspec.frames.ReferenceFrameAllocator) allocator).readState(in);
+        }
+    }
+
     /** {@link #tryAllocate(long, long)} with any alignment. */
     public Optional<FrameRange> tryAllocate(long count) {
         return tryAllocate(count, FrameAllocator.ANY_ALIGNMENT);

@@ -31,6 +31,17 @@ public final class PageCacheReclaim implements ReclaimHook {
         return new PageCacheReclaim(this);
     }
 
+    /** Writes the cached runs (start, length), for a state codec. */
+    public void writeState(java.io.DataOutput out) throws java.io.IOException {
+        org.mmspec.check.Encoding.writeList(List.copyOf(cached), ZoneCodec::writeRun, out);
+    }
+
+    /** Reads what {@link #writeState} wrote over these runs. */
+    public void readState(java.io.DataInput in) throws java.io.IOException {
+        cached.clear();
+        cached.addAll(org.mmspec.check.Encoding.readList(ZoneCodec::readRun, in));
+    }
+
     /** Marks a live allocation as reclaimable cache. */
     public void add(FrameRange run) {
         cached.add(run);

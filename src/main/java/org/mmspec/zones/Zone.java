@@ -39,6 +39,21 @@ public final class Zone {
         return new Zone(this);
     }
 
+    /** The allocated count and the pool's state (a zone without usable memory has no pool), for a state codec. */
+    void writeState(java.io.DataOutput out) throws java.io.IOException {
+        out.writeLong(allocatedFrames);
+        if (pool != null) {
+            pool.writeState(out);
+        }
+    }
+
+    void readState(java.io.DataInput in) throws java.io.IOException {
+        allocatedFrames = in.readLong();
+        if (pool != null) {
+            pool.readState(in);
+        }
+    }
+
     public ZoneType type() {
         return type;
     }

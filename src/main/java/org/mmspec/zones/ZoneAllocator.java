@@ -133,6 +133,31 @@ public final class ZoneAllocator {
         return new ZoneAllocator(this, hook);
     }
 
+    /**
+     * Writes what allocations and frees change, for a state codec: each zone's pool (in zone
+     * order), the live allocations, and the last decision (a presence byte first). The memory map,
+     * fallback order and bug are the configuration's.
+     */
+    public void writeState(java.io.DataOutput out) throws java.io.IOException {
+        for (Zone z : zones.values()) {
+            z.writeState(out);
+        }
+        org.mmspec.check.Encoding.writeList(List.copyOf(live.values()), ZoneCodec::writeAllocation, out);
+        org.mmspec.check.Encoding.writeNullable(last, ZoneCodec::writeDecision, out);
+    }
+
+    /** Reads what {@link #writeState} wrote over this allocator's (a copy of one of the same configuration). */
+    public void readState(java.io.DataInput in) throws java.io.IOException {
+        for (Zone z : zones.values()) {
+            z.readState(in);
+        }
+        live.clear();
+        for (ZoneAllocation a : org.mmspec.check.Encoding.readList(ZoneCodec::readAllocation, in)) {
+            live.put(a.run().start().number(), a);
+        }
+        last = org.mmspec.check.Encoding.readNullable(ZoneCodec::readDecision, in);
+    }
+
     /** Sorts the map, rejects overlaps and merges adjacent ranges. */
     static List<FrameRange> normalize(List<FrameRange> map) {
         if (map.isEmpty()) {

@@ -95,7 +95,8 @@ public final class ZoneModel implements ExhaustiveModel {
                 ZoneSystem::copy,
                 ZoneSystem::key,
                 s -> actions(s, maxOrder, probes),
-                ZoneSystem.INVARIANTS);
+                ZoneSystem.INVARIANTS)
+                .withCodec(ZoneCodec.system(() -> ZoneSystem.of(word, map, bug, factory)));
     }
 
     private static List<Action<ZoneSystem>> actions(ZoneSystem s, int maxOrder, List<Long> probes) {

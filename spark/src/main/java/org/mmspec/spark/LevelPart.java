@@ -124,9 +124,10 @@ public final class LevelPart implements Serializable {
 
     /**
      * Every successor of every fresh state of this partition, as (fingerprint, candidate) pairs,
-     * generated lazily state by state.
+     * generated lazily state by state. A state without successors that the model does not call
+     * final is added to {@code deadlocks} (null: the deadlock check is off).
      */
-    static <S> Iterator<Tuple2<Long, byte[]>> expand(ModelSpec spec, LevelPart part) {
+    static <S> Iterator<Tuple2<Long, byte[]>> expand(ModelSpec spec, LevelPart part, LeastFingerprint deadlocks) {
         TransitionSystem<S> system = spec.system();
         StateCodec<S> codec = spec.codec();
         return new Iterator<>() {
@@ -147,6 +148,9 @@ public final class LevelPart implements Serializable {
                         long fp = Fingerprint.of(system.key(succ));
                         buffer.add(new Tuple2<>(fp, candidate(parent, ordinal[0]++, 1, ModelSpec.encode(codec, succ))));
                     });
+                    if (ordinal[0] == 0 && deadlocks != null && !system.isFinal(state)) {
+                        deadlocks.add(parent);
+                    }
                 }
                 return at < buffer.size();
             }

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.mmspec.Catalog;
 import org.mmspec.check.Bounds;
+import org.mmspec.check.ExhaustiveModel;
 import org.mmspec.check.StateCodec;
 import org.mmspec.check.TransitionSystem;
 import org.mmspec.check.store.Fingerprint;
@@ -22,7 +23,8 @@ import org.mmspec.check.store.Fingerprint;
  * closure over a model, or state object is ever serialised by Spark: states travel as the bytes of
  * the model's {@link StateCodec}.
  *
- * @param model the folder name under {@code models/} ({@link Catalog#model})
+ * @param model the folder name under {@code models/} ({@link Catalog#model}), or an
+ *        {@link ExhaustiveModel} class's binary name ({@link #resolve})
  * @param bounds the configuration's bounds text ({@code cpus=3,pages=2,...})
  */
 public record ModelSpec(String model, String bounds) implements Serializable {
@@ -36,8 +38,23 @@ public record ModelSpec(String model, String bounds) implements Serializable {
      */
     @SuppressWarnings("unchecked")
     public <S> TransitionSystem<S> system() {
-        return (TransitionSystem<S>) BUILT.computeIfAbsent(this,
-                s -> Catalog.model(s.model).build(Bounds.parse(s.bounds)));
+        return (TransitionSystem<S>) BUILT.computeIfAbsent(this, s -> resolve(s.model).build(Bounds.parse(s.bounds)));
+    }
+
+    /**
+     * A catalogue model by folder name, or, for a name with a dot, the {@link ExhaustiveModel}
+     * class of that binary name built by its no-argument constructor (a model outside the
+     * catalogue, such as a test's, on the executors' class path).
+     */
+    static ExhaustiveModel resolve(String model) {
+        if (!model.contains(".")) {
+            return Catalog.model(model);
+        }
+        try {
+            return (ExhaustiveModel) Class.forName(model).getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            throw new IllegalArgumentException("no model named " + model + ": " + e, e);
+        }
     }
 
     /** The system's codec; a model without one cannot run on Spark. */

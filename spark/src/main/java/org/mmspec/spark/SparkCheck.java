@@ -180,7 +180,7 @@ public final class SparkCheck {
                 ModelSpec spec = new ModelSpec(model.name(), manifest.get(c + ".bounds", ""));
                 SparkExplorer.Run run;
                 try {
-                    run = SparkExplorer.explore(sc, spec, manifest.exploreBounds(c), settings, err);
+                    run = SparkExplorer.explore(sc, spec, manifest.exploreBounds(c), settings, manifest.checks(c), err);
                 } catch (RuntimeException e) {
                     throw new SparkSetup.SetupException(SparkSetup.describeFailure(e, conf, o.partitions));
                 }

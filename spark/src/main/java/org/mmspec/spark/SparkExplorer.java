@@ -15,12 +15,13 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.storage.StorageLevel;
+import org.mmspec.check.CheckOptions;
 import org.mmspec.check.Counterexample;
 import org.mmspec.check.ExplorationResult;
 import org.mmspec.check.ExploreBounds;
+import org.mmspec.check.Explorer;
 import org.mmspec.check.StateCodec;
 import org.mmspec.check.TransitionSystem;
-import org.mmspec.check.Violation;
 import org.mmspec.check.store.Fingerprint;
 
 import scala.Tuple2;
@@ -47,11 +48,20 @@ import scala.Tuple2;
  * lookup per step, and replays the indices through the model on the driver, which renders the
  * same timeline as the in-process explorer and checks every replayed state's fingerprint.
  *
+ * <p>Deadlock: a state of the level being expanded that has no successor and that the model does
+ * not mark final is reported (on the executors, through a {@link LeastFingerprint} accumulator)
+ * as {@code DEADLOCK} with the in-process explorer's message, before any violation among the
+ * states that level discovered (the deadlocked state is one level shallower).
+ *
  * <p>Counts: a passing search finds the same states, transitions and depth as the in-process
- * search. A failing one stops at the end of the first level with a violation, so it reports every
- * state of that level (the in-process search stops at the violating state itself); its
- * counterexample has the same, shortest, length. Among several violations of that level the one
- * of least fingerprint is reported.
+ * search. A failing one stops at the end of the first level job with a violation or a deadlock, so
+ * it reports every state that level discovered and every transition of its expansion, where the
+ * in-process search stops at the failing state itself (the states discovered before it in its
+ * deterministic breadth-first order, and the transitions taken by then); its count lies between
+ * {@link Run#statesBefore} and this one (likewise the transitions), and its counterexample has the
+ * same, shortest, length. Among several violations of that level the one of least fingerprint is
+ * reported, which may not be the one first in the in-process order ({@code spec/checking-core.md}
+ * §0.9 says why the Spark engine does not recompute that order).
  */
 public final class SparkExplorer {
     private SparkExplorer() {
@@ -81,8 +91,13 @@ public final class SparkExplorer {
      * @param shuffleBytes bytes written by all shuffles (Spark's task metrics)
      * @param peakHeap the largest heap in use an executor reported at the end of a task
      * @param visitedBytes the visited set's arrays over all partitions at the end
+     * @param statesBefore the distinct states of every level but the last one computed: on a
+     *        failing run the in-process explorer's count lies between this and the result's
+     * @param transitionsBefore the transitions of every expansion but the last one: on a failing
+     *        run the in-process explorer's count lies between this and the result's
      */
-    public record Run(ExplorationResult result, int levels, long shuffleBytes, long peakHeap, long visitedBytes) {
+    public record Run(ExplorationResult result, int levels, long shuffleBytes, long peakHeap, long visitedBytes,
+            long statesBefore, long transitionsBefore) {
     }
 
     /** Shuffle bytes written, summed over every task that ended (listener events arrive asynchronously). */
@@ -97,9 +112,22 @@ public final class SparkExplorer {
         }
     }
 
+    /** Explores with the deadlock check on, as {@link Explorer#explore(TransitionSystem, ExploreBounds)} does. */
     public static Run explore(JavaSparkContext sc, ModelSpec spec, ExploreBounds bounds, Settings settings,
             PrintStream progress) {
-        return new Search<>(sc, spec, bounds, settings, progress).run();
+        return explore(sc, spec, bounds, settings, CheckOptions.DEFAULT, progress);
+    }
+
+    /**
+     * Explores with the checks {@code checks} names: the deadlock check runs on the executors;
+     * liveness needs the whole graph in one place and is refused.
+     */
+    public static Run explore(JavaSparkContext sc, ModelSpec spec, ExploreBounds bounds, Settings settings,
+            CheckOptions checks, PrintStream progress) {
+        if (checks.liveness()) {
+            throw new IllegalArgumentException(spec.model() + ": the spark engine does not check liveness; run it in-process");
+        }
+        return new Search<>(sc, spec, bounds, settings, checks.deadlock(), progress).run();
     }
 
     private static final class Search<S> {
@@ -108,6 +136,7 @@ public final class SparkExplorer {
         private final ExploreBounds bounds;
         private final Settings settings;
         private final PrintStream progress;
+        private final boolean deadlock;
         private final TransitionSystem<S> system;
         private final StateCodec<S> codec;
         private final HashPartitioner partitioner;
@@ -118,8 +147,12 @@ public final class SparkExplorer {
         private int depth;
         private long peakHeap;
         private long visitedBytes;
+        private long statesBefore;
+        private long transitionsBefore;
 
-        Search(JavaSparkContext sc, ModelSpec spec, ExploreBounds bounds, Settings settings, PrintStream progress) {
+        Search(JavaSparkContext sc, ModelSpec spec, ExploreBounds bounds, Settings settings, boolean deadlock,
+                PrintStream progress) {
+            this.deadlock = deadlock;
             this.sc = sc;
             this.spec = spec;
             this.bounds = bounds;
@@ -151,9 +184,8 @@ public final class SparkExplorer {
                     continue;
                 }
                 states++;
-                Optional<Violation> v = system.invariants().firstViolation(init);
-                if (v.isPresent()) {
-                    return finish(false, Optional.of(replay(i, List.of(), List.of(fp), v.get())), 0);
+                if (system.invariants().firstViolation(init).isPresent()) {
+                    return finish(false, Optional.of(replay(i, List.of(), List.of(fp), null)), 0);
                 }
                 level0.add(new Tuple2<>(fp, LevelPart.candidate(0, -1 - i, 0, ModelSpec.encode(codec, init))));
             }
@@ -172,8 +204,12 @@ public final class SparkExplorer {
                 depth++;
                 levels++;
                 long shuffleBefore = meter.written.get();
+                LeastFingerprint deadlocks = deadlock ? new LeastFingerprint() : null;
+                if (deadlocks != null) {
+                    sc.sc().register(deadlocks, "deadlocks of level " + (depth - 1));
+                }
                 JavaRDD<LevelPart> next = search
-                        .flatMapToPair(p -> LevelPart.<S>expand(m, p))
+                        .flatMapToPair(p -> LevelPart.<S>expand(m, p, deadlocks))
                         .reduceByKey(partitioner, LevelPart::merge)
                         .zipPartitions(search, (candidates, previous) -> List.of(
                                 LevelPart.<S>next(m, candidates, previous.next())).iterator());
@@ -186,18 +222,26 @@ public final class SparkExplorer {
                 search = next;
                 long fresh = 0;
                 long visited = 0;
+                long levelTransitions = 0;
                 LevelPart.Found found = null;
                 for (LevelPart.Summary s : parts) {
                     fresh += s.fresh;
+                    levelTransitions += s.transitions;
                     transitions += s.transitions;
                     visited += s.visitedBytes;
                     peakHeap = Math.max(peakHeap, s.heapUsed);
                     found = LevelPart.Found.least(found, s.violation);
                 }
+                statesBefore = states;
+                transitionsBefore = transitions - levelTransitions;
                 states += fresh;
                 visitedBytes = visited;
                 frontier = fresh;
                 report(fresh, meter.written.get() - shuffleBefore);
+                if (deadlocks != null && deadlocks.value() != null) {
+                    // a state of the level just expanded: shallower than any state that level discovered
+                    found = new LevelPart.Found(deadlocks.value(), CheckOptions.DEADLOCK, Explorer.DEADLOCK_MESSAGE);
+                }
                 if (found != null) {
                     Counterexample cex = walkBack(search, found);
                     search.unpersist(false);
@@ -246,7 +290,9 @@ public final class SparkExplorer {
                             + " is on the trace but not in the visited set");
                 }
                 if (e[1] < 0) {
-                    return replay((int) (-1 - e[1]), path, fps, null);
+                    // a broken invariant is found again on the driver; only a deadlock is taken as found
+                    return replay((int) (-1 - e[1]), path, fps,
+                            CheckOptions.DEADLOCK.equals(found.invariantId) ? found : null);
                 }
                 path.add(0, (int) e[1]);
                 fp = e[0];
@@ -255,10 +301,11 @@ public final class SparkExplorer {
 
         /**
          * Replays {@code path} (transition indices) from initial state {@code init}, checking that
-         * the i-th state reached has fingerprint {@code fps[i]}; the last state's first violation
-         * (or {@code known}) ends the counterexample.
+         * the i-th state reached has fingerprint {@code fps[i]}; the last state's first violation,
+         * found again here, or the deadlock the executors found there ({@code known}, checked
+         * again here), ends the counterexample.
          */
-        private Counterexample replay(int init, List<Integer> path, List<Long> fps, Violation known) {
+        private Counterexample replay(int init, List<Integer> path, List<Long> fps, LevelPart.Found known) {
             S current = system.initialStates().get(init);
             List<Counterexample.TraceStep> steps = new ArrayList<>();
             steps.add(new Counterexample.TraceStep("init", system.invariants().describe(current)));
@@ -270,7 +317,13 @@ public final class SparkExplorer {
                 current = t.next();
                 steps.add(new Counterexample.TraceStep(t.label(), system.invariants().describe(current)));
             }
-            Violation v = known != null ? known : system.invariants().firstViolation(current).orElseThrow(
+            if (known != null) {
+                if (system.hasSuccessor(current) || system.isFinal(current)) {
+                    throw new IllegalStateException(system.name() + ": the replayed state is not deadlocked");
+                }
+                return new Counterexample(steps, known.message, known.invariantId);
+            }
+            var v = system.invariants().firstViolation(current).orElseThrow(
                     () -> new IllegalStateException(system.name() + ": the replayed state breaks no invariant"));
             return new Counterexample(steps, v.message(), v.invariantId());
         }
@@ -278,7 +331,7 @@ public final class SparkExplorer {
         private Run finish(boolean complete, Optional<Counterexample> cex, int levels) {
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
             ExplorationResult r = new ExplorationResult(system.name(), states, transitions, depth, complete, elapsed, cex);
-            return new Run(r, levels, meter.written.get(), peakHeap, visitedBytes);
+            return new Run(r, levels, meter.written.get(), peakHeap, visitedBytes, statesBefore, transitionsBefore);
         }
     }
 }

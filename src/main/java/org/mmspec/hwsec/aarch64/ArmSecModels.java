@@ -64,7 +64,9 @@ public final class ArmSecModels {
             return ActionSystem.of("hwsec-aarch64 " + b, () -> List.of(new ArmMm(cpus, frames, procs, execs, bug)), ArmMm::copy, ArmMm::key,
                     s -> actions(s, pages), ArmSecInvariants.MM)
                     // every process has exited: with no process left there is nothing to run
-                    .finalWhen(s -> s.pids().isEmpty());
+                    .finalWhen(s -> s.pids().isEmpty())
+                    .withCodec(org.mmspec.check.Encoding.overwriting(() -> new ArmMm(cpus, frames, procs, execs, bug),
+                            ArmMm::copy, ArmMmCodec::write, ArmMmCodec::read));
         }
 
         static List<Action<ArmMm>> actions(ArmMm s, int pages) {
@@ -133,7 +135,9 @@ public final class ArmSecModels {
             return ActionSystem.of("hwsec-mte-slab " + b, () -> List.of(new SlabState(new MteSlab(frames, CONFIG, bug))), SlabState::copy,
                     SlabState::key, s -> actions(s, live, stale, allocs), SlabState.INVARIANTS)
                     // the allocation budget is spent and everything was freed: the run is over
-                    .finalWhen(s -> s.allocations >= allocs && s.live.isEmpty());
+                    .finalWhen(s -> s.allocations >= allocs && s.live.isEmpty())
+                    .withCodec(org.mmspec.check.Encoding.overwriting(() -> new SlabState(new MteSlab(frames, CONFIG, bug)),
+                            SlabState::copy, SlabState::writeState, SlabState::readState));
         }
 
         static List<Action<SlabState>> actions(SlabState s, int live, int stale, int allocs) {

@@ -44,6 +44,53 @@ public final class SlabState {
         return c;
     }
 
+    /**
+     * Writes what steps change, for the state codec of {@code models/hwsec-mte-slab}: the heap,
+     * the slab's tags, freed-tag and last-tag ghosts (address, tag), the live references (address,
+     * tag, size), the stale ones and the allocation count.
+     */
+    void writeState(java.io.DataOutput out) throws java.io.IOException {
+        slab.heap.writeState(out);
+        for (java.util.TreeMap<Long, Integer> m : List.of(slab.tags, slab.ghostFreedTag, slab.lastAllocTag)) {
+            out.writeInt(m.size());
+            for (var e : m.entrySet()) {
+                out.writeLong(e.getKey());
+                out.writeInt(e.getValue());
+            }
+        }
+        org.mmspec.check.Encoding.writeList(live, (l, o) -> {
+            writeRef(l.ref(), o);
+            o.writeLong(l.size());
+        }, out);
+        org.mmspec.check.Encoding.writeList(stale, SlabState::writeRef, out);
+        out.writeInt(allocations);
+    }
+
+    /** Reads what {@link #writeState} wrote over this state's (a copy of one of the same configuration). */
+    void readState(java.io.DataInput in) throws java.io.IOException {
+        slab.heap.readState(in);
+        for (java.util.TreeMap<Long, Integer> m : List.of(slab.tags, slab.ghostFreedTag, slab.lastAllocTag)) {
+            m.clear();
+            for (int n = in.readInt(); n > 0; n--) {
+                m.put(in.readLong(), in.readInt());
+            }
+        }
+        live.clear();
+        live.addAll(org.mmspec.check.Encoding.readList(i -> new Live(readRef(i), i.readLong()), in));
+        stale.clear();
+        stale.addAll(org.mmspec.check.Encoding.readList(SlabState::readRef, in));
+        allocations = in.readInt();
+    }
+
+    private static void writeRef(MteSlab.TaggedRef r, java.io.DataOutput out) throws java.io.IOException {
+        out.writeLong(r.addr().offset());
+        out.writeInt(r.tag().value());
+    }
+
+    private static MteSlab.TaggedRef readRef(java.io.DataInput in) throws java.io.IOException {
+        return new MteSlab.TaggedRef(org.mmspec.heap.HeapAddr.ofOffset(in.readLong()), AllocationTag.of(in.readInt()));
+    }
+
     void allocate(long size) {
         live.add(new Live(slab.allocate(0, size), size));
         allocations++;

@@ -136,6 +136,45 @@ public final class CcGuest {
         return new CcGuest(this);
     }
 
+    /**
+     * Writes what steps change, for a state codec ({@link org.mmspec.check.Encoding#overwriting}):
+     * the leaf entries, the table pointer, each CPU's TLB (packed) and cached privacy, the page
+     * contents and ghosts, the conversion in flight (page, target, phase). The rest (mode, sizes,
+     * bug, protocol) is the configuration's.
+     */
+    public void writeState(java.io.DataOutput out) throws java.io.IOException {
+        org.mmspec.check.Encoding.writeLongs(pte, out);
+        out.writeLong(tablePointer);
+        for (Tlb t : tlbs) {
+            out.writeLong(t.encoded());
+        }
+        org.mmspec.check.Encoding.writeInts(cachedPrivate, out);
+        org.mmspec.check.Encoding.writeInts(content, out);
+        org.mmspec.check.Encoding.writeInts(ghost, out);
+        out.writeInt(converting);
+        out.writeBoolean(target);
+        org.mmspec.check.Encoding.writeEnum(phase, out);
+    }
+
+    /** Reads what {@link #writeState} wrote over this guest's (one of the same configuration). */
+    public void readState(java.io.DataInput in) throws java.io.IOException {
+        org.mmspec.check.Encoding.fillLongs(pte, in);
+        tablePointer = in.readLong();
+        for (int c = 0; c < tlbs.length; c++) {
+            tlbs[c] = Tlb.decode(tlbs[c].capacity(), in.readLong());
+        }
+        fill(cachedPrivate, in);
+        fill(content, in);
+        fill(ghost, in);
+        converting = in.readInt();
+        target = in.readBoolean();
+        phase = org.mmspec.check.Encoding.readEnum(Phase.class, in);
+    }
+
+    private static void fill(int[] into, java.io.DataInput in) throws java.io.IOException {
+        System.arraycopy(org.mmspec.check.Encoding.readInts(in), 0, into, 0, into.length);
+    }
+
     /** The leaf of page {@code p}: kernel read-write data, NX, the state in the address. */
     long leaf(int p, boolean privatePage) {
         return X86_64Pte.FORMAT.encodeLeaf(mode.encode(frameOf(p), privatePage),

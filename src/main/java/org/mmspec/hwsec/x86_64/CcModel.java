@@ -41,7 +41,9 @@ public final class CcModel implements ExhaustiveModel {
         int cpus = b.getInt("cpus", 2);
         CcGuest.Bug bug = CcGuest.Bug.valueOf(b.get("bug", "NONE"));
         return ActionSystem.of("hwsec-cc " + b, () -> List.of(new CcGuest(mode, convertible, cpus, bug)), CcGuest::copy,
-                CcGuest::key, CcModel::actions, CcInvariants.ALL);
+                CcGuest::key, CcModel::actions, CcInvariants.ALL)
+                .withCodec(org.mmspec.check.Encoding.overwriting(() -> new CcGuest(mode, convertible, cpus, bug), CcGuest::copy,
+                        CcGuest::writeState, CcGuest::readState));
     }
 
     static List<ActionSystem.Action<CcGuest>> actions(CcGuest g) {

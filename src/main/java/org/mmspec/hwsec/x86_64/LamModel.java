@@ -27,7 +27,15 @@ public final class LamModel implements ExhaustiveModel {
     public TransitionSystem<LamSpace> build(Bounds b) {
         LamTranslator.Bug bug = LamTranslator.Bug.valueOf(b.get("bug", "NONE"));
         return ActionSystem.of("hwsec-lam " + b, () -> List.of(new LamSpace(bug)), LamSpace::copy, LamSpace::key,
-                LamModel::actions, LamInvariants.ALL).finalWhen(LamModel::inputsUsedUp);
+                LamModel::actions, LamInvariants.ALL).finalWhen(LamModel::inputsUsedUp)
+                .withCodec(org.mmspec.check.Encoding.codec(LamSpace::write, new org.mmspec.check.Encoding.Reader<>() {
+                    private final LamSpace template = new LamSpace(bug);
+
+                    @Override
+                    public LamSpace read(java.io.DataInput in) throws java.io.IOException {
+                        return LamSpace.read(template, in);
+                    }
+                }));
     }
 
     /**

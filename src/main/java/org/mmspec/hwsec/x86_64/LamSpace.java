@@ -65,8 +65,37 @@ public final class LamSpace {
         this.modes.addAll(o.modes);
     }
 
+    private LamSpace(LamSpace template, PhysicalMemory memory, ReferenceFrameAllocator allocator) {
+        this.bug = template.bug;
+        this.memory = memory;
+        this.allocator = allocator;
+        this.mapper = template.mapper.copy(memory, allocator, TlbFlushSink.NONE);
+    }
+
     public LamSpace copy() {
         return new LamSpace(this);
+    }
+
+    /**
+     * Writes the state for a state codec: the memory's frames, the frame allocator's free frames
+     * and live runs, the page table's frames, then each process's mode.
+     */
+    public void write(java.io.DataOutput out) throws java.io.IOException {
+        memory.write(out);
+        allocator.writeState(out);
+        mapper.writeTables(out);
+        org.mmspec.check.Encoding.writeList(modes, org.mmspec.check.Encoding::writeEnum, out);
+    }
+
+    /** The space {@link #write} wrote, over the roots and bug of {@code template} (the configuration's initial space). */
+    public static LamSpace read(LamSpace template, java.io.DataInput in) throws java.io.IOException {
+        PhysicalMemory memory = PhysicalMemory.read(in);
+        ReferenceFrameAllocator allocator = template.allocator.copy();
+        allocator.readState(in);
+        LamSpace s = new LamSpace(template, memory, allocator);
+        s.mapper.readTables(in);
+        s.modes.addAll(org.mmspec.check.Encoding.readList(i -> org.mmspec.check.Encoding.readEnum(LamMode.class, i), in));
+        return s;
     }
 
     private void checkProcess(int q) {

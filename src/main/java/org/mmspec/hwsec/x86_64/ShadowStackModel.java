@@ -32,7 +32,9 @@ public final class ShadowStackModel implements ExhaustiveModel {
         int frames = b.getInt("frames", 3);
         ShadowStackSpace.Bug bug = ShadowStackSpace.Bug.valueOf(b.get("bug", "NONE"));
         return ActionSystem.of("hwsec-shadow-stack " + b, () -> List.of(new ShadowStackSpace(pages, frames, bug)),
-                ShadowStackSpace::copy, ShadowStackSpace::key, ShadowStackModel::actions, ShadowStackInvariants.ALL);
+                ShadowStackSpace::copy, ShadowStackSpace::key, ShadowStackModel::actions, ShadowStackInvariants.ALL)
+                .withCodec(org.mmspec.check.Encoding.overwriting(() -> new ShadowStackSpace(pages, frames, bug),
+                        ShadowStackSpace::copy, ShadowStackSpace::writeState, ShadowStackSpace::readState));
     }
 
     /** Every operation with every argument, rejected ones included (the explorer checks they change nothing). */

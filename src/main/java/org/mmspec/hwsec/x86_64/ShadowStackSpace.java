@@ -116,6 +116,49 @@ public final class ShadowStackSpace {
         return new ShadowStackSpace(this);
     }
 
+    /**
+     * Writes what steps change, for a state codec ({@link org.mmspec.check.Encoding#overwriting}):
+     * the process count, per process its areas, leaf entries, ghosts and MAP_SHADOW_STACK marks,
+     * then per frame its references, content and written mark. Sizes and bug are the configuration's.
+     */
+    public void writeState(java.io.DataOutput out) throws java.io.IOException {
+        out.writeInt(processes());
+        for (int q = 0; q < processes(); q++) {
+            for (Area a : area.get(q)) {
+                org.mmspec.check.Encoding.writeEnum(a, out);
+            }
+            org.mmspec.check.Encoding.writeLongs(pte.get(q), out);
+            org.mmspec.check.Encoding.writeLongs(ghost.get(q), out);
+            org.mmspec.check.Encoding.writeBooleans(viaMapShadowStack.get(q), out);
+        }
+        org.mmspec.check.Encoding.writeInts(refs, out);
+        org.mmspec.check.Encoding.writeLongs(content, out);
+        org.mmspec.check.Encoding.writeBooleans(written, out);
+    }
+
+    /** Reads what {@link #writeState} wrote over this space's (a fresh one of the same configuration). */
+    public void readState(java.io.DataInput in) throws java.io.IOException {
+        int n = in.readInt();
+        while (processes() < n) {
+            addProcess();
+        }
+        for (int q = 0; q < n; q++) {
+            Area[] a = area.get(q);
+            for (int p = 0; p < a.length; p++) {
+                a[p] = org.mmspec.check.Encoding.readEnum(Area.class, in);
+            }
+            org.mmspec.check.Encoding.fillLongs(pte.get(q), in);
+            org.mmspec.check.Encoding.fillLongs(ghost.get(q), in);
+            boolean[] via = org.mmspec.check.Encoding.readBooleans(in);
+            System.arraycopy(via, 0, viaMapShadowStack.get(q), 0, via.length);
+        }
+        int[] r = org.mmspec.check.Encoding.readInts(in);
+        System.arraycopy(r, 0, refs, 0, r.length);
+        org.mmspec.check.Encoding.fillLongs(content, in);
+        boolean[] w = org.mmspec.check.Encoding.readBooleans(in);
+        System.arraycopy(w, 0, written, 0, w.length);
+    }
+
     private void addProcess() {
         Area[] a = new Area[pages];
         Arrays.fill(a, Area.NONE);

@@ -6,6 +6,7 @@ import java.util.function.Function;
 import org.mmspec.check.Bounds;
 import org.mmspec.check.ExhaustiveModel;
 import org.mmspec.check.InvariantSet;
+import org.mmspec.check.StateCodec;
 import org.mmspec.check.TransitionSystem;
 
 /**
@@ -130,5 +131,10 @@ public final class AsidModel implements ExhaustiveModel, TransitionSystem<AsidSt
     @Override
     public InvariantSet<AsidState> invariants() {
         return AsidInvariants.ALL;
+    }
+
+    @Override
+    public StateCodec<AsidState> codec() {
+        return new AsidStateCodec(cfg);
     }
 }

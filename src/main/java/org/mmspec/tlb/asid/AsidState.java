@@ -77,7 +77,7 @@ public final class AsidState {
         return s;
     }
 
-    private AsidState(AsidConfig cfg) {
+    AsidState(AsidConfig cfg) {
         this.cfg = cfg;
         int slots = cfg.arch().generational() ? 0 : cfg.asids();
         context = new int[cfg.spaces()];

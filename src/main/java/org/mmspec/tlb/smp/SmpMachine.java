@@ -228,6 +228,62 @@ public final class SmpMachine implements ShootdownService, TlbPort {
         return new SmpMachine(this);
     }
 
+    /**
+     * Writes a quiescent machine (between operations, as the explorer holds it), for the state
+     * codec of {@code models/tlb-smp}: the address spaces ({@link VmSystem#writeState}), each CPU's
+     * TLB (packed), cached table frame, active space and local generation, the aliases, the
+     * generation, the deferred frees in order, the ghost log and the receipts (request, cost).
+     * Configuration, protocols, bug and scheduler are the configuration's.
+     */
+    public void writeState(java.io.DataOutput out) throws java.io.IOException {
+        requireQuiescent();
+        vm.writeState(out);
+        for (Tlb t : tlbs) {
+            out.writeLong(t.encoded());
+        }
+        org.mmspec.check.Encoding.writeLongs(pwcFrame, out);
+        org.mmspec.check.Encoding.writeInts(active, out);
+        org.mmspec.check.Encoding.writeLongs(alias, out);
+        out.writeInt(gen);
+        org.mmspec.check.Encoding.writeInts(localGen, out);
+        out.writeInt(deferred.size());
+        for (Map.Entry<FrameRange, Integer> e : deferred.entrySet()) {
+            out.writeLong(e.getKey().start().number());
+            out.writeLong(e.getKey().count());
+            out.writeInt(e.getValue());
+        }
+        org.mmspec.check.Encoding.writeList(ghost, (s, o) -> o.writeUTF(s), out);
+        org.mmspec.check.Encoding.writeList(receipts, (r, o) -> {
+            o.writeInt(r.request().cpuMask().bits());
+            o.writeInt(r.request().pages());
+            org.mmspec.check.Encoding.writeEnum(r.request().mode(), o);
+            o.writeLong(r.modelledNanos());
+        }, out);
+    }
+
+    /** Reads what {@link #writeState} wrote over this machine's (a copy of one of the same configuration). */
+    public void readState(java.io.DataInput in) throws java.io.IOException {
+        vm.readState(in);
+        for (int c = 0; c < tlbs.length; c++) {
+            tlbs[c] = Tlb.decode(config.tlbCapacity(), in.readLong());
+        }
+        org.mmspec.check.Encoding.fillLongs(pwcFrame, in);
+        System.arraycopy(org.mmspec.check.Encoding.readInts(in), 0, active, 0, active.length);
+        org.mmspec.check.Encoding.fillLongs(alias, in);
+        gen = in.readInt();
+        System.arraycopy(org.mmspec.check.Encoding.readInts(in), 0, localGen, 0, localGen.length);
+        deferred.clear();
+        for (int n = in.readInt(); n > 0; n--) {
+            deferred.put(FrameRange.of(in.readLong(), in.readLong()), in.readInt());
+        }
+        ghost.clear();
+        ghost.addAll(org.mmspec.check.Encoding.readList(java.io.DataInput::readUTF, in));
+        receipts.clear();
+        receipts.addAll(org.mmspec.check.Encoding.readList(i -> new Receipt(new org.mmspec.tlb.TlbShootdown(
+                CpuMask.ofBits(i.readInt()), i.readInt(), org.mmspec.check.Encoding.readEnum(ShootdownMode.class, i)),
+                i.readLong()), in));
+    }
+
     // ------------------------------------------------------------------ scheduling and operations
 
     /** Puts address space {@code space} ({@link #IDLE}: none) on {@code cpu}: a CR3 reload. */

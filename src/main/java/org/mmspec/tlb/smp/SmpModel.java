@@ -87,7 +87,10 @@ public final class SmpModel implements ExhaustiveModel {
         SmpMachine.Bug finalBug = bug;
         SeededBug finalProtocolBug = protocolBug;
         return ActionSystem.of("tlb-smp " + b, () -> List.of(initial(cpus, mode, lazy, threshold, finalBug, finalProtocolBug)),
-                SmpMachine::copy, SmpMachine::key, m -> actions(m, fork, mprotect), invariants()).withLiveness(liveness());
+                SmpMachine::copy, SmpMachine::key, m -> actions(m, fork, mprotect), invariants()).withLiveness(liveness())
+                .withCodec(org.mmspec.check.Encoding.overwriting(
+                        () -> initial(cpus, mode, lazy, threshold, finalBug, finalProtocolBug), SmpMachine::copy,
+                        SmpMachine::writeState, SmpMachine::readState));
     }
 
     /**

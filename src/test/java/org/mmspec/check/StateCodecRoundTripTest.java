@@ -1,0 +1,125 @@
+package org.mmspec.check;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.mmspec.Catalog;
+
+/**
+ * Every catalogue model's {@link StateCodec} reads back each reachable state of the model's
+ * smallest passing {@code ci} configuration (breadth-first, the first {@value #STATES}) as the same
+ * state for the search: the same key, the same bytes when written again, the same successors in
+ * the same order (labels and keys), the same invariant verdict, the same rendering and the same
+ * finality. The Spark engine and the explorer's on-disk frontier rely on exactly this.
+ */
+class StateCodecRoundTripTest {
+    static final int STATES = 500;
+    /** Models whose states have no codec yet: they cannot run on Spark (README, "Exploring on Spark"). */
+    static final Set<String> WITHOUT_CODEC = Set.of();
+
+    /** The model's passing ci configuration with the fewest recorded states. */
+    static String smallestPassingCi(Manifest m) {
+        String best = null;
+        long fewest = Long.MAX_VALUE;
+        for (String c : m.configs()) {
+            if (m.profile(c).equals("ci") && m.expect(c).equals("pass")) {
+                long states = Long.parseLong(m.get(c + ".states", String.valueOf(Long.MAX_VALUE)));
+                if (states < fewest) {
+                    fewest = states;
+                    best = c;
+                }
+            }
+        }
+        return best;
+    }
+
+    static List<ExhaustiveModel> manifestModels() {
+        List<ExhaustiveModel> out = new ArrayList<>();
+        for (ExhaustiveModel model : Catalog.models()) {
+            try {
+                Manifest.load(model.name());
+                out.add(model);
+            } catch (IllegalArgumentException e) {
+                // a JPF folder: no exhaustive manifest
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void theModelsWithoutACodecAreTheOnesListed() {
+        Set<String> without = new TreeSet<>();
+        for (ExhaustiveModel model : manifestModels()) {
+            Manifest m = Manifest.load(model.name());
+            if (model.build(m.bounds(smallestPassingCi(m))).codec() == null) {
+                without.add(model.name());
+            }
+        }
+        assertThat(without).isEqualTo(new TreeSet<>(WITHOUT_CODEC));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyReachableStateReadsBackAsItself() {
+        return manifestModels().stream().filter(m -> !WITHOUT_CODEC.contains(m.name())).map(model -> {
+            Manifest m = Manifest.load(model.name());
+            String config = smallestPassingCi(m);
+            return DynamicTest.dynamicTest(model.name() + ":" + config, () -> roundTrips(model.build(m.bounds(config))));
+        });
+    }
+
+    private static <S> void roundTrips(TransitionSystem<S> system) throws IOException {
+        StateCodec<S> codec = system.codec();
+        Set<Object> seen = new HashSet<>();
+        ArrayDeque<S> todo = new ArrayDeque<>(system.initialStates());
+        int checked = 0;
+        while (!todo.isEmpty() && checked < STATES) {
+            S s = todo.poll();
+            if (!seen.add(system.key(s))) {
+                continue;
+            }
+            byte[] bytes = encode(codec, s);
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+            S back = codec.read(in);
+            assertThat(in.available()).as("every byte read").isZero();
+            String what = system.invariants().describe(s);
+            assertThat(system.key(back)).as("key of %s", what).isEqualTo(system.key(s));
+            assertThat(encode(codec, back)).as("bytes of %s written again", what).isEqualTo(bytes);
+            assertThat(successors(system, back)).as("successors of %s", what).isEqualTo(successors(system, s));
+            assertThat(system.invariants().firstViolation(back)).isEqualTo(system.invariants().firstViolation(s));
+            assertThat(system.invariants().describe(back)).isEqualTo(what);
+            assertThat(system.isFinal(back)).isEqualTo(system.isFinal(s));
+            checked++;
+            system.successors(s, (l, n) -> todo.add(n));
+        }
+        assertThat(checked).as("states read back").isGreaterThan(1);
+    }
+
+    private static <S> byte[] encode(StateCodec<S> codec, S s) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            codec.write(s, out);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static <S> List<String> successors(TransitionSystem<S> system, S s) {
+        List<String> out = new ArrayList<>();
+        system.successors(s, (l, n) -> out.add(l.get() + " => " + system.key(n)));
+        return out;
+    }
+}
