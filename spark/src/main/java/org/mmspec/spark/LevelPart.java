@@ -38,15 +38,22 @@ public final class LevelPart implements Serializable {
     final long transitions;
     /** The invariant broken by this partition's fresh state of least fingerprint that breaks one, or null. */
     final Found violation;
+    /**
+     * The invariant each of this partition's fresh states breaks first, over all of them: the
+     * in-process explorer's first violation is one of these, whichever state it meets first.
+     */
+    final java.util.TreeSet<String> broken;
     /** Heap in use in the executor's JVM when the task finished. */
     final long heapUsed;
 
-    LevelPart(VisitedPartition visited, long[] freshFps, byte[][] freshStates, long transitions, Found violation) {
+    LevelPart(VisitedPartition visited, long[] freshFps, byte[][] freshStates, long transitions, Found violation,
+            java.util.TreeSet<String> broken) {
         this.visited = visited;
         this.freshFps = freshFps;
         this.freshStates = freshStates;
         this.transitions = transitions;
         this.violation = violation;
+        this.broken = broken;
         Runtime rt = Runtime.getRuntime();
         this.heapUsed = rt.totalMemory() - rt.freeMemory();
     }
@@ -82,6 +89,7 @@ public final class LevelPart implements Serializable {
         final long fresh;
         final long transitions;
         final Found violation;
+        final java.util.TreeSet<String> broken;
         final long visitedBytes;
         final long frontierBytes;
         final long heapUsed;
@@ -90,6 +98,7 @@ public final class LevelPart implements Serializable {
             fresh = p.freshFps.length;
             transitions = p.transitions;
             violation = p.violation;
+            broken = p.broken;
             visitedBytes = p.visited.bytes();
             long b = 0;
             for (byte[] s : p.freshStates) {
@@ -119,7 +128,7 @@ public final class LevelPart implements Serializable {
             ordinals[i] = ordinal(rec);
             states[i] = Arrays.copyOfRange(rec, HEADER, rec.length);
         }
-        return new LevelPart(new VisitedPartition().plus(fps, parents, ordinals, fps.length), fps, states, 0, null);
+        return new LevelPart(new VisitedPartition().plus(fps, parents, ordinals, fps.length), fps, states, 0, null, new java.util.TreeSet<>());
     }
 
     /**
@@ -189,6 +198,7 @@ public final class LevelPart implements Serializable {
         int[] ordinals = new int[n];
         byte[][] states = new byte[n][];
         Found found = null;
+        java.util.TreeSet<String> broken = new java.util.TreeSet<>();
         for (int i = 0; i < n; i++) {
             byte[] rec = fresh.get(i)._2();
             fps[i] = fresh.get(i)._1();
@@ -200,9 +210,10 @@ public final class LevelPart implements Serializable {
             Optional<Violation> v = system.invariants().firstViolation(state);
             if (v.isPresent()) {
                 found = Found.least(found, new Found(fps[i], v.get().invariantId(), v.get().message()));
+                broken.add(v.get().invariantId());
             }
         }
-        return new LevelPart(seen.plus(fps, parents, ordinals, n), fps, states, transitions, found);
+        return new LevelPart(seen.plus(fps, parents, ordinals, n), fps, states, transitions, found, broken);
     }
 
     static byte[] candidate(long parent, int ordinal, long weight, byte[] state) {

@@ -95,9 +95,12 @@ public final class SparkExplorer {
      *        failing run the in-process explorer's count lies between this and the result's
      * @param transitionsBefore the transitions of every expansion but the last one: on a failing
      *        run the in-process explorer's count lies between this and the result's
+     * @param brokenAtFailingLevel on a failing run, the invariant each state of the failing level
+     *        breaks first, over all of them ({@code DEADLOCK} for a deadlock); the in-process
+     *        explorer's violated ID is one of these. Empty on a passing run
      */
     public record Run(ExplorationResult result, int levels, long shuffleBytes, long peakHeap, long visitedBytes,
-            long statesBefore, long transitionsBefore) {
+            long statesBefore, long transitionsBefore, java.util.SortedSet<String> brokenAtFailingLevel) {
     }
 
     /** Shuffle bytes written, summed over every task that ended (listener events arrive asynchronously). */
@@ -149,6 +152,7 @@ public final class SparkExplorer {
         private long visitedBytes;
         private long statesBefore;
         private long transitionsBefore;
+        private java.util.SortedSet<String> brokenAtFailingLevel = new java.util.TreeSet<>();
 
         Search(JavaSparkContext sc, ModelSpec spec, ExploreBounds bounds, Settings settings, boolean deadlock,
                 PrintStream progress) {
@@ -185,7 +189,9 @@ public final class SparkExplorer {
                 }
                 states++;
                 if (system.invariants().firstViolation(init).isPresent()) {
-                    return finish(false, Optional.of(replay(i, List.of(), List.of(fp), null)), 0);
+                    Counterexample cex = replay(i, List.of(), List.of(fp), null);
+                    brokenAtFailingLevel = new java.util.TreeSet<>(List.of(cex.invariantId()));
+                    return finish(false, Optional.of(cex), 0);
                 }
                 level0.add(new Tuple2<>(fp, LevelPart.candidate(0, -1 - i, 0, ModelSpec.encode(codec, init))));
             }
@@ -224,7 +230,9 @@ public final class SparkExplorer {
                 long visited = 0;
                 long levelTransitions = 0;
                 LevelPart.Found found = null;
+                java.util.TreeSet<String> broken = new java.util.TreeSet<>();
                 for (LevelPart.Summary s : parts) {
+                    broken.addAll(s.broken);
                     fresh += s.fresh;
                     levelTransitions += s.transitions;
                     transitions += s.transitions;
@@ -241,8 +249,10 @@ public final class SparkExplorer {
                 if (deadlocks != null && deadlocks.value() != null) {
                     // a state of the level just expanded: shallower than any state that level discovered
                     found = new LevelPart.Found(deadlocks.value(), CheckOptions.DEADLOCK, Explorer.DEADLOCK_MESSAGE);
+                    broken = new java.util.TreeSet<>(List.of(CheckOptions.DEADLOCK));
                 }
                 if (found != null) {
+                    brokenAtFailingLevel = broken;
                     Counterexample cex = walkBack(search, found);
                     search.unpersist(false);
                     return finish(false, Optional.of(cex), levels);
@@ -331,7 +341,8 @@ public final class SparkExplorer {
         private Run finish(boolean complete, Optional<Counterexample> cex, int levels) {
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
             ExplorationResult r = new ExplorationResult(system.name(), states, transitions, depth, complete, elapsed, cex);
-            return new Run(r, levels, meter.written.get(), peakHeap, visitedBytes, statesBefore, transitionsBefore);
+            return new Run(r, levels, meter.written.get(), peakHeap, visitedBytes, statesBefore, transitionsBefore,
+                    java.util.Collections.unmodifiableSortedSet(brokenAtFailingLevel));
         }
     }
 }

@@ -66,7 +66,7 @@ class SparkEquivalenceTest {
      * Seeded bugs whose failing level holds states that break different invariants: the Spark
      * engine reports the one of least fingerprint, which here breaks another invariant than the
      * state the in-process explorer meets first (§0.9); both counterexamples have the same,
-     * shortest, length.
+     * shortest, length, and the in-process ID is among those the Spark run saw broken at that level.
      */
     static final Map<String, String> ANOTHER_INVARIANT_AT_THE_SAME_DEPTH = Map.of(
             "vm-address-space:small-bug-remap", "AS-1",
@@ -126,6 +126,8 @@ class SparkEquivalenceTest {
                 Counterexample s = spark.counterexample().orElseThrow();
                 Counterexample l = local.counterexample().orElseThrow();
                 assertThat(s.invariantId()).isEqualTo(other == null ? l.invariantId() : other);
+                assertThat(run.brokenAtFailingLevel()).as("invariants broken at the failing level")
+                        .contains(l.invariantId(), s.invariantId());
                 assertThat(s.length()).as("counterexample length").isEqualTo(l.length());
                 assertThat(s.steps().get(0).label()).isEqualTo("init");
                 assertThat(s.failure()).startsWith(s.invariantId() + " violated");
