@@ -135,6 +135,7 @@ class SmpMachineMutationTest {
         assertThatThrownBy(() -> m.fill(2, 1)).hasMessage("no cpu2");
         assertThatThrownBy(() -> m.fill(0, 6)).hasMessage("page 6 outside the window of 6");
         assertThatThrownBy(() -> m.fill(0, -1)).hasMessage("page -1 outside the window of 6");
+        assertThat(m.fill(0, 0)).isFalse(); // page 0 is inside the window, just never mapped
         assertThatThrownBy(() -> m.access(2, 1, false, 0)).hasMessage("no cpu2");
         assertThatThrownBy(() -> m.access(0, 6, false, 0)).hasMessage("page 6 outside the window of 6");
         assertThatThrownBy(() -> m.catchUp(2)).hasMessage("no cpu2");
@@ -317,9 +318,19 @@ class SmpMachineMutationTest {
         });
         long first = run.start().number();
         assertThat(during).containsExactlyInAnyOrder(first, first + 1);
+        assertThat(m.ghost()).isEmpty();
         assertThat(m.withheld()).isEmpty();
         assertThat(m.vm().frames().allocator().freeFrames()).isEqualTo(free + 2);
         assertThat(m.receipts()).hasSize(receipts);
+        // The same again with the run's second frame still cached (wrongly): the free is recorded for TLB-2.
+        FrameRange again = m.vm().frames().allocator().allocate(2);
+        long second = again.start().number() + 1;
+        m.corruptCache(1, 3, PhysFrame.of(second), false);
+        m.run(0, SmpMachine.OpKind.MUNMAP, () -> {
+            m.freeTable(m.vm().space(0), again, m.vm().frames().allocator());
+            return null;
+        });
+        assertThat(m.ghost()).singleElement().asString().startsWith("TLB-2|freed frame " + second + " while cpu1 ");
     }
 
     @Test
@@ -405,7 +416,7 @@ class SmpMachineMutationTest {
         SmpMachine m = machine(2, true, SmpMachine.Bug.NONE);
         store(m, 0, 1, 5); // the first fill takes alias 0
         PhysFrame f = m.cachedFrame(0, 1).orElseThrow();
-        m.deferFree(0, ~1 & ((1 << SmpMachine.ALIASES) - 1));
+        m.deferFree(0, ~1 & ((1 << SmpMachine.ALIASES) - 1) | 1 << SmpMachine.ALIASES); // bits past the aliases mean nothing
         assertThat(m.deferred()).isEmpty();
         assertThat(m.gen()).isZero();
         m.deferFree(0, 1);
@@ -416,6 +427,29 @@ class SmpMachineMutationTest {
         assertThat(m.deferredTag(f.number() - 1)).isEmpty();
         assertThat(m.behind(1)).isTrue();
         assertThat(m.localGen(1)).isZero();
+        store(m, 0, 2, 6); // the second frame cached takes alias 1
+        PhysFrame g = m.cachedFrame(0, 2).orElseThrow();
+        m.deferFree(0, 1 << 1);
+        assertThat(m.deferred()).containsEntry(new FrameRange(g, 1), 2).hasSize(2);
+    }
+
+    @Test
+    void aFillThatFindsEveryAliasInUseDoesNotHappen() {
+        SmpMachine m = machine(3, false, SmpMachine.Bug.NONE);
+        store(m, 2, 1, 5);
+        m.evict(2, 1); // its alias is free again
+        int frame = 100;
+        for (int c = 0; c < 2; c++) {
+            for (int p : new int[] {0, 3, 4, 5}) {
+                m.corruptCache(c, p, PhysFrame.of(frame++), false);
+            }
+        }
+        assertThat(m.canFill(2, 1)).isTrue();
+        assertThat(m.fill(2, 1)).isFalse(); // the hardware may always decline a fill
+        assertThat(m.cachedFrame(2, 1)).isEmpty();
+        m.evict(0, 0);
+        assertThat(m.fill(2, 1)).isTrue();
+        assertThat(m.cachedFrame(2, 1)).isPresent();
     }
 
     @Test
@@ -480,6 +514,7 @@ class SmpMachineMutationTest {
                 + leafTable(m, 1) + "}");
         m.evict(1, 1);
         assertThat(m.cachedFrame(1, 1)).isEmpty();
+        assertThat(m.renderTlb(1)).isEqualTo("{pwc=" + leafTable(m, 1) + "}"); // the walk's table stays cached
         mprotect(m, 0, 1, Prot.R);
         assertThat(m.fill(1, 1)).isTrue();
         assertThat(m.cachedWritable(1, 1)).isFalse();
