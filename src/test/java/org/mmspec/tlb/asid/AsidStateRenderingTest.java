@@ -93,4 +93,20 @@ class AsidStateRenderingTest {
         assertThat(d.key()).isNotEqualTo(b.key());
         assertThat(d.hashCode()).isNotEqualTo(b.hashCode());
     }
+
+    @Test
+    void theTlbIsASetFillOrderDoesNotMatterAndTheMapShowsTheTopAsid() {
+        AsidState a = state("arch=aarch64,cpus=2,spaces=3,asids=3,pages=2,huge=0,ops=1,generations=1");
+        AsidKernel.switchTo(a, 0, 0);
+        AsidState b = a.copy();
+        AsidModel.fill(a, 0, 0);
+        AsidModel.fill(a, 0, 1);
+        AsidModel.fill(b, 0, 1);
+        AsidModel.fill(b, 0, 0);
+        assertThat(b).isEqualTo(a);
+        assertThat(b.key()).isEqualTo(a.key());
+        AsidKernel.switchTo(a, 1, 1);
+        AsidKernel.switchTo(a, 0, 2);
+        assertThat(a.toString()).startsWith("allocator: generation 1, map {1,2,3}, flush pending {}\n");
+    }
 }

@@ -87,4 +87,41 @@ class PcidSlotsTimelineTest {
             assertThat(AsidKernel.mprotect(s, 0, 0)).isEqualTo("cpu0 mprotect(p0) of mmA; tlb_gen " + (before + 2) + ", flush on {cpu0}");
         }
     }
+
+    @Test
+    void aCpuLeavingASpaceLeavesItsMaskAndEveryRunningCpuIsFlushed() {
+        AsidState s = state("arch=x86,cpus=2,spaces=2,asids=2,pages=2,huge=0,ops=2,generations=1");
+        AsidKernel.switchTo(s, 1, 0);
+        AsidKernel.switchTo(s, 1, 1);
+        assertThat(s.cpuMask(0)).isZero();
+        assertThat(s.cpuMask(1)).isEqualTo(0b10);
+        AsidKernel.switchTo(s, 0, 1);
+        AsidModel.fill(s, 0, 0);
+        AsidModel.fill(s, 0, 1);
+        int gen = s.tlbGen(1);
+        assertThat(AsidKernel.mprotect(s, 1, 1)).isEqualTo("cpu1 mprotect(p1) of mmB; tlb_gen " + (gen + 1) + ", flush on {cpu0,cpu1}");
+        AsidModel.fill(s, 0, 1);
+        // The slot was brought to the new tlb_gen, so the next change is again a partial flush: p0 stays cached.
+        assertThat(AsidKernel.munmap(s, 0, 1)).isEqualTo("cpu0 munmap(p1) of mmB; tlb_gen " + (gen + 2) + ", flush on {cpu0,cpu1}");
+        assertThat(s.lookup(0, s.tag(0), 0)).isNotNull();
+        assertThat(s.lookup(0, s.tag(0), 1)).isNull();
+    }
+
+    @Test
+    void aSlotReusedAfterItsSpaceMovedOnIsFlushedAndACatchUpFlushesOnlyItsOwnSlot() {
+        AsidState s = state("arch=x86,cpus=2,spaces=2,asids=2,pages=2,huge=0,ops=2,generations=1");
+        AsidKernel.switchTo(s, 0, 0);
+        AsidKernel.switchTo(s, 1, 0);
+        AsidModel.fill(s, 1, 0);
+        AsidKernel.switchTo(s, 1, 1);
+        AsidModel.fill(s, 1, 0); // cpu1 now caches one entry in each slot
+        AsidKernel.munmap(s, 0, 1); // mmA's tlb_gen moves on while cpu1 runs mmB
+        assertThat(AsidKernel.switchTo(s, 1, 0)).isEqualTo("cpu1 switch to mmA: reuses pcid slot 0, flush slot (1 entries)");
+        assertThat(s.tlb(1)).hasSize(1);
+        AsidModel.fill(s, 1, 0);
+        AsidKernel.enterLazy(s, 1);
+        AsidKernel.mprotect(s, 0, 0);
+        assertThat(AsidKernel.switchTo(s, 1, 0)).endsWith(", flush slot (1 entries)");
+        assertThat(s.tlb(1)).singleElement().satisfies(e -> assertThat(e.owner()).isEqualTo(1));
+    }
 }
