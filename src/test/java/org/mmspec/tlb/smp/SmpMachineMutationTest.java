@@ -508,6 +508,10 @@ class SmpMachineMutationTest {
         assertThat(m.ghost()).singleElement().asString().isEqualTo("TLB-3|cpu0's mprotect shootdown " + last(m)
                 + " completed, but cpu2 still caches p1 (permission-stale: TLB " + m.vm().space(0).translation(1).orElseThrow().frame()
                 + " rw, PTE read-only)");
+        // The handlers still running when the initiator went on finish before the operation returns.
+        assertThat(m.cachedWritable(2, 1)).isFalse();
+        assertThat(m.cachedFrame(2, 2)).isPresent();
+        assertThat(m.staleness(2, 1)).isEmpty();
     }
 
     @Test
