@@ -12,7 +12,7 @@ import org.mmspec.check.ExplorationResult;
 import org.mmspec.check.ExploreBounds;
 import org.mmspec.check.Explorer;
 import org.mmspec.check.ExplorerSettings;
-import org.mmspec.check.InvariantSet;
+import org.mmspec.check.ForwardingSystem;
 import org.mmspec.check.Liveness;
 import org.mmspec.check.Manifest;
 import org.mmspec.check.Progress;
@@ -77,37 +77,7 @@ class ShootdownLivenessTest {
 
     /** {@code m} with only the liveness properties named {@code id}. */
     static TransitionSystem<TlbState> only(String id, ShootdownModel m) {
-        return new TransitionSystem<>() {
-            @Override
-            public String name() {
-                return m.name();
-            }
-
-            @Override
-            public List<TlbState> initialStates() {
-                return m.initialStates();
-            }
-
-            @Override
-            public void successors(TlbState state, Successors<TlbState> out) {
-                m.successors(state, out);
-            }
-
-            @Override
-            public Object key(TlbState state) {
-                return m.key(state);
-            }
-
-            @Override
-            public InvariantSet<TlbState> invariants() {
-                return m.invariants();
-            }
-
-            @Override
-            public boolean isFinal(TlbState state) {
-                return m.isFinal(state);
-            }
-
+        return new ForwardingSystem<>(m) {
             @Override
             public List<Liveness<TlbState>> liveness() {
                 return m.liveness().stream().filter(p -> p.id().equals(id)).toList();

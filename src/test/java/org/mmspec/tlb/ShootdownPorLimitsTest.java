@@ -10,10 +10,9 @@ import org.mmspec.check.ExplorationResult;
 import org.mmspec.check.ExploreBounds;
 import org.mmspec.check.Explorer;
 import org.mmspec.check.ExplorerSettings;
-import org.mmspec.check.InvariantSet;
+import org.mmspec.check.ForwardingSystem;
 import org.mmspec.check.PartialOrder;
 import org.mmspec.check.Progress;
-import org.mmspec.check.StateCodec;
 import org.mmspec.check.TransitionSystem;
 
 /**
@@ -95,45 +94,10 @@ class ShootdownPorLimitsTest {
                 return r == Relaxation.ALL_INDEPENDENT && cpu(p) ? own(p) : declared.laterWrites(s, p);
             }
         };
-        TransitionSystem<TlbState> system = new TransitionSystem<>() {
-            @Override
-            public String name() {
-                return m.name();
-            }
-
-            @Override
-            public List<TlbState> initialStates() {
-                return m.initialStates();
-            }
-
-            @Override
-            public void successors(TlbState s, Successors<TlbState> out) {
-                m.successors(s, out);
-            }
-
-            @Override
-            public Object key(TlbState s) {
-                return m.key(s);
-            }
-
-            @Override
-            public InvariantSet<TlbState> invariants() {
-                return m.invariants();
-            }
-
-            @Override
-            public boolean isFinal(TlbState s) {
-                return m.isFinal(s);
-            }
-
+        TransitionSystem<TlbState> system = new ForwardingSystem<>(m) {
             @Override
             public PartialOrder<TlbState> partialOrder() {
                 return relaxed;
-            }
-
-            @Override
-            public StateCodec<TlbState> codec() {
-                return m.codec();
             }
         };
         return Explorer.explore(system, ExploreBounds.unbounded(), Progress.NONE, ExplorerSettings.fromProperties(),
