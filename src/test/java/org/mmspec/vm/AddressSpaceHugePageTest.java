@@ -12,11 +12,8 @@ import org.mmspec.check.Violation;
 import org.mmspec.fault.Access;
 import org.mmspec.fault.FaultAddr;
 import org.mmspec.fault.PageFaultHandler;
-import org.mmspec.frames.FrameAllocator;
-import org.mmspec.frames.FrameRange;
 import org.mmspec.frames.PhysFrame;
 import org.mmspec.paging.PageSize;
-import org.mmspec.paging.TlbFlush;
 
 /**
  * Transparent huge pages inside an address space: collapse of a fully populated 2 MiB range into
@@ -30,33 +27,14 @@ class AddressSpaceHugePageTest {
     private static final long PMD = H;
     private VmSystem sys;
     private AddressSpace as;
-    private final List<String> flushes = new ArrayList<>();
+    private final RecordingTlbPort port = new RecordingTlbPort();
+    private final List<String> flushes = port.flushes;
 
     @BeforeEach
     void fresh() {
         sys = VmSystem.of(Layout.small(4 * H), 1700);
         as = sys.space(0);
-        sys.frames().attach(new TlbPort() {
-            @Override
-            public void flush(AddressSpace space, TlbFlush flush) {
-                flushes.add(flush.reason() + " " + (flush.start().value() >>> Vma.PAGE_SHIFT) + " " + flush.bytes());
-            }
-
-            @Override
-            public void freeTable(AddressSpace space, FrameRange run, FrameAllocator allocator) {
-                allocator.free(run);
-            }
-
-            @Override
-            public void freeFrame(PhysFrame frame, FrameAllocator allocator) {
-                allocator.free(frame);
-            }
-
-            @Override
-            public java.util.Set<Long> withheld() {
-                return java.util.Set.of();
-            }
-        });
+        sys.frames().attach(port);
         as.mmap(UserAddr.ofPage(PMD), H * P, Prot.RW, MapFlags.PRIVATE_ANON_FIXED, null, 0);
     }
 

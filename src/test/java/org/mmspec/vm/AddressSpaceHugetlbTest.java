@@ -3,7 +3,6 @@ package org.mmspec.vm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
@@ -13,11 +12,8 @@ import org.mmspec.check.Violation;
 import org.mmspec.fault.Access;
 import org.mmspec.fault.FaultAddr;
 import org.mmspec.fault.PageFaultHandler;
-import org.mmspec.frames.FrameAllocator;
-import org.mmspec.frames.FrameRange;
 import org.mmspec.frames.PhysFrame;
 import org.mmspec.paging.PageSize;
-import org.mmspec.paging.TlbFlush;
 
 /**
  * MAP_HUGETLB areas with Linux's semantics: the length rounded up to the huge page size, aligned
@@ -33,7 +29,8 @@ class AddressSpaceHugetlbTest {
     private static final MapFlags HUGE_2M_FIXED = MapFlags.PRIVATE_ANON_FIXED.withHugetlb(PageSize.MIB_2);
     private VmSystem sys;
     private AddressSpace as;
-    private final List<String> flushes = new ArrayList<>();
+    private final RecordingTlbPort port = new RecordingTlbPort();
+    private final List<String> flushes = port.flushes;
 
     @BeforeEach
     void fresh() {
@@ -44,27 +41,7 @@ class AddressSpaceHugetlbTest {
         sys = new VmSystem(Layout.small(4 * H), AddressSpace.WxPolicy.ENFORCE, 2200, bug);
         as = sys.space(0);
         flushes.clear();
-        sys.frames().attach(new TlbPort() {
-            @Override
-            public void flush(AddressSpace space, TlbFlush flush) {
-                flushes.add(flush.reason() + " " + (flush.start().value() >>> Vma.PAGE_SHIFT) + " " + flush.bytes());
-            }
-
-            @Override
-            public void freeTable(AddressSpace space, FrameRange run, FrameAllocator allocator) {
-                allocator.free(run);
-            }
-
-            @Override
-            public void freeFrame(PhysFrame frame, FrameAllocator allocator) {
-                allocator.free(frame);
-            }
-
-            @Override
-            public java.util.Set<Long> withheld() {
-                return java.util.Set.of();
-            }
-        });
+        sys.frames().attach(port);
     }
 
     private List<String> broken() {
