@@ -71,17 +71,7 @@ public final class ShootdownWalkMachine implements StateMachine<ShootdownWalkMac
     @Override
     public List<Rule<Walk>> rules() {
         return List.of(
-                Rule.when("step", w -> w.model.hasSuccessor(w.state), (w, step) -> {
-                    List<String> labels = new ArrayList<>();
-                    List<TlbState> next = new ArrayList<>();
-                    w.model.successors(w.state, (l, n) -> {
-                        labels.add(l.get());
-                        next.add(n);
-                    });
-                    int i = step.between(0, next.size() - 1);
-                    step.call("%s", labels.get(i));
-                    w.state = next.get(i);
-                }),
+                Rule.<Walk, TlbState>walk("step", w -> w.model, w -> w.state, (w, next) -> w.state = next),
                 Rule.of("request", (w, step) -> {
                     TlbConfig cfg = w.model.config();
                     int initiator = step.between(-1, cfg.cpus());

@@ -74,17 +74,7 @@ public final class AsidWalkMachine implements StateMachine<AsidWalkMachine.Walk>
     @Override
     public List<Rule<Walk>> rules() {
         return List.of(
-                Rule.when("step", w -> w.model.hasSuccessor(w.state), (w, step) -> {
-                    List<String> labels = new ArrayList<>();
-                    List<AsidState> next = new ArrayList<>();
-                    w.model.successors(w.state, (l, n) -> {
-                        labels.add(l.get());
-                        next.add(n);
-                    });
-                    int i = step.between(0, next.size() - 1);
-                    step.call("%s", labels.get(i));
-                    w.state = next.get(i);
-                }),
+                Rule.<Walk, AsidState>walk("step", w -> w.model, w -> w.state, (w, next) -> w.state = next),
                 Rule.of("switch", (w, step) -> {
                     AsidConfig cfg = w.model.config();
                     int cpu = step.between(-1, cfg.cpus());
