@@ -52,6 +52,9 @@ class VmInductiveMutationTest {
                 Map.entry(2L, Vma.anonymous(2, 3, Prot.R, VmFlags.PRIVATE)));
         assertThat(areas(scope, 1 + 11 * 11 * 11)).containsExactly(Map.entry(1L, Vma.anonymous(1, 2, Prot.R, VmFlags.PRIVATE)),
                 Map.entry(4L, Vma.anonymous(4, 5, Prot.R, VmFlags.PRIVATE)));
+        assertThat(areas(scope, 3 + 3 * 11)).as("a new r-- accounted area after one").containsExactly(
+                Map.entry(1L, Vma.anonymous(1, 2, Prot.R, ACCOUNTED)), Map.entry(2L, Vma.anonymous(2, 3, Prot.R, ACCOUNTED)));
+        assertThat(areas(scope, 3 + 4 * 11)).containsExactly(Map.entry(1L, Vma.anonymous(1, 3, Prot.R, ACCOUNTED)));
         assertThat(areas(scope, 2 + 2 * 11 + 2 * 121 + 2 * 1331))
                 .containsExactly(Map.entry(1L, Vma.anonymous(1, 5, Prot.R, VmFlags.PRIVATE)));
     }
@@ -70,6 +73,10 @@ class VmInductiveMutationTest {
         VmSystem one = VmInductive.scope().get(1);
         Set<String> fromOne = new LinkedHashSet<>();
         ts.successors(one, (label, next) -> fromOne.add(label.get()));
+        java.util.Map<String, VmSystem> fromOneStates = new java.util.HashMap<>();
+        ts.successors(one, (label, next) -> fromOneStates.put(label.get(), next));
         assertThat(fromOne).contains("mprotect(1, 1, rw-)", "mprotect(1, 1, r-x)").doesNotContain("mprotect(1, 2, r--)");
+        assertThat(fromOneStates.get("munmap(1, 1)").space(0).areas()).isEmpty();
+        assertThat(fromOneStates.get("mprotect(1, 1, rw-)").space(0).areaAt(1).orElseThrow().prot()).isEqualTo(Prot.RW);
     }
 }

@@ -69,7 +69,9 @@ class VmModelMutationTest {
         assertThat(next.keySet()).as("maxLen and the heap limit bound the loops; W+X and page 0 are refused")
                 .doesNotContain("mmap(NULL, 3, r--)", "brk(6)", "mmap(NULL, 1, rwx)", "mmap(0, 1, r--, FIXED)",
                         "fork()", "exit()")
-                .noneMatch(l -> l.startsWith("P0.") || l.contains("SHARED") || l.startsWith("mremap"));
+                .noneMatch(l -> l.startsWith("P0.") || l.contains("SHARED") || l.startsWith("mremap"))
+                .as("mprotect of no pages succeeds and changes nothing, so it is not offered")
+                .noneMatch(l -> l.matches("mprotect\\(\\d+, 0, .*"));
         // What the actions do.
         assertThat(next.get("WRITE(7)").space(0).load(7)).isEqualTo(1);
         assertThat(next.get("mmap(1, 1, r--, FIXED)").space(0).areaAt(1).orElseThrow().prot()).isEqualTo(Prot.R);
@@ -122,5 +124,42 @@ class VmModelMutationTest {
         assertThat(next.get("mremap(2, 2, 2, MAYMOVE|FIXED, 4)").space(0).areaAt(5)).isPresent();
         assertThat(next.get("mremap(2, 2, 2, MAYMOVE|FIXED, 4)").space(0).areaAt(2)).isEmpty();
         assertThat(next.get("mremap(2, 2, 2, MAYMOVE|DONTUNMAP)").space(0).areaAt(2)).isPresent();
+    }
+
+    /**
+     * The huge-page scope on {@code Layout.small(3 * 512 + 8)}: ranges R1 = [512, 1024) and
+     * R2 = [1024, 1536), a grid of 256 pages ({@code unit=2}), frames enough to populate and collapse.
+     */
+    @Test
+    void theHugeScopeOffersPopulationCollapseAndHugetlbOverBothRanges() {
+        TransitionSystem<VmSystem> ts = model("huge=1,frames=1600,processes=1");
+        VmSystem init = initial(ts);
+        assertThat(init.space(0).layout()).isEqualTo(Layout.small(3 * 512 + 8));
+        Map<String, VmSystem> next = successors(ts, init);
+        assertThat(next.keySet()).contains("populate(512)", "populate(1024)", "populate(768..1024, NORESERVE)",
+                "populate(1280..1536, NORESERVE)", "populate+collapse(512)", "populate+collapse(1024)",
+                "mmap(512, 512, rw-, HUGETLB|FIXED)", "mmap(1024, 512, rw-, HUGETLB|FIXED)+WRITE(1024)",
+                "munmap(512..768)", "munmap(512..1536)", "munmap(1280..1536)")
+                .doesNotContain("fork()", "munmap(512..640)", "populate(1536)");
+        AddressSpace populated = next.get("populate(512)").space(0);
+        assertThat(populated.translations().subMap(512L, 1024L)).hasSize(512);
+        assertThat(populated.load(700)).isEqualTo(1);
+        assertThat(populated.hugePages()).isEmpty();
+        AddressSpace upper = next.get("populate(768..1024, NORESERVE)").space(0);
+        assertThat(upper.areaAt(768).orElseThrow().flags().noReserve()).isTrue();
+        assertThat(upper.areaAt(767)).isEmpty();
+        assertThat(next.get("populate+collapse(1024)").space(0).hugePages()).containsExactly(1024L);
+        AddressSpace hugetlb = next.get("mmap(1024, 512, rw-, HUGETLB|FIXED)+WRITE(1024)").space(0);
+        assertThat(hugetlb.areaAt(1024).orElseThrow().flags().hugetlb()).isEqualTo(org.mmspec.paging.PageSize.MIB_2);
+        assertThat(hugetlb.load(1024)).isEqualTo(1);
+        assertThat(next.get("mmap(512, 512, rw-, HUGETLB|FIXED)").space(0).translations()).isEmpty();
+
+        // A finer grid (unit=4: 128 pages), and fork with a second process allowed.
+        Map<String, VmSystem> fine = successors(model("huge=1,unit=4,frames=1600,processes=2"),
+                initial(model("huge=1,unit=4,frames=1600,processes=2")));
+        assertThat(fine.keySet()).contains("munmap(512..640)", "populate(640..1024, NORESERVE)", "fork()");
+        // Too few frames for a population: neither populate nor populate+collapse is offered.
+        assertThat(successors(model("huge=1,frames=520,processes=1"), initial(model("huge=1,frames=520,processes=1"))).keySet())
+                .noneMatch(l -> l.startsWith("populate")).contains("mmap(512, 512, rw-, HUGETLB|FIXED)");
     }
 }
