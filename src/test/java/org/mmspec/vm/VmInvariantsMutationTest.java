@@ -16,7 +16,7 @@ import org.mmspec.paging.PagingFormats;
 /**
  * The exact boundaries of the area invariants (an area may touch {@code mmap_min_addr},
  * {@code TASK_SIZE} and its neighbour, not cross them) and the two edges of the hardware view:
- * an address outside the canonical half grants nothing, and an access-state fault (AArch64
+ * an address outside every canonical range grants nothing, and an access-state fault (AArch64
  * AF=0) still counts as a granted right.
  */
 class VmInvariantsMutationTest {
@@ -82,8 +82,10 @@ class VmInvariantsMutationTest {
 
     @Test
     void theHardwareViewGrantsNothingOutsideTheCanonicalLowerHalf() {
-        // Page 2^35 starts at 2^47, the first non-canonical address of a 48-bit space.
+        // Page 2^35 starts at 2^47: above the 4-level user half, unmapped, so nothing is granted.
         assertThat(VmInvariants.hardwareGrants(as, 1L << 35)).isEqualTo(Prot.NONE);
+        // Page 2^50 starts at 2^62, canonical in no paging mode: not even a walk, and still nothing.
+        assertThat(VmInvariants.hardwareGrants(as, 1L << 50)).isEqualTo(Prot.NONE);
         assertThat(VmInvariants.hardwareGrants(as, 5)).isEqualTo(Prot.NONE);
     }
 
