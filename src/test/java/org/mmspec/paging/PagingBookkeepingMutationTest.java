@@ -56,6 +56,26 @@ class PagingBookkeepingMutationTest {
                 + "\n  depth 3 for 0x0000000040000000+0x200000 -> table frame#19");
     }
 
+    /** The state codec keeps the record of a table freed while cached, so PTL-2 still reports it after a read. */
+    @Test
+    void theCachesCodecKeepsTablesFreedWhileCached() throws java.io.IOException {
+        PhysicalMemory memory = new PhysicalMemory();
+        ReferenceFrameAllocator a = new ReferenceFrameAllocator(FrameRange.of(16, 8));
+        PagingStructureCaches caches = new PagingStructureCaches(TlbFlushSink.NONE, memory);
+        PageMapper m = new PageMapper(X86_64Pte.FORMAT, memory, a, caches);
+        m.map(Page.of(GIB, PageSize.KIB_4), PagingScope.frame(PageSize.KIB_4, 0), PagingScope.R);
+        caches.fill(m);
+        caches.freeTable(FrameRange.of(19, 1), a);
+        assertThat(caches.freedWhileCached()).hasSize(1);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        caches.write(new java.io.DataOutputStream(bytes));
+        PagingStructureCaches back = new PagingStructureCaches(TlbFlushSink.NONE, new PhysicalMemory());
+        back.read(new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
+        assertThat(back.freedWhileCached()).isEqualTo(caches.freedWhileCached());
+        assertThat(back.entries()).isEqualTo(caches.entries());
+        assertThat(back.stateKey()).isEqualTo(caches.stateKey());
+    }
+
     /** The model refuses to split a W+X leaf (as the mapper does), and only when a split is needed. */
     @Test
     void theModelRefusesToSplitAWritableExecutableLeaf() {

@@ -144,6 +144,24 @@ class PhysicalMemoryMutationTest {
         assertThat(pairs).hasSize(n * (n - 1) / 2);
     }
 
+    /** A snapshot with one frame more whose hash collides: sizes differ, so the snapshots differ, either way round. */
+    @Test
+    void snapshotsWithCollidingHashesCompareSizes() {
+        long[] x = words(1, 2);
+        int target = -947 - 30 * java.util.Arrays.hashCode(x);
+        long[] y = new long[PhysicalMemory.WORDS_PER_FRAME];
+        y[PhysicalMemory.WORDS_PER_FRAME - 1] = Integer.toUnsignedLong(target - java.util.Arrays.hashCode(new long[PhysicalMemory.WORDS_PER_FRAME]));
+        TreeMap<Long, long[]> one = new TreeMap<>();
+        one.put(0L, x);
+        TreeMap<Long, long[]> two = new TreeMap<>(one);
+        two.put(1L, y);
+        PhysicalMemory.Snapshot a = new PhysicalMemory.Snapshot(one);
+        PhysicalMemory.Snapshot b = new PhysicalMemory.Snapshot(two);
+        assertThat(a.hashCode()).as("the collision this test needs").isEqualTo(b.hashCode());
+        assertThat(a.equals(b)).isFalse();
+        assertThat(b.equals(a)).isFalse();
+    }
+
     /** Up to 16 non-zero words are all shown; the count follows only past 16. */
     @Test
     void snapshotsShowSixteenWordsWithoutACount() {
