@@ -25,6 +25,7 @@ class X86_64LayoutMutationTest {
     @Test
     void LAYOUT_1_placesEachEndInItsHalf() {
         assertThat(detail(X86_64Layout.LAYOUT_1, X86_64Layout.USER_SPACE)).isEqualTo("holds");
+        assertThat(detail(X86_64Layout.LAYOUT_1, new Region("Byte zero", 0, 0, false))).as("ends at 0").isEqualTo("holds");
         assertThat(detail(X86_64Layout.LAYOUT_1, new Region("User", 0, UPPER + 0xfff, false)))
                 .isEqualTo("User is not entirely in the lower half");
         assertThat(detail(X86_64Layout.LAYOUT_1, new Region("Kernel", 0x1000, UPPER + 0xfff, true)))
