@@ -266,13 +266,21 @@ public final class MutationRecord {
         }
     }
 
-    /** A PIT class glob ({@code *} any run of characters, {@code ?} one) as a regular expression. */
+    /**
+     * A PIT class glob as a regular expression: {@code *} any run of characters, {@code ?} one, and
+     * {@code |} between alternatives (PIT passes it through to the pattern it builds, so one
+     * {@code -Dpit.classes} can name several class groups); a glob that starts with {@code ~} is
+     * a regular expression already, as PIT reads it.
+     */
     static Pattern glob(String glob) {
+        if (glob.startsWith("~")) {
+            return Pattern.compile(glob.substring(1));
+        }
         StringBuilder re = new StringBuilder();
         for (char c : glob.toCharArray()) {
-            re.append(c == '*' ? ".*" : c == '?' ? "." : Pattern.quote(String.valueOf(c)));
+            re.append(c == '*' ? ".*" : c == '?' ? "." : c == '|' ? "|" : Pattern.quote(String.valueOf(c)));
         }
-        return Pattern.compile(re.toString());
+        return Pattern.compile("(?:" + re + ")");
     }
 
     /** Mutant counts of one complete PIT run, by source file relative to {@code src/main/java}. */
@@ -280,9 +288,10 @@ public final class MutationRecord {
     }
 
     /**
-     * Reads PIT's {@code mutations.xml}. A report PIT is still writing (or stopped while writing)
-     * is marked {@code partial="true"} or is not well formed; it is refused, since its counts
-     * cover only some of the mutants.
+     * Reads PIT's {@code mutations.xml}. PIT writes it as it goes and closes the root element at
+     * the end, so a report of a run still going (or stopped) is not well formed; it is refused,
+     * since its counts cover only some of the mutants. (PIT 1.30.2 marks every report
+     * {@code partial="true"}, finished or not, so that attribute tells nothing.)
      */
     static Map<String, Counts> readReport(InputStream xml) {
         Map<String, Counts> c = new TreeMap<>();
@@ -293,9 +302,6 @@ public final class MutationRecord {
             root = f.newDocumentBuilder().parse(xml).getDocumentElement();
         } catch (Exception e) {
             throw new IllegalArgumentException("not a complete PIT report (mutations.xml): " + e.getMessage(), e);
-        }
-        if ("true".equals(root.getAttribute("partial"))) {
-            throw new IllegalArgumentException("the PIT report is partial: the run had not finished");
         }
         NodeList ms = root.getElementsByTagName("mutation");
         for (int i = 0; i < ms.getLength(); i++) {
