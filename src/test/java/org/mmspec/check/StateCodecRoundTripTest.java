@@ -2,14 +2,7 @@ package org.mmspec.check;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -100,54 +93,8 @@ class StateCodecRoundTripTest {
             Manifest m = Manifest.load(model.name());
             String config = smallestPassingCi(m);
             return DynamicTest.dynamicTest(model.name() + ":" + config,
-                    () -> roundTrips(model.build(m.bounds(config)), budget(m, config)));
+                    () -> CodecRoundTrip.roundTrips(model.build(m.bounds(config)), budget(m, config)));
         });
     }
 
-    private static <S> void roundTrips(TransitionSystem<S> system, int limit) throws IOException {
-        StateCodec<S> codec = system.codec();
-        Set<Object> seen = new HashSet<>();
-        ArrayDeque<S> todo = new ArrayDeque<>(system.initialStates());
-        int checked = 0;
-        while (!todo.isEmpty() && checked < limit) {
-            S s = todo.poll();
-            if (!seen.add(system.key(s))) {
-                continue;
-            }
-            byte[] bytes = encode(codec, s);
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
-            S back = codec.read(in);
-            assertThat(in.available()).as("every byte read").isZero();
-            String what = system.invariants().describe(s);
-            assertThat(system.key(back)).as("key of %s", what).isEqualTo(system.key(s));
-            assertThat(encode(codec, back)).as("bytes of %s written again", what).isEqualTo(bytes);
-            assertThat(successors(system, back)).as("successors of %s", what).isEqualTo(successors(system, s));
-            assertThat(system.invariants().firstViolation(back)).isEqualTo(system.invariants().firstViolation(s));
-            assertThat(system.invariants().describe(back)).isEqualTo(what);
-            assertThat(system.isFinal(back)).isEqualTo(system.isFinal(s));
-            checked++;
-            // at most the states still to check are kept: a huge-page state holds megabytes of memory
-            int room = limit - checked;
-            system.successors(s, (l, n) -> {
-                if (todo.size() < room) {
-                    todo.add(n);
-                }
-            });
-        }
-        assertThat(checked).as("states read back").isGreaterThan(1);
-    }
-
-    private static <S> byte[] encode(StateCodec<S> codec, S s) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            codec.write(s, out);
-        }
-        return bytes.toByteArray();
-    }
-
-    private static <S> List<String> successors(TransitionSystem<S> system, S s) {
-        List<String> out = new ArrayList<>();
-        system.successors(s, (l, n) -> out.add(l.get() + " => " + system.key(n)));
-        return out;
-    }
 }
