@@ -1,7 +1,10 @@
 package org.mmspec.tlb;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -142,5 +145,50 @@ class ThreadedShootdownPlainTest {
         assertThat(m.violations()).isNotEmpty().allSatisfy(v -> assertThat(v).matches(
                 "TLB-5: cpu[01] made no progress in 100 waits: (waiting for acknowledgements from \\{cpu[01]\\}"
                         + "|idle CPU still has work)"));
+    }
+
+    /**
+     * Untimed waits (as Lincheck and Java PathFinder run it): no wake-up may be lost, or a CPU
+     * sleeps for ever. Whoever gives a CPU work (an IPI, an acknowledgement, a released page lock,
+     * a new generation, the last CPU finishing its script) rings its doorbell.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+            "cpus=3,pages=2,mode=single,ops=cpu0:munmap(0);cpu1:mprotect(1)",
+            "cpus=3,pages=2,mode=lazy,ops=cpu0:munmap(0);cpu1:cow(1)",
+            "cpus=2,pages=2,mode=single,ops=cpu0:munmap(0-1);cpu1:mprotect(0-1)",
+            "cpus=3,pages=2,mode=lazy,ops=cpu0:munmap(0);cpu0:munmap(1);cpu2:mprotect(1)"})
+    void untimedWaitsNeverLoseAWakeUp(String bounds) {
+        TlbConfig cfg = config(bounds);
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+            for (int i = 0; i < 10; i++) {
+                ThreadedShootdown m = new ThreadedShootdown(cfg, 0);
+                m.runAll();
+                assertThat(m.violations()).isEmpty();
+                for (int f = 0; f < cfg.pages(); f++) {
+                    assertThat(m.frameTable().deferred(f)).as("f%d still deferred", f).isFalse();
+                }
+            }
+        });
+    }
+
+    @Test
+    void theServiceSendsValidatedRequestsAndReturnsOnceTheTargetAcknowledged() throws Exception {
+        ThreadedShootdown m = new ThreadedShootdown(config("cpus=2,pages=2,mode=single,ops=cpu0:mprotect(1)"));
+        assertThatThrownBy(() -> m.shootdown(0, new TlbShootdown(CpuMask.of(0, 1), 1, ShootdownMode.SINGLE)))
+                .isInstanceOf(TlbError.class).hasMessageContaining("initiator cpu0 is in its own mask");
+        assertThat(m.tlb(0).holds(0)).isTrue();
+        Thread target = new Thread(() -> m.cpuMain(1), "cpu1");
+        target.start();
+        TlbShootdown request = new TlbShootdown(CpuMask.of(1), 0b01, ShootdownMode.SINGLE);
+        ShootdownService.Receipt r = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> m.shootdown(0, request));
+        assertThat(r.request()).isEqualTo(request);
+        assertThat(r.modelledNanos()).isEqualTo(m.protocol().costNanos(request)).isPositive();
+        // the initiator served IPIs while it waited, and the hardware re-filled p0 from the unchanged PTE
+        m.cpuMain(0);
+        target.join(30_000);
+        assertThat(target.isAlive()).isFalse();
+        assertThat(m.violations()).isEmpty();
+        assertThat(m.costs()).hasSize(1);
     }
 }
