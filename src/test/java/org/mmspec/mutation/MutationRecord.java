@@ -209,7 +209,8 @@ public final class MutationRecord {
             String now = blobSha(Files.readAllBytes(file));
             if (!now.equals(r.sha())) {
                 p.add("MUTATION-RECORD stale: " + r.source() + " changed since PIT measured it (" + r.measured()
-                        + "); measure it again: tools/pit --record --classes '" + classOf(r.source()) + "*' " + r.pkg());
+                        + "); measure it again: tools/pit --record --classes '" + classOf(r.source()) + "*' " + r.pkg()
+                        + " (or turn its row to unmeasured and say why in the package's 'below' line)");
             }
         }
         Map<String, Totals> totals = totals();
