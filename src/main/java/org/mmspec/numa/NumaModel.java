@@ -70,15 +70,7 @@ public final class NumaModel implements ExhaustiveModel {
         NumaAllocator.Bug bug = NumaAllocator.Bug.valueOf(b.get("bug", "NONE"));
         AllocatorFactory factory = AllocatorFactory.named(b.get("allocator", DEFAULT_ALLOCATOR));
         NumaTopology t = topology(frames);
-        TreeSet<Long> p = new TreeSet<>();
-        for (NodeSpec s : t.nodes()) {
-            for (FrameRange r : s.memory()) {
-                for (long f = r.start().number() - 1; f <= r.endNumber(); f++) {
-                    p.add(f);
-                }
-            }
-        }
-        List<Long> probes = List.copyOf(p);
+        List<Long> probes = probes(t);
         List<NumaRequest> requests = requests(t, maxOrder);
         return ActionSystem.of("numa-3node " + b,
                 () -> List.of(new NumaAllocator(t, factory, bug)),
@@ -88,6 +80,22 @@ public final class NumaModel implements ExhaustiveModel {
                 NumaInvariants.ALL)
                 .withCodec(org.mmspec.check.Encoding.overwriting(() -> new NumaAllocator(t, factory, bug), NumaAllocator::copy,
                         NumaAllocator::writeState, NumaAllocator::readState));
+    }
+
+    /**
+     * The frames the bad frees probe: every frame of every node's memory and one on each side
+     * (where off-by-one range checks would let a free through), in ascending order.
+     */
+    static List<Long> probes(NumaTopology t) {
+        TreeSet<Long> p = new TreeSet<>();
+        for (NodeSpec s : t.nodes()) {
+            for (FrameRange r : s.memory()) {
+                for (long f = r.start().number() - 1; f <= r.endNumber(); f++) {
+                    p.add(f);
+                }
+            }
+        }
+        return List.copyOf(p);
     }
 
     /** Every request the model makes, good and bad. */
@@ -108,7 +116,7 @@ public final class NumaModel implements ExhaustiveModel {
         return out;
     }
 
-    private static List<Action<NumaAllocator>> actions(NumaAllocator s, List<NumaRequest> requests, List<Long> probes) {
+    static List<Action<NumaAllocator>> actions(NumaAllocator s, List<NumaRequest> requests, List<Long> probes) {
         List<Action<NumaAllocator>> out = new ArrayList<>();
         for (NumaRequest r : requests) {
             out.add(new Action<>("allocate(" + r + ")", st -> st.allocate(r)));

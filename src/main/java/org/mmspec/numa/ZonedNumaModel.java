@@ -3,7 +3,6 @@ package org.mmspec.numa;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 import org.mmspec.check.ActionSystem;
 import org.mmspec.check.ActionSystem.Action;
@@ -92,15 +91,7 @@ public final class ZonedNumaModel implements ExhaustiveModel {
         ZonedNumaAllocator.Bug bug = ZonedNumaAllocator.Bug.valueOf(b.get("bug", "NONE"));
         AllocatorFactory factory = AllocatorFactory.named(b.get("allocator", "hybrid"));
         NumaTopology t = topology(normal0, normal);
-        TreeSet<Long> p = new TreeSet<>();
-        for (NodeSpec s : t.nodes()) {
-            for (FrameRange r : s.memory()) {
-                for (long f = r.start().number() - 1; f <= r.endNumber(); f++) {
-                    p.add(f);
-                }
-            }
-        }
-        List<Long> probes = List.copyOf(p);
+        List<Long> probes = NumaModel.probes(t);
         List<ZonedRequest> requests = requests(t, maxOrder);
         return ActionSystem.of("numa-zones " + b,
                 () -> List.of(new ZonedNumaAllocator(t, policy(lowMark), factory, bug)),
@@ -128,7 +119,7 @@ public final class ZonedNumaModel implements ExhaustiveModel {
         return out;
     }
 
-    private static List<Action<ZonedNumaAllocator>> actions(ZonedNumaAllocator s, List<ZonedRequest> requests, List<Long> probes) {
+    static List<Action<ZonedNumaAllocator>> actions(ZonedNumaAllocator s, List<ZonedRequest> requests, List<Long> probes) {
         List<Action<ZonedNumaAllocator>> out = new ArrayList<>();
         for (ZonedRequest r : requests) {
             out.add(new Action<>("allocate(" + r + ")", st -> st.allocate(r)));
