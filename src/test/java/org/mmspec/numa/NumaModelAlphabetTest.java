@@ -102,6 +102,28 @@ class NumaModelAlphabetTest {
                 .isEqualTo(init.zones().stream().map(ZonedNumaAllocator.ZonePool::freeFrames).toList());
     }
 
+    /** A bad free is refused and changes nothing, so it is no transition: a label of the alphabet, never of a successor. */
+    @Test
+    void badFreesMakeNoTransitions() {
+        TransitionSystem<ZonedNumaAllocator> zoned = new ZonedNumaModel().build(Bounds.parse("normal0=1,normal=2"));
+        List<String> zonedLabels = new ArrayList<>();
+        zoned.successors(zoned.initialStates().get(0), (l, n) -> zonedLabels.add(l.get()));
+        assertThat(zonedLabels).isNotEmpty().noneMatch(l -> l.endsWith("[bad]"));
+        TransitionSystem<NumaAllocator> plain = new NumaModel().build(Bounds.parse("frames=2"));
+        List<String> plainLabels = new ArrayList<>();
+        plain.successors(plain.initialStates().get(0), (l, n) -> plainLabels.add(l.get()));
+        assertThat(plainLabels).isNotEmpty().noneMatch(l -> l.endsWith("[bad]"));
+    }
+
+    @Test
+    void topologyRules_applyFromTheirNodeCountOn() {
+        assertThat(NumaStateMachine.TopologyRule.applicable(1, List.of())).contains(NumaStateMachine.TopologyRule.UNKNOWN_NODE,
+                NumaStateMachine.TopologyRule.OVERLAPPING_MEMORY).doesNotContain(NumaStateMachine.TopologyRule.DUPLICATE_NODE,
+                NumaStateMachine.TopologyRule.CPU_ON_TWO_NODES);
+        assertThat(NumaStateMachine.TopologyRule.applicable(2, List.of())).containsExactly(NumaStateMachine.TopologyRule.values());
+        assertThat(NumaStateMachine.TopologyRule.applicable(0, List.of())).containsExactly(NumaStateMachine.TopologyRule.EMPTY_TOPOLOGY);
+    }
+
     @Test
     void numaZones_topologyWithoutNode0NormalMemoryKeepsOnlyItsLowZones() {
         NumaTopology t = ZonedNumaModel.topology(0, 2);

@@ -56,9 +56,17 @@ class ZonedNumaAllocatorEdgesTest {
     void aNodesMemoryOutOfAddressOrderIsSplitIntoTheSameZones() {
         FrameRange low = FrameRange.of(NORMAL_START - 2, 2);
         FrameRange high = FrameRange.of(NORMAL_START + 4, 2);
-        assertThat(spans(straddling(ZonedNumaAllocator.Bug.NONE, List.of(high, low))))
-                .isEqualTo(spans(straddling(ZonedNumaAllocator.Bug.NONE, List.of(low, high))))
-                .isEqualTo(Map.of(NodeZoneType.DMA32, low, NodeZoneType.NORMAL, high));
+        FrameRange higher = FrameRange.of(NORMAL_START + 8, 1);
+        ZonedNumaAllocator shuffled = straddling(ZonedNumaAllocator.Bug.NONE, List.of(higher, low, high));
+        ZonedNumaAllocator sorted = straddling(ZonedNumaAllocator.Bug.NONE, List.of(low, high, higher));
+        assertThat(spans(shuffled)).isEqualTo(spans(sorted))
+                .isEqualTo(Map.of(NodeZoneType.DMA32, low, NodeZoneType.NORMAL, FrameRange.of(NORMAL_START + 4, 5)));
+        assertThat(shuffled.key()).isEqualTo(sorted.key());
+        assertThat(shuffled.zone(new NodeZone(N0, NodeZoneType.NORMAL)).orElseThrow().freeFrames()).isEqualTo(3);
+        // the hole between the two NORMAL ranges is never handed out
+        ZonedRequest normal = new ZonedRequest(N0, NodeZoneType.NORMAL, 0);
+        assertThat(List.of(shuffled.allocate(normal).run(), shuffled.allocate(normal).run(), shuffled.allocate(normal).run()))
+                .containsExactly(FrameRange.of(NORMAL_START + 4, 1), FrameRange.of(NORMAL_START + 5, 1), higher);
     }
 
     @Test
