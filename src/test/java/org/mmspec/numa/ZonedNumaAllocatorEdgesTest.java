@@ -128,6 +128,18 @@ class ZonedNumaAllocatorEdgesTest {
     }
 
     @Test
+    void aZoneThatKeepsItsMarkButHasNoAlignedBlockIsRenderedAsTriedAndPassedOver() {
+        // NORMAL: two free frames at an odd start, enough to keep the mark but no block of two aligned to two;
+        // DMA32 below it has one
+        ZonedNumaAllocator z = straddling(ZonedNumaAllocator.Bug.NONE,
+                List.of(FrameRange.of(NORMAL_START - 4, 2), FrameRange.of(NORMAL_START + 1, 2)));
+        ZonedAllocation a = z.allocate(new ZonedRequest(N0, NodeZoneType.NORMAL, 1));
+        assertThat(a.run()).isEqualTo(FrameRange.of(NORMAL_START - 4, 2));
+        assertThat(z.lastDecision().orElseThrow())
+                .hasToString("order 1 NORMAL on node0: [node0/NORMAL@LOW(2/0)~, node0/DMA32@LOW(2/0)+] -> node0/DMA32");
+    }
+
+    @Test
     void rendersEveryZoneTheLiveAllocationsAndTheLastDecision() {
         ZonedNumaAllocator z = model(ZonedNumaAllocator.Bug.NONE);
         assertThat(z.toString()).endsWith("  live []\n  last -");
