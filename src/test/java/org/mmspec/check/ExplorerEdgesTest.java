@@ -256,7 +256,7 @@ class ExplorerEdgesTest {
     }
 
     @Test
-    void T_5_anAmpleSetOfProcessOneIsExpandedAndTheViolationFound() {
+    void anAmpleSetOfProcessOneIsExpandedAndTheViolationFound() {
         // process 0 (a) and process 2 (the flag) are visible, process 1 (b) is not: the ample set of
         // (0,0,0) is process 1's step. T-5 breaks at a = 1 with the flag up.
         Invariant<int[]> notBoth = Invariant.of("T-5", "a and the flag are never both 1",
@@ -337,6 +337,82 @@ class ExplorerEdgesTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("graph: a successor's fingerprint matched another state's; check liveness with the exact"
                         + " store (--store=exact)");
+    }
+
+    /** A key that supplies its fingerprint and cannot be hashed into a Java table. */
+    record Unhashable(int state) implements Fingerprinted {
+        @Override
+        public long fingerprint() {
+            return 0x9E3779B97F4A7C15L * (state + 1);
+        }
+
+        @Override
+        public int hashCode() {
+            throw new AssertionError("a fingerprint search without liveness keeps no key of state " + state);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Unhashable u && u.state == state;
+        }
+    }
+
+    @Test
+    void aFingerprintSearchWithoutLivenessKeepsNoKey() {
+        // only the liveness graph maps keys to ids; without it the fingerprint store holds 8 bytes a state
+        Graph g = new Graph(List.of(0), Set.of(3)) {
+            @Override
+            public Object key(Integer state) {
+                return new Unhashable(state);
+            }
+        };
+        g.edge(0, 1).edge(0, 2).edge(1, 3).edge(2, 0);
+        ExplorationResult r = Explorer.explore(g, ExploreBounds.unbounded(), Progress.NONE,
+                EXACT.withStore(StoreMode.FINGERPRINT));
+        assertThat(r.distinctStates()).isEqualTo(4);
+        assertThat(labels(r.counterexample().orElseThrow())).containsExactly("init", "to 1", "to 3");
+    }
+
+    // --- a violation and a key failure in the same chunk: the first in BFS order wins -----------------
+
+    /** {@link Graph} whose key throws at state 4; state 3 is bad. */
+    static final class BadAndKeyless extends Graph {
+        BadAndKeyless() {
+            super(List.of(0), Set.of(3));
+        }
+
+        @Override
+        public Object key(Integer state) {
+            if (state == 4) {
+                throw new IllegalStateException("no key for state 4");
+            }
+            return state;
+        }
+    }
+
+    @Test
+    void DEMO_7_aViolationBeforeAKeyFailureInTheSameChunkIsReportedAndViceVersa() {
+        BadAndKeyless violationFirst = new BadAndKeyless();
+        violationFirst.edge(0, 1).edge(0, 2).edge(1, 3).edge(2, 4);
+        BadAndKeyless keyFirst = new BadAndKeyless();
+        keyFirst.edge(0, 1).edge(0, 2).edge(1, 4).edge(2, 3);
+        for (ExplorationResult r : List.of(Explorer.explore(violationFirst, ExploreBounds.unbounded(), Progress.NONE, EXACT),
+                ReferenceExplorer.explore(violationFirst, ExploreBounds.unbounded()))) {
+            Counterexample c = r.counterexample().orElseThrow();
+            assertThat(c.invariantId()).isEqualTo("DEMO-7");
+            assertThat(labels(c)).containsExactly("init", "to 1", "to 3");
+            assertThat(r.distinctStates()).isEqualTo(4);
+            assertThat(r.transitions()).isEqualTo(3);
+        }
+        for (ExplorationResult r : List.of(Explorer.explore(keyFirst, ExploreBounds.unbounded(), Progress.NONE, EXACT),
+                ReferenceExplorer.explore(keyFirst, ExploreBounds.unbounded()))) {
+            Counterexample c = r.counterexample().orElseThrow();
+            assertThat(c.invariantId()).isEqualTo("IllegalStateException");
+            assertThat(c.failure()).isEqualTo("a transition failed: no key for state 4");
+            assertThat(labels(c)).containsExactly("init", "to 1");
+            assertThat(r.distinctStates()).isEqualTo(3);
+            assertThat(r.transitions()).isEqualTo(3);
+        }
     }
 
     // --- LivenessCheck: paths and cycles through state 0, and a second process ------------------------
