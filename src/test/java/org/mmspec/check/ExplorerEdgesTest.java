@@ -413,6 +413,15 @@ class ExplorerEdgesTest {
             assertThat(r.distinctStates()).isEqualTo(3);
             assertThat(r.transitions()).isEqualTo(3);
         }
+        // within one expansion too: 1 reports the bad 3 before the keyless 4
+        BadAndKeyless sameState = new BadAndKeyless();
+        sameState.edge(0, 1).edge(1, 3).edge(1, 4);
+        ExplorationResult ref = ReferenceExplorer.explore(sameState, ExploreBounds.unbounded());
+        ExplorationResult r = Explorer.explore(sameState, ExploreBounds.unbounded(), Progress.NONE, EXACT);
+        assertThat(ref.counterexample().orElseThrow().invariantId()).isEqualTo("DEMO-7");
+        assertThat(r.counterexample()).isEqualTo(ref.counterexample());
+        assertThat(r.distinctStates()).isEqualTo(ref.distinctStates()).isEqualTo(3);
+        assertThat(r.transitions()).isEqualTo(ref.transitions());
     }
 
     // --- LivenessCheck: paths and cycles through state 0, and a second process ------------------------
