@@ -105,4 +105,34 @@ class ShrinkerBoundaryTest {
         assertThat(r.choices()).containsExactly(0, 5, 0, 0, 0);
         assertThat(r.steps()).containsExactly("put(5)", "put(0, 0)");
     }
+
+    /** put(x) for x in [0, 9]. */
+    private static final Rule<Tape> PUT = Rule.of("put", (t, step) -> {
+        int x = step.between(0, 9);
+        step.call("put(%d)", x);
+        t.values.add(x);
+    });
+
+    @Test
+    void DEMO_25_aValueThatAnEarlierLoweringRemovedCostsNoReplay() {
+        // Broken by two equal values in [1, 3], or two equal values followed by a 5. From
+        // [6, 6, 5] no step can go and no draw can move alone; lowering the pair together to 3
+        // fails already after the second put, so the 5 is never read and drops out of the best
+        // draws, and the pair goes on down to 1. The search for the 5, which is gone, builds the
+        // best draws themselves at every midpoint, which attempt refuses without a replay; taken
+        // as a success, one would carry the search on through 2 to the 1s, which are there, for
+        // one replay more. Replays: the first run; pass one 3 deletions, 4 + 4 + 4 lowerings of
+        // single draws, 3 of the pair; pass two 2 deletions, 2 single lowerings and 1 of the pair.
+        AtomicInteger inits = new AtomicInteger();
+        StateMachine<Tape> m = ShrinkerTest.machine("pair", c -> new Tape(), List.of(PUT),
+                broken("DEMO-25", "not (a pair in [1, 3], or a pair followed by 5)", t -> {
+                    List<Integer> v = t.values;
+                    boolean pair = v.size() >= 2 && v.get(0).equals(v.get(1));
+                    return pair && (v.get(0) >= 1 && v.get(0) <= 3 || v.size() >= 3 && v.get(2) == 5);
+                }), inits);
+        StatefulChecker.Run r = shrunk(m, 0, 6, 0, 6, 0, 5);
+        assertThat(r.choices()).containsExactly(0, 1, 0, 1);
+        assertThat(r.steps()).containsExactly("put(1)", "put(1)");
+        assertThat(inits.get()).as("replays").isEqualTo(1 + 3 + 12 + 3 + 2 + 2 + 1);
+    }
 }
