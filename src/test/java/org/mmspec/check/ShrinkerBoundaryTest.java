@@ -15,12 +15,14 @@ import org.mmspec.check.ShrinkerTest.Tape;
  * run: a step reads a draw more on every other tick, so after a deletion the step that moves into
  * the odd position reads past the candidate's end (zeros), and the replay consumes as many draws
  * as the best run did. Such a replay is kept only if its own draws are strictly simpler: an equal
- * replay is no progress, and a larger one would walk the shrinker away from the minimum.
+ * replay is no progress, and a larger one would walk the shrinker away from the minimum. A
+ * candidate that is not simpler itself (the best draws, when a lowering searches a value that an
+ * earlier one removed) is refused before it is replayed.
  */
 class ShrinkerBoundaryTest {
     private static final CheckSettings SETTINGS = new CheckSettings(42, 1, 10, 20_000, Duration.ofSeconds(30));
 
-    /** put(x) with x in [0, 9]; on odd ticks it also draws e in [0, 9] and records it as a value. */
+    /** put(x) with x in [0, 9]; on odd ticks it also draws e in [0, 9], shown in the call only. */
     private static final Rule<Tape> PUT_EXTRA_ON_ODD_TICKS = Rule.of("put", (t, step) -> {
         int x = step.between(0, 9);
         t.values.add(x);
