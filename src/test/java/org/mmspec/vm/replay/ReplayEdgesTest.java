@@ -63,6 +63,25 @@ class ReplayEdgesTest {
     }
 
     @Test
+    void aMoveOntoAnAreaThatCoversTheTargetsFirstPageIsADivergenceToo() {
+        List<String> maps = List.of(BIN, "7f0000010000-7f0000018000 rw-p 00000000 00:00 0", STACK);
+        ReplayHarness.Report r = run(maps, MMAP4,
+                "100 mmap(0x7f000000f000, 8192, PROT_READ, MAP_PRIVATE|MAP_FIXED|MAP_ANONYMOUS, -1, 0) = 0x7f000000f000",
+                "100 mremap(0x7f0000000000, 16384, 32768, MREMAP_MAYMOVE) = 0x7f0000010000");
+        assertThat(only(r).what()).isEqualTo(
+                "Linux moved the mapping to 7f0000010000-7f0000018000, where the model still has a mapping");
+    }
+
+    @Test
+    void theStackIsSeededWithoutAFileAndStaysPut() {
+        ReplayHarness.Report r = run(List.of(BIN, STACK),
+                "100 mremap(0x7ffffffde000, 4096, 4096, MREMAP_MAYMOVE|MREMAP_FIXED, 0x7f0000010000) = 0x7f0000010000");
+        assertThat(only(r).what()).as("AS-5, and the area named as the model holds it: no file").isEqualTo(
+                "Linux succeeded, the model rejected: VmError[STACK_MOVE]: mremap: the stack [34359738334,34359738367)rw-pGA does"
+                        + " not move (AS-5)");
+    }
+
+    @Test
     void anMremapLinuxRejectedMustFailInTheModelToo() {
         ReplayHarness.Report r = run(List.of(BIN, ANON, STACK), MMAP4,
                 "100 mremap(0x7f0000000000, 16384, 8192, 0) = -1 ENOMEM (Cannot allocate memory)");
@@ -189,6 +208,13 @@ class ReplayEdgesTest {
     }
 
     @Test
+    void aBoundaryNextToAHoleInsideTouchedMemoryIsNotCounted() {
+        ReplayHarness.Report r = run(List.of(BIN, ANON, STACK), MMAP4, "100 munmap(0x7f0000001000, 4096) = 0");
+        assertThat(only(r).what()).isEqualTo("7f0000001000-7f0000002000 (1 pages): Linux mapped rw-, model unmapped");
+        assertThat(r.boundaryMismatches()).as("the model's boundaries at both edges of the hole").isZero();
+    }
+
+    @Test
     void aCallThatTouchedNoPageIsNeverBlamed() {
         ReplayHarness.Report r = run(List.of(BIN, ANON, STACK), MMAP4, "100 mprotect(0x7f0000000000, 8192, PROT_READ) = 0",
                 "100 madvise(0x7f0000001000, 0, MADV_NORMAL) = 0");
@@ -244,6 +270,8 @@ class ReplayEdgesTest {
         assertThat(Processes.isMapsOpen(ReplayInputTest.event("open(\"/proc/self/maps\") = 3"))).isTrue();
         assertThat(Processes.isMapsOpen(ReplayInputTest.event("openat(AT_FDCWD, \"/proc/self/maps\") = 3"))).isTrue();
         assertThat(Processes.isMapsOpen(ReplayInputTest.event("openat(\"/proc/self/maps\") = 3"))).isFalse();
+        assertThat(Processes.isMapsOpen(ReplayInputTest.event("execve(\"/proc/self/maps\", [\"maps\"], 0x7ffd0 /* 1 vars */) = 0")))
+                .as("only open and openat open it").isFalse();
         assertThat(Processes.isMapsOpen(ReplayInputTest.event("open(\"/proc/self/maps\", O_RDONLY) = -1 ENOENT (No such file)")))
                 .isFalse();
     }
@@ -287,6 +315,14 @@ class ReplayEdgesTest {
             assertThat(e.detail()).isEqualTo("unterminated quote or bracket in arguments");
         });
         assertThat(StraceParser.splitArgs("\"a,\\\"b\", 1", 1)).containsExactly("\"a,\\\"b\"", "1");
+    }
+
+    @Test
+    void aTrailingCommaEndsInAnEmptyArgumentButNoArgumentsAreNone() {
+        assertThat(StraceParser.splitArgs("a,", 1)).containsExactly("a", "");
+        assertThat(StraceParser.splitArgs("a, b,", 1)).containsExactly("a", "b", "");
+        assertThat(StraceParser.splitArgs(" ", 1)).containsExactly("");
+        assertThat(StraceParser.splitArgs("", 1)).isEmpty();
     }
 
     @Test
