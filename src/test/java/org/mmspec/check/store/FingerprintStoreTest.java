@@ -99,8 +99,8 @@ class FingerprintStoreTest {
     @Test
     void autoStoreStaysExactWhenTwoKeysShareAFingerprint() {
         StateStore s = StateStore.create(StoreMode.AUTO, 2);
-        s.add(new Same(1), 1);
-        s.add(new Same(2), 1);
+        assertThat(s.add(new Same(1), 1)).isTrue();
+        assertThat(s.add(new Same(2), 1)).as("stored, though the switch it triggered failed").isTrue();
         assertThat(s.kind()).isEqualTo("exact");
         assertThat(s.contains(new Same(2), 1)).isTrue();
         assertThat(s.contains(new Same(3), 1)).isFalse();
@@ -246,5 +246,14 @@ class FingerprintStoreTest {
         assertThat(s.kind()).isEqualTo("fingerprint");
         assertThat(s.size()).isEqualTo(600);
         assertThat(s.bytes()).as("1200 slots, rounded up").isEqualTo(2048 * 8);
+    }
+
+    @Test
+    void theObservedEstimateReadsGapsAsUnsignedNumbersRoundedOnce() {
+        // 2^54 + 3 is nearer 2^54 + 4 than 2^54; halving it first would round to 2^54
+        long odd = (1L << 54) + 3;
+        assertThat(CollisionEstimate.of(2, 2, odd).observed()).isEqualTo(1.0 / odd).isEqualTo(1.0 / ((1L << 54) + 4));
+        assertThat(CollisionEstimate.of(2, 2, Long.MIN_VALUE).observed()).as("2^63, unsigned").isEqualTo(0x1p-63);
+        assertThat(CollisionEstimate.of(2, 2, 7).observed()).isEqualTo(1.0 / 7);
     }
 }
