@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * One level of the breadth-first frontier: states appended in discovery order while a level is
@@ -32,6 +33,7 @@ final class Frontier<S> implements AutoCloseable {
 
     private final StateCodec<S> codec;
     private final long spillAt;
+    private final BooleanSupplier heapShort;
     private List<S> memory = new ArrayList<>();
     private Path file;
     private DataOutputStream out;
@@ -45,8 +47,14 @@ final class Frontier<S> implements AutoCloseable {
      * @param spillAt states held in memory after which they go to disk (with a codec)
      */
     Frontier(StateCodec<S> codec, long spillAt) {
+        this(codec, spillAt, Frontier::heapShort);
+    }
+
+    /** As above, with {@code heapShort} in place of the heap's own figures (a seam for tests). */
+    Frontier(StateCodec<S> codec, long spillAt, BooleanSupplier heapShort) {
         this.codec = codec;
         this.spillAt = spillAt;
+        this.heapShort = heapShort;
     }
 
     void add(S state) {
@@ -74,7 +82,7 @@ final class Frontier<S> implements AutoCloseable {
     /** Moves the states held in memory to the level's file when there are too many for the heap. */
     void spillIfNeeded() {
         if (codec == null || memory.isEmpty()
-                || memory.size() < spillAt && (memory.size() < MIN_SPILL || !heapShort())) {
+                || memory.size() < spillAt && (memory.size() < MIN_SPILL || !heapShort.getAsBoolean())) {
             return;
         }
         try {
@@ -95,8 +103,12 @@ final class Frontier<S> implements AutoCloseable {
 
     private static boolean heapShort() {
         Runtime rt = Runtime.getRuntime();
-        long used = rt.totalMemory() - rt.freeMemory();
-        return used * 100 > rt.maxMemory() * HEAP_SHARE_PERCENT;
+        return heapShort(rt.totalMemory(), rt.freeMemory(), rt.maxMemory());
+    }
+
+    /** Whether a heap that took {@code total} bytes of at most {@code max}, {@code free} of them unused, is too full. */
+    static boolean heapShort(long total, long free, long max) {
+        return (total - free) * 100 > max * HEAP_SHARE_PERCENT;
     }
 
     /**

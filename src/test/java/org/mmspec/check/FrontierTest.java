@@ -1,10 +1,13 @@
 package org.mmspec.check;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,6 +101,110 @@ class FrontierTest {
         assertThat(file.getFileName().toString()).startsWith("mmspec-frontier-");
         f.close();
         assertThat(file).doesNotExist();
+    }
+
+    /** A level of {@code n} states 0, 1, ... in a frontier that spills at {@code spillAt} with the given heap verdict. */
+    private static Frontier<Integer> level(int n, long spillAt, boolean heapShort) {
+        Frontier<Integer> f = new Frontier<>(new Ints(), spillAt, () -> heapShort);
+        for (int i = 0; i < n; i++) {
+            f.add(i);
+        }
+        return f;
+    }
+
+    @Test
+    void theHeapIsShortWhenMoreThanHalfOfItsMaximumIsInUse() {
+        // used = total - free, compared with HEAP_SHARE_PERCENT of the maximum, exclusive
+        assertThat(Frontier.heapShort(100, 50, 100)).as("exactly half").isFalse();
+        assertThat(Frontier.heapShort(100, 49, 100)).as("one byte over half").isTrue();
+        assertThat(Frontier.heapShort(60, 0, 100)).as("all taken memory in use").isTrue();
+        assertThat(Frontier.heapShort(100, 60, 100)).as("the taken heap mostly free").isFalse();
+        long g = 1L << 30;
+        assertThat(Frontier.heapShort(4 * g, g, 6 * g)).as("3 of 6 GiB").isFalse();
+        assertThat(Frontier.heapShort(4 * g, g - 1, 6 * g)).isTrue();
+        assertThat(Frontier.heapShort(2 * g, g / 2, 6 * g)).isFalse();
+    }
+
+    @Test
+    void belowSpillAtALevelSpillsOnlyWithAShortHeapAndAtLeastMinSpillStates() {
+        long never = Long.MAX_VALUE;
+        try (Frontier<Integer> f = level(Frontier.MIN_SPILL, never, true)) {
+            f.spillIfNeeded();
+            assertThat(f.spilled()).as("MIN_SPILL states, heap short").isEqualTo(Frontier.MIN_SPILL);
+            assertThat(f.take(Frontier.MIN_SPILL + 1)).hasSize(Frontier.MIN_SPILL).startsWith(0, 1, 2)
+                    .endsWith(Frontier.MIN_SPILL - 1);
+        }
+        try (Frontier<Integer> f = level(Frontier.MIN_SPILL - 1, never, true)) {
+            f.spillIfNeeded();
+            assertThat(f.spilled()).as("one state short of MIN_SPILL, heap short").isZero();
+            assertThat(f.file()).isNull();
+        }
+        try (Frontier<Integer> f = level(Frontier.MIN_SPILL, never, false)) {
+            f.spillIfNeeded();
+            assertThat(f.spilled()).as("MIN_SPILL states, heap free").isZero();
+            assertThat(f.file()).isNull();
+        }
+        try (Frontier<Integer> f = level(3, 3, false)) {
+            f.spillIfNeeded();
+            assertThat(f.spilled()).as("at spillAt, heap free").isEqualTo(3);
+        }
+        try (Frontier<Integer> f = level(0, 0, true)) {
+            f.spillIfNeeded();
+            assertThat(f.file()).as("an empty level writes no file").isNull();
+            assertThat(f.isEmpty()).isTrue();
+        }
+    }
+
+    @Test
+    void withTheRealHeapHalfFreeALevelBelowSpillAtStaysInMemory() {
+        System.gc();
+        Runtime rt = Runtime.getRuntime();
+        assumeTrue((rt.totalMemory() - rt.freeMemory()) * 100 < rt.maxMemory() * (Frontier.HEAP_SHARE_PERCENT - 10),
+                "the test JVM's heap is well under half full");
+        try (Frontier<Integer> f = new Frontier<>(new Ints(), Long.MAX_VALUE)) {
+            for (int i = 0; i < 2 * Frontier.MIN_SPILL; i++) {
+                f.add(i);
+            }
+            f.spillIfNeeded();
+            assertThat(f.spilled()).isZero();
+        }
+    }
+
+    /** Descriptors this process holds open on {@code file} (Linux: /proc/self/fd). */
+    private static long openHandles(Path file) {
+        Path fds = Path.of("/proc/self/fd");
+        try (Stream<Path> s = Files.list(fds)) {
+            return s.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString().startsWith(file.toString());
+                } catch (IOException | UncheckedIOException e) {
+                    return false; // the descriptor of the listing itself, closed meanwhile
+                }
+            }).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void closingReleasesTheLevelsFileWhetherItWasReadOrOnlyWritten() {
+        assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "needs /proc/self/fd");
+        Frontier<Integer> written = level(4, 2, false);
+        written.spillIfNeeded();
+        Path w = written.file();
+        assertThat(openHandles(w)).as("the writer holds the file").isEqualTo(1);
+        written.close();
+        assertThat(openHandles(w)).as("writer closed").isZero();
+        assertThat(w).doesNotExist();
+
+        Frontier<Integer> read = level(4, 2, false);
+        read.spillIfNeeded();
+        Path r = read.file();
+        assertThat(read.take(2)).containsExactly(0, 1);
+        assertThat(openHandles(r)).as("the reader holds the file, the writer closed").isEqualTo(1);
+        read.close();
+        assertThat(openHandles(r)).as("reader closed").isZero();
+        assertThat(r).doesNotExist();
     }
 
     @TestFactory

@@ -13,6 +13,9 @@ import java.util.Arrays;
  */
 public final class FingerprintStore implements StateStore {
     private static final int MIN_CAPACITY = 1 << 10;
+    /** The largest table, 2^30 slots (8 GiB): the doubled length must still be a Java array's. */
+    private static final int MAX_CAPACITY = 1 << 30;
+    private final int maxCapacity;
     private long[] table;
     private long size;
     private int mask;
@@ -23,12 +26,19 @@ public final class FingerprintStore implements StateStore {
 
     /** A table of {@code capacity} slots (rounded up to a power of two). */
     public FingerprintStore(int capacity) {
+        this(capacity, MAX_CAPACITY);
+    }
+
+    /** As above, full at {@code maxCapacity} slots instead of {@code 2^30} (a seam for tests). */
+    FingerprintStore(int capacity, int maxCapacity) {
+        this.maxCapacity = maxCapacity;
         int cap = capacity <= MIN_CAPACITY ? MIN_CAPACITY : Integer.highestOneBit(capacity - 1) << 1;
         table = new long[cap];
         mask = cap - 1;
     }
 
-    private static int home(long fp, int mask) {
+    /** The home slot of {@code fp} in a table of {@code mask + 1} slots (package-private for tests). */
+    static int home(long fp, int mask) {
         // the top bits, so that a table whose mask selects low bits still sees all of them
         return (int) (fp ^ fp >>> 32) & mask;
     }
@@ -78,7 +88,7 @@ public final class FingerprintStore implements StateStore {
     }
 
     private void grow() {
-        if (table.length >= 1 << 30) {
+        if (table.length >= maxCapacity) {
             throw new IllegalStateException("fingerprint table full at " + size + " states");
         }
         long[] old = table;

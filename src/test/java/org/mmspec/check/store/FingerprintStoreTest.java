@@ -1,8 +1,11 @@
 package org.mmspec.check.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
@@ -96,8 +99,8 @@ class FingerprintStoreTest {
     @Test
     void autoStoreStaysExactWhenTwoKeysShareAFingerprint() {
         StateStore s = StateStore.create(StoreMode.AUTO, 2);
-        s.add(new Same(1), 1);
-        s.add(new Same(2), 1);
+        assertThat(s.add(new Same(1), 1)).isTrue();
+        assertThat(s.add(new Same(2), 1)).as("stored, though the switch it triggered failed").isTrue();
         assertThat(s.kind()).isEqualTo("exact");
         assertThat(s.contains(new Same(2), 1)).isTrue();
         assertThat(s.contains(new Same(3), 1)).isFalse();
@@ -127,5 +130,130 @@ class FingerprintStoreTest {
         assertThat(s.size()).isEqualTo(2);
         assertThat(s.bytes()).as("no table: keys are objects").isEqualTo(-1);
         assertThat(s.collisions(5)).isNull();
+    }
+
+    @Test
+    void theTableHasAPowerOfTwoOfAtLeast1024SlotsCoveringTheAskedCapacity() {
+        assertThat(new FingerprintStore(1).bytes()).isEqualTo(1024 * 8);
+        assertThat(new FingerprintStore(1024).bytes()).isEqualTo(1024 * 8);
+        assertThat(new FingerprintStore(1025).bytes()).isEqualTo(2048 * 8);
+        assertThat(new FingerprintStore(2048).bytes()).as("a power of two stays").isEqualTo(2048 * 8);
+        assertThat(new FingerprintStore(3000).bytes()).isEqualTo(4096 * 8);
+    }
+
+    @Test
+    void aTableAtItsLargestSizeIsFullAtThreeQuarters() {
+        FingerprintStore s = new FingerprintStore(1024, 2048);
+        long m = 0x9E3779B97F4A7C15L;
+        for (long i = 1; i <= 1536; i++) {
+            s.add(i * m);
+        }
+        assertThat(s.bytes()).as("grew once, to the largest size").isEqualTo(2048 * 8);
+        assertThat(s.size()).isEqualTo(1536);
+        assertThatThrownBy(() -> s.add(1537 * m)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("fingerprint table full at 1537 states");
+    }
+
+    @Test
+    void theHomeSlotFoldsTheHighHalfIntoTheLowBits() {
+        int mask = 1023;
+        assertThat(FingerprintStore.home(5, mask)).isEqualTo(5);
+        assertThat(FingerprintStore.home(5L << 32, mask)).as("high half only").isEqualTo(5);
+        assertThat(FingerprintStore.home(5L << 32 | 3, mask)).isEqualTo(6);
+        assertThat(FingerprintStore.home(-1L << 32, mask)).isEqualTo(mask);
+        assertThat(FingerprintStore.home(1L << 40 | 1L << 8 | 5, mask)).as("equal bits above the mask cancel").isEqualTo(5);
+        assertThat(FingerprintStore.home(5L << 32 | 5, mask)).isZero();
+        // fingerprints that differ only in their high half still spread over the whole table
+        Set<Integer> homes = new HashSet<>();
+        for (long k = 0; k <= mask; k++) {
+            homes.add(FingerprintStore.home(k << 32, mask));
+        }
+        assertThat(homes).hasSize(mask + 1);
+    }
+
+    @Test
+    void keyedCallsUseTheGivenFingerprintAndFingerprintTheKeyOnlyWhenGivenZero() {
+        FingerprintStore s = new FingerprintStore();
+        assertThat(s.needsFingerprints()).isTrue();
+        assertThat(s.add("k", 5)).isTrue();
+        assertThat(s.contains(5)).isTrue();
+        assertThat(s.contains(Fingerprint.of("k"))).isFalse();
+        assertThat(s.contains("k", 0)).isFalse();
+        assertThat(s.add("another key", 5)).as("the same fingerprint is a known state").isFalse();
+        assertThat(s.add("k", 0)).isTrue();
+        assertThat(s.contains(Fingerprint.of("k"))).isTrue();
+        assertThat(s.contains("k", 0)).isTrue();
+        assertThat(s.add("k", 0)).isFalse();
+        assertThat(s.size()).isEqualTo(2);
+    }
+
+    @Test
+    void theObservedEstimateUsesTheSmallestGapInSortedOrderNotTableOrder() {
+        FingerprintStore s = new FingerprintStore();
+        // home slots 976, 1000, 1001 keep the table in the order 2000, 1000, 2025; sorted they are
+        // 1000, 2000, 2025, whose smallest gap (25) is not the first (1000)
+        s.add(2025);
+        s.add(1000);
+        s.add(2000);
+        assertThat(FingerprintStore.home(2000, 1023)).isLessThan(FingerprintStore.home(1000, 1023));
+        assertThat(s.collisions(3).observed()).isEqualTo(1.0 / 25);
+        assertThat(s.collisions(3).optimistic()).isZero();
+    }
+
+    @Test
+    void theExactStoreFindsAKeyItHoldsWhateverTheFingerprintAndNoOther() {
+        StateStore s = StateStore.create(StoreMode.EXACT, 1);
+        assertThat(s.contains("a", 7)).isFalse();
+        assertThat(s.add("a", 7)).isTrue();
+        assertThat(s.contains("a", 8)).isTrue();
+        assertThat(s.contains("b", 7)).as("the same fingerprint, another key").isFalse();
+        assertThat(s.size()).isEqualTo(1);
+    }
+
+    @Test
+    void anAutoStoreComparesKeysBeforeItsSwitchAndFingerprintsAfter() {
+        StateStore s = StateStore.create(StoreMode.AUTO, 2);
+        assertThat(s.needsFingerprints()).isFalse();
+        assertThat(s.size()).isZero();
+        assertThat(s.contains("a", Fingerprint.of("a"))).isFalse();
+        assertThat(s.add("a", Fingerprint.of("a"))).isTrue();
+        assertThat(s.contains("a", 12345)).as("exact: the key counts, not the fingerprint").isTrue();
+        assertThat(s.contains("b", Fingerprint.of("a"))).isFalse();
+        assertThat(s.add("b", Fingerprint.of("b"))).isTrue();
+        assertThat(s.needsFingerprints()).isTrue();
+        assertThat(s.contains("b", 12345)).as("fingerprints now: the key is ignored").isFalse();
+        assertThat(s.contains("x", Fingerprint.of("b"))).isTrue();
+        assertThat(s.add("y", Fingerprint.of("a"))).as("a known fingerprint").isFalse();
+        assertThat(s.size()).isEqualTo(2);
+        assertThat(s.collisions(5).optimistic()).isEqualTo(2.0 * 3 / 0x1p64);
+    }
+
+    @Test
+    void anAutoStoreWithThresholdOneSwitchesAtItsFirstState() {
+        StateStore s = StateStore.create(StoreMode.AUTO, 1);
+        assertThat(s.kind()).isEqualTo("exact");
+        assertThat(s.add(List.of(1), Fingerprint.of(List.of(1)))).isTrue();
+        assertThat(s.kind()).isEqualTo("fingerprint");
+        assertThat(s.size()).isEqualTo(1);
+    }
+
+    @Test
+    void aSwitchSizesTheTableForTwiceTheStatesItHolds() {
+        StateStore s = StateStore.create(StoreMode.AUTO, 600);
+        for (int i = 0; i < 600; i++) {
+            s.add(i, Fingerprint.of(i));
+        }
+        assertThat(s.kind()).isEqualTo("fingerprint");
+        assertThat(s.size()).isEqualTo(600);
+        assertThat(s.bytes()).as("1200 slots, rounded up").isEqualTo(2048 * 8);
+    }
+
+    @Test
+    void theObservedEstimateReadsGapsAsUnsignedNumbersRoundedOnce() {
+        // 2^54 + 3 is nearer 2^54 + 4 than 2^54; halving it first would round to 2^54
+        long odd = (1L << 54) + 3;
+        assertThat(CollisionEstimate.of(2, 2, odd).observed()).isEqualTo(1.0 / odd).isEqualTo(1.0 / ((1L << 54) + 4));
+        assertThat(CollisionEstimate.of(2, 2, Long.MIN_VALUE).observed()).as("2^63, unsigned").isEqualTo(0x1p-63);
+        assertThat(CollisionEstimate.of(2, 2, 7).observed()).isEqualTo(1.0 / 7);
     }
 }

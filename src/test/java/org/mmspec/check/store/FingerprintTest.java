@@ -3,6 +3,15 @@ package org.mmspec.check.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.module.Configuration;
+import java.lang.module.ModuleFinder;
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -11,8 +20,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mmspec.check.store.keys.HiddenKeys;
+import org.mmspec.check.store.keys.Opened;
 
 class FingerprintTest {
     record Point(int x, long y, String name) {
@@ -117,5 +131,118 @@ class FingerprintTest {
         assertThat(Fingerprint.ofWords(new long[] {3, -1, 0, 1})).isNotEqualTo(Fingerprint.ofWords(words));
         assertThat(Fingerprint.ofWords(new long[] {3, -1, 0})).isNotEqualTo(Fingerprint.ofWords(new long[] {3, -1, 0, 0}));
         assertThat(Fingerprint.ofWords(new long[0])).isNotEqualTo(Fingerprint.ofWords(new long[] {0}));
+    }
+
+    record One(int v) {
+    }
+
+    /**
+     * The {@code keys} package loaded afresh: PIT hot-swaps each mutant into a JVM that keeps
+     * {@code Fingerprint}'s cache of the classes it walked before, so a case that must see the
+     * walk computed runs it on classes of a new loader.
+     */
+    private static final class FreshKeys {
+        private final Class<?> keys;
+
+        FreshKeys() throws Exception {
+            URL classes = HiddenKeys.class.getProtectionDomain().getCodeSource().getLocation();
+            ClassLoader loader = new URLClassLoader(new URL[] {classes}, ClassLoader.getPlatformClassLoader());
+            keys = loader.loadClass(HiddenKeys.class.getName());
+            assertThat(keys).isNotSameAs(HiddenKeys.class);
+        }
+
+        Object make(String factory, Object... args) throws Exception {
+            for (Method m : keys.getMethods()) {
+                if (m.getName().equals(factory)) {
+                    return m.invoke(null, args);
+                }
+            }
+            throw new IllegalArgumentException(factory);
+        }
+
+        long of(String factory, Object... args) throws Exception {
+            return Fingerprint.of(make(factory, args));
+        }
+    }
+
+    @Test
+    void ofNeverReturnsZeroWhichMarksAnEmptySlot() {
+        long m = 0x9E3779B97F4A7C15L;
+        long inverse = m; // Newton's iteration for m^-1 mod 2^64: each step doubles the correct bits
+        for (int i = 0; i < 6; i++) {
+            inverse *= 2 - m * inverse;
+        }
+        assertThat(m * inverse).isEqualTo(1);
+        // the walk folds x into SEED as fmix(SEED + x m), which is fmix(0) = 0 for this x
+        long x = -Fingerprint.SEED * inverse;
+        assertThat(Fingerprint.mix(Fingerprint.SEED, x)).isZero();
+        assertThat(Fingerprint.of((Fingerprinted) () -> x)).isEqualTo(m);
+    }
+
+    @Test
+    void floatingPointNumbersCountWithTheirFraction() {
+        assertThat(Fingerprint.of(1.5)).isNotEqualTo(Fingerprint.of(1.25)).isNotEqualTo(Fingerprint.of(1L));
+        assertThat(Fingerprint.of(1.5f)).isNotEqualTo(Fingerprint.of(1.25f)).isNotEqualTo(Fingerprint.of(1L));
+        assertThat(Fingerprint.of((short) 3)).isEqualTo(Fingerprint.of((byte) 3)).isEqualTo(Fingerprint.of(3L));
+    }
+
+    @Test
+    void aClassKeyIsWalkedByItsFieldsNotByItsHashCode() throws Exception {
+        FreshKeys k = new FreshKeys();
+        assertThat(k.make("fields", 1, "x")).isEqualTo(k.make("fields", 1, "x")).hasSameHashCodeAs(k.make("fields", 2, "x"));
+        assertThat(k.of("fields", 1, "x")).isEqualTo(k.of("fields", 1, "x")).isNotEqualTo(k.of("fields", 2, "x"))
+                .isNotEqualTo(k.of("fields", 1, "y"));
+    }
+
+    @Test
+    void aRecordKeyIsWalkedByItsComponents() throws Exception {
+        FreshKeys k = new FreshKeys();
+        assertThat(k.of("record", 1)).isEqualTo(k.of("record", 1)).isEqualTo(Fingerprint.of(new One(1)))
+                .isNotEqualTo(k.of("record", 2));
+    }
+
+    @Test
+    void inheritedFieldsComeFirstAndCount() throws Exception {
+        FreshKeys k = new FreshKeys();
+        // the class itself is not folded in: a superclass's fields then the class's own, in order
+        assertThat(k.of("derived", 1, 2)).isEqualTo(k.of("flat", 1, 2)).isNotEqualTo(k.of("flat", 2, 1))
+                .isNotEqualTo(k.of("derived", 3, 2));
+    }
+
+    @Test
+    void staticAndTransientFieldsAreNotPartOfTheKey() throws Exception {
+        FreshKeys k = new FreshKeys();
+        Object a = k.make("withExtras", 4, 10);
+        long before = Fingerprint.of(a);
+        k.make("withExtras", 5, 0); // changes the static count
+        k.make("setCache", a, 11);
+        assertThat(Fingerprint.of(a)).isEqualTo(before).isEqualTo(k.of("withExtras", 4, 99))
+                .as("one field, like a one-component record").isEqualTo(Fingerprint.of(new One(4)))
+                .isNotEqualTo(k.of("withExtras", 5, 10));
+    }
+
+    @Test
+    void aClassOfANamedModuleThatOpensItsPackageIsWalkedByFields(@TempDir Path dir) throws Exception {
+        // an automatic module (a plain jar on a module path) opens every package
+        Path jar = dir.resolve("mmspec-opened.jar");
+        String entry = Opened.class.getName().replace('.', '/') + ".class";
+        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file);
+                InputStream in = Opened.class.getClassLoader().getResourceAsStream(entry)) {
+            out.putNextEntry(new JarEntry(entry));
+            in.transferTo(out);
+            out.closeEntry();
+        }
+        ModuleLayer boot = ModuleLayer.boot();
+        Configuration cf = boot.configuration().resolve(ModuleFinder.of(jar), ModuleFinder.of(), Set.of("mmspec.opened"));
+        ModuleLayer layer = boot.defineModulesWithOneLoader(cf, ClassLoader.getSystemClassLoader());
+        Class<?> type = layer.findLoader("mmspec.opened").loadClass(Opened.class.getName());
+        assertThat(type.getModule().isNamed()).isTrue();
+        assertThat(type.getModule().isOpen(type.getPackageName(), Fingerprint.class.getModule())).isTrue();
+        Object one = type.getConstructor(int.class).newInstance(1);
+        Object alsoOne = type.getConstructor(int.class).newInstance(1);
+        Object two = type.getConstructor(int.class).newInstance(2);
+        assertThat(one).isEqualTo(alsoOne).hasSameHashCodeAs(two).isNotEqualTo(two);
+        assertThat(Fingerprint.of(one)).isEqualTo(Fingerprint.of(alsoOne)).isNotEqualTo(Fingerprint.of(two))
+                .isEqualTo(Fingerprint.of(new One(1)));
     }
 }
