@@ -1,6 +1,7 @@
 package org.mmspec.check;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -194,6 +195,13 @@ class CoreContractsTest {
         }
 
         @Test
+        void aDrawPastTheLastSuccessorWrapsAround() {
+            Walker w = new Walker(new Graph(List.of(0), Set.of()).edge(0, 1).edge(0, 2).edge(0, 3));
+            walk.apply(w, RuleDriver.step(w, x -> x.at, 3));
+            assertThat(w.at).as("draw 3 of successors [1, 2, 3]").isEqualTo(1);
+        }
+
+        @Test
         void isDisabledWhereTheModelHasNoSuccessor() {
             Walker w = new Walker(new Graph(List.of(0), Set.of()).edge(0, 1));
             assertThat(walk.enabled(w)).isTrue();
@@ -218,5 +226,90 @@ class CoreContractsTest {
                 .containsExactly("DEMO-7");
         assertThat(CheckSuite.inductive("demo", "graph", () -> List.of(0, 1), () -> g).invariantIds())
                 .containsExactly("DEMO-7");
+    }
+
+    @Test
+    void failingExhaustiveAndInductiveSuitesKeepTheirCounterexample() {
+        Graph g = new Graph(List.of(0), Set.of(2)).edge(0, 1).edge(1, 2);
+        CheckSuite.Result exhaustive = CheckSuite.exhaustive("demo", "graph", () -> g, ExploreBounds.unbounded()).run();
+        assertThat(exhaustive.passed()).isFalse();
+        assertThat(exhaustive.counterexample()).hasValueSatisfying(f -> {
+            assertThat(f.counterexample().invariantId()).isEqualTo("DEMO-7");
+            assertThat(f.counterexample().steps()).hasSize(3);
+        });
+        CheckSuite.Result inductive = CheckSuite.inductive("demo", "one step", () -> List.of(0, 1, 2), () -> g).run();
+        assertThat(inductive.passed()).isFalse();
+        assertThat(inductive.counterexample()).hasValueSatisfying(f -> {
+            assertThat(f.system()).isEqualTo("one step");
+            assertThat(f.counterexample().invariantId()).isEqualTo("DEMO-7");
+        });
+    }
+
+    @Test
+    void explorerSettingsTakeOneOfEachAndRefuseZero() {
+        ExplorerSettings least = new ExplorerSettings(org.mmspec.check.store.StoreMode.EXACT, 1, 1, 1);
+        assertThat(least.withThreads(3).threads()).isEqualTo(3);
+        assertThat(least.withThreads(3).switchAt()).isEqualTo(1);
+        for (long[] bad : new long[][] {{0, 1, 1}, {1, 0, 1}, {1, 1, 0}}) {
+            assertThatThrownBy(() -> new ExplorerSettings(org.mmspec.check.store.StoreMode.EXACT, (int) bad[0],
+                    bad[1], bad[2])).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("must be positive: " + bad[0] + ", " + bad[1] + ", " + bad[2]);
+        }
+    }
+
+    @Test
+    void aSystemHasNoFinalStateUnlessItSaysSo() {
+        TransitionSystem<Integer> bare = new TransitionSystem<>() {
+            @Override
+            public String name() {
+                return "bare";
+            }
+
+            @Override
+            public List<Integer> initialStates() {
+                return List.of(0);
+            }
+
+            @Override
+            public void successors(Integer state, Successors<Integer> out) {
+            }
+
+            @Override
+            public Object key(Integer state) {
+                return state;
+            }
+
+            @Override
+            public InvariantSet<Integer> invariants() {
+                return InvariantSet.of("bare");
+            }
+        };
+        assertThat(bare.isFinal(0)).isFalse();
+    }
+
+    @Test
+    void anActionSystemKeepsTheCodecItIsGiven() {
+        StateCodec<int[]> codec = new StateCodec<>() {
+            @Override
+            public void write(int[] state, java.io.DataOutput out) throws java.io.IOException {
+                out.writeInt(state[0]);
+            }
+
+            @Override
+            public int[] read(java.io.DataInput in) throws java.io.IOException {
+                return new int[] {in.readInt()};
+            }
+        };
+        ActionSystem<int[]> plain = ActionSystem.of("counter", () -> List.of(new int[] {0}), int[]::clone, s -> s[0],
+                s -> List.of(), InvariantSet.of("counter"));
+        assertThat(plain.withCodec(codec).codec()).isSameAs(codec);
+        assertThat(plain.withCodec(codec).name()).isEqualTo("counter");
+    }
+
+    @Test
+    void anExplorationReportsItsStoreLine() {
+        ExplorationResult r = Explorer.explore(new Graph(List.of(0), Set.of()).edge(0, 1).edge(1, 2),
+                ExploreBounds.unbounded());
+        assertThat(r.storeSummary()).startsWith("store ").contains("peak frontier");
     }
 }
