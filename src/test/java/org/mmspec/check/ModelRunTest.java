@@ -190,4 +190,16 @@ class ModelRunTest {
             return null;
         });
     }
+
+    @Test
+    void anUnreducedCountBelowTheReducedOneIsDrift() {
+        withPor(null, () -> {
+            Manifest below = recorded(String.valueOf(REDUCED - 1));
+            ExplorationResult r = ModelRun.explore(MODEL, below, "c", Progress.NONE);
+            assertThat(ModelRun.drift(below, "c", r)).containsExactly("c: statesFull 10 is below the reduced run's 11 states");
+            assertThat(ModelRun.drift(recorded(String.valueOf(REDUCED)), "c", r)).isEmpty();
+            assertThat(ModelRun.drift(recorded(null), "c", r)).isEmpty();
+            return null;
+        });
+    }
 }

@@ -82,7 +82,10 @@ class WorkersTest {
             try (Workers w = new Workers(c[0])) {
                 AtomicIntegerArray hits = new AtomicIntegerArray(c[1]);
                 w.forEach(c[1], block, hits::incrementAndGet);
-                assertThat(startedSince(before)).as("threads %d, n %d", c[0], c[1]).hasSize(c[2]);
+                Set<Thread> started = startedSince(before);
+                assertThat(started).as("threads %d, n %d", c[0], c[1]).hasSize(c[2]);
+                // a pool nobody closed does not keep the JVM alive
+                assertThat(started).allMatch(Thread::isDaemon);
             }
         }
     }
@@ -183,5 +186,26 @@ class WorkersTest {
             assertThat(t.isAlive()).as("%s after close", t).isFalse();
         }
         new Workers(1).close();
+    }
+
+    @Test
+    void aFailureOnAHelperAloneReachesTheCaller() {
+        Thread caller = Thread.currentThread();
+        CountDownLatch helperHolds = new CountDownLatch(1);
+        try (Workers w = new Workers(2)) {
+            assertThatThrownBy(() -> w.forEach(2, 1, i -> {
+                if (Thread.currentThread() == caller) {
+                    // wait until the helper holds the other index, so the caller cannot take both
+                    try {
+                        assertThat(helperHolds.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
+                } else {
+                    helperHolds.countDown();
+                    throw new IllegalArgumentException("helper fails at " + i);
+                }
+            })).isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("helper fails at ");
+        }
     }
 }
