@@ -60,4 +60,38 @@ class CounterexampleFileTest {
         assertThatThrownBy(() -> CounterexampleFile.read(Path.of("no/such/file")))
                 .isInstanceOf(CounterexampleFile.MalformedFile.class).hasMessage("no/such/file: no such file");
     }
+
+    @Test
+    void aStateLineWhoseTrailingSpaceWasStrippedIsAnEmptyLine() {
+        String ok = new CounterexampleFile("s", CEX).render();
+        assertThat(ok).contains("\n  | \n");
+        String stripped = ok.replace("\n  | \n", "\n  |\n");
+        assertThat(CounterexampleFile.parse("f", stripped).counterexample().steps()).isEqualTo(CEX.steps());
+        assertThatThrownBy(() -> CounterexampleFile.parse("f", ok.replace("\n  | \n", "\n  \n")))
+                .isInstanceOf(CounterexampleFile.MalformedFile.class)
+                .hasMessage("f:8: expected 'step 1: <label>' or 'end', found '  '");
+    }
+
+    @Test
+    void aCycleMustStartAtAStepOfTheTrace() {
+        Counterexample lasso = new Counterexample(CEX.steps(), "TLB-L1 violated: waits for ever", "TLB-L1", 1);
+        String text = new CounterexampleFile("s", lasso).render();
+        assertThat(CounterexampleFile.parse("f", text.replace("cycle: 1", "cycle: 0")).counterexample().cycleStart())
+                .isZero();
+        assertThat(CounterexampleFile.parse("f", text.replace("cycle: 1", "cycle: -1")).counterexample().isLasso())
+                .isFalse();
+        assertThatThrownBy(() -> CounterexampleFile.parse("f", text.replace("cycle: 1", "cycle: -2")))
+                .isInstanceOf(CounterexampleFile.MalformedFile.class)
+                .hasMessage("f:14: the cycle starts at step -2, but the trace has steps 0..1");
+        assertThatThrownBy(() -> CounterexampleFile.parse("f", text.replace("cycle: 1", "cycle: 2")))
+                .isInstanceOf(CounterexampleFile.MalformedFile.class)
+                .hasMessage("f:14: the cycle starts at step 2, but the trace has steps 0..1");
+    }
+
+    @Test
+    void anUnnamedSystemIsWrittenAsAnEmptyField() {
+        String text = new CounterexampleFile(null, CEX).render();
+        assertThat(text).startsWith("mmspec-counterexample 1\nsystem: \ninvariant: TLB-1\n");
+        assertThat(CounterexampleFile.parse("f", text).system()).isEmpty();
+    }
 }
