@@ -293,6 +293,81 @@ class AddressSpaceMoveTest {
         assertThat(as.translations().subMap(10L, 12L)).isEmpty();
     }
 
+    // ------------------------------------------------------------------ what a move takes along
+
+    @Test
+    void aMoveOntoAWholeHugetlbPageUnmapsItAsOneLeafAndReleasesItsRun() {
+        fresh(Layout.small(4 * H), 1700);
+        as.mmap(UserAddr.ofPage(H), H * P, Prot.RW, MapFlags.PRIVATE_ANON_FIXED.withHugetlb(org.mmspec.paging.PageSize.MIB_2),
+                null, 0);
+        write(H + 3, 7);
+        fixed(2 * H, H, Prot.RW);
+        write(2 * H + 1, 9);
+        PhysFrame f = as.translation(2 * H + 1).orElseThrow().frame();
+        port.flushes.clear();
+        assertThat(remap(2 * H, H, H, FIXED, H)).isEqualTo(UserAddr.ofPage(H));
+        assertThat(port.flushes).as("the hugetlb page goes as one 2 MiB leaf").contains("UNMAP " + H + " " + H * P);
+        assertThat(as.areaAt(H).orElseThrow().flags().hugetlb()).isNull();
+        assertThat(as.translations().subMap(H, 2 * H)).containsOnlyKeys(H + 1);
+        assertThat(as.translation(H + 1).orElseThrow().frame()).isEqualTo(f);
+        assertThat(read(H + 1)).isEqualTo(9);
+        assertThat(read(H + 3)).as("demand-zero where the hugetlb page was").isZero();
+        assertThat(as.areaAt(2 * H)).isEmpty();
+        assertThat(broken()).isEmpty();
+    }
+
+    @Test
+    void aMovedSharedMappingKeepsItsObject() {
+        MapFlags sharedAnon = new MapFlags(true, true, true, false, false);
+        as.mmap(UserAddr.ofPage(10), 2 * P, Prot.RW, sharedAnon, null, 0);
+        write(11, 4);
+        assertThat(remap(10, 2, 2, FIXED, 30L)).isEqualTo(UserAddr.ofPage(30));
+        assertThat(as.areaAt(10)).isEmpty();
+        assertThat(read(31)).isEqualTo(4);
+        as.mmap(UserAddr.ofPage(40), 2 * P, Prot.RW, sharedAnon, null, 0);
+        write(40, 6);
+        remap(30, 2, 2, FIXED, 40L);
+        assertThat(read(41)).as("the replaced shared area's object is gone, the moved one stays").isEqualTo(4);
+        assertThat(read(40)).isZero();
+        assertThat(broken()).isEmpty();
+    }
+
+    @Test
+    void dontUnmapOfASharedMappingLeavesTheOldRangeShowingTheObject() {
+        as.mmap(UserAddr.ofPage(10), 2 * P, Prot.RW, new MapFlags(true, true, true, false, false), null, 0);
+        write(10, 3);
+        UserAddr to = remap(10, 2, 2, DONTUNMAP, 30L);
+        assertThat(to).isEqualTo(UserAddr.ofPage(30));
+        assertThat(as.translations().subMap(10L, 12L)).isEmpty();
+        assertThat(areas()).contains("10-12 rw-", "30-32 rw-");
+        assertThat(read(30)).isEqualTo(3);
+        assertThat(read(10)).as("the old range still maps the same shmem object").isEqualTo(3);
+        assertThat(broken()).isEmpty();
+    }
+
+    @Test
+    void aShrinkingMoveUnmapsExactlyTheOldTail() {
+        fixed(8, 2, Prot.R);
+        fixed(10, 4, Prot.RW);
+        write(10, 1);
+        write(13, 2);
+        remap(10, 4, 2, FIXED, 30L);
+        assertThat(areas()).containsExactly("8-10 r--", "30-32 rw-", "63-64 rw-");
+        assertThat(as.translations().subMap(0L, 30L)).isEmpty();
+        assertThat(read(30)).isEqualTo(1);
+        assertThat(broken()).isEmpty();
+    }
+
+    @Test
+    void aMovedFileRangeMergesWithANeighbourContiguousInTheFile() {
+        MapFlags privateFile = new MapFlags(false, false, true, false, false);
+        as.mmap(UserAddr.ofPage(10), 2 * P, Prot.R, privateFile, "f", 0);
+        as.mmap(UserAddr.ofPage(24), 2 * P, Prot.R, privateFile, "f", 2 * P);
+        remap(10, 2, 2, FIXED, 22L);
+        assertThat(areas()).containsExactly("22-26 r--", "63-64 rw-");
+        assertThat(as.areaAt(22).orElseThrow().pgoff()).isZero();
+    }
+
     // ------------------------------------------------------------------ vma_to_resize
 
     @Test
