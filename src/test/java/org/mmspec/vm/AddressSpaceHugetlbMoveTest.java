@@ -185,6 +185,43 @@ class AddressSpaceHugetlbMoveTest {
         assertThat(broken()).isEmpty();
     }
 
+    // ------------------------------------------------------------------ hugetlb_no_page
+
+    @Test
+    void aHugetlbFaultZeroesARecycledRunAndGivesTheAreaTheNextAnonVma() {
+        fresh(4, 1700);
+        as.mmap(UserAddr.ofPage(H), H * P, Prot.RW, HUGE_2M_FIXED, null, 0);
+        write(H + 7, 77);
+        PhysFrame run = as.translation(H).orElseThrow().frame();
+        long anonVma = as.areaAt(H).orElseThrow().anonVma();
+        assertThat(anonVma).isPositive();
+        as.munmap(UserAddr.ofPage(H), H * P);
+        as.mmap(UserAddr.ofPage(H), H * P, Prot.RW, HUGE_2M_FIXED, null, 0);
+        assertThat(as.areaAt(H).orElseThrow().anonVma()).as("no anon_vma before the first fault").isZero();
+        assertThat(read(H + 7)).as("hugetlb_no_page maps a zeroed run").isZero();
+        assertThat(as.translation(H).orElseThrow().frame()).as("the freed run, recycled").isEqualTo(run);
+        assertThat(as.areaAt(H).orElseThrow().anonVma()).as("the next anon_vma number").isEqualTo(anonVma + 1);
+        assertThat(broken()).isEmpty();
+    }
+
+    @Test
+    void onlyAPrivateAnonymousAreaThatIsNotHugetlbCollapses() {
+        fresh(4, 1700);
+        as.mmap(UserAddr.ofPage(H), H * P, Prot.RW, HUGE_2M_FIXED, null, 0);
+        write(H, 1);
+        as.mmap(UserAddr.ofPage(2 * H), H * P, Prot.RW, new MapFlags(true, true, true, false, false), null, 0);
+        for (long q = 2 * H; q < 3 * H; q++) {
+            write(q, q);
+        }
+        Object before = sys.key();
+        for (long pmd : new long[] {H, 2 * H}) {
+            assertThatThrownBy(() -> as.collapseHuge(pmd)).as("page %d", pmd).isInstanceOfSatisfying(VmError.class,
+                    e -> assertThat(e.errorKind()).isEqualTo(VmError.Kind.NOT_HUGE_ELIGIBLE));
+        }
+        assertThat(sys.key()).isEqualTo(before);
+        assertThat(as.hugePages()).isEmpty();
+    }
+
     // ------------------------------------------------------------------ collapse range checks
 
     @Test
