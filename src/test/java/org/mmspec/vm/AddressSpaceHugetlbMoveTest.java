@@ -7,9 +7,6 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.mmspec.check.Violation;
-import org.mmspec.fault.Access;
-import org.mmspec.fault.FaultAddr;
-import org.mmspec.fault.PageFaultHandler;
 import org.mmspec.frames.PhysFrame;
 import org.mmspec.paging.PageSize;
 
@@ -19,14 +16,12 @@ import org.mmspec.paging.PageSize;
  * of hugetlb areas ({@code move_hugetlb_page_tables}: each present huge page moves as one leaf with
  * its frame), at exact alignment boundaries; and the range checks of a transparent huge page collapse.
  */
-class AddressSpaceHugetlbMoveTest {
-    private static final long P = Vma.PAGE_SIZE;
+class AddressSpaceHugetlbMoveTest extends AddressSpaceFixture {
     private static final long H = AddressSpace.PMD_PAGES;
     private static final MapFlags HUGE_2M = MapFlags.PRIVATE_ANON.withHugetlb(PageSize.MIB_2);
     private static final MapFlags HUGE_2M_FIXED = MapFlags.PRIVATE_ANON_FIXED.withHugetlb(PageSize.MIB_2);
     private static final RemapFlags FIXED = new RemapFlags(true, true, false, false);
     private VmSystem sys;
-    private AddressSpace as;
     private final RecordingTlbPort port = new RecordingTlbPort();
 
     /** A space of {@code regions} 2 MiB regions without its stack, so that every region is free. */
@@ -38,17 +33,7 @@ class AddressSpaceHugetlbMoveTest {
     }
 
     private void fixed(long page, long pages) {
-        as.mmap(UserAddr.ofPage(page), pages * P, Prot.RW, MapFlags.PRIVATE_ANON_FIXED, null, 0);
-    }
-
-    private void write(long page, long word) {
-        PageFaultHandler.access(as, FaultAddr.ofPage(page), Access.WRITE);
-        as.store(page, word);
-    }
-
-    private long read(long page) {
-        PageFaultHandler.access(as, FaultAddr.ofPage(page), Access.READ);
-        return as.load(page);
+        fixed(page, pages, Prot.RW);
     }
 
     private long hugetlb(Long hint, long pages) {

@@ -9,9 +9,6 @@ import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mmspec.check.Violation;
-import org.mmspec.fault.Access;
-import org.mmspec.fault.FaultAddr;
-import org.mmspec.fault.PageFaultHandler;
 import org.mmspec.frames.PhysFrame;
 
 /**
@@ -22,13 +19,11 @@ import org.mmspec.frames.PhysFrame;
  * and {@code probeRemapPlacement}. Each rejection names its error kind and errno and changes
  * nothing (ATOMIC-1).
  */
-class AddressSpaceMoveTest {
-    private static final long P = Vma.PAGE_SIZE;
+class AddressSpaceMoveTest extends AddressSpaceFixture {
     private static final long H = AddressSpace.PMD_PAGES;
     private static final RemapFlags FIXED = new RemapFlags(true, true, false, false);
     private static final RemapFlags DONTUNMAP = new RemapFlags(true, false, true, false);
     private VmSystem sys;
-    private AddressSpace as;
     private final RecordingTlbPort port = new RecordingTlbPort();
 
     @BeforeEach
@@ -40,24 +35,6 @@ class AddressSpaceMoveTest {
         sys = VmSystem.of(layout, frames);
         as = sys.space(0);
         sys.frames().attach(port);
-    }
-
-    private void fixed(long page, long pages, Prot prot) {
-        as.mmap(UserAddr.ofPage(page), pages * P, prot, MapFlags.PRIVATE_ANON_FIXED, null, 0);
-    }
-
-    private void write(long page, long word) {
-        PageFaultHandler.access(as, FaultAddr.ofPage(page), Access.WRITE);
-        as.store(page, word);
-    }
-
-    private long read(long page) {
-        PageFaultHandler.access(as, FaultAddr.ofPage(page), Access.READ);
-        return as.load(page);
-    }
-
-    private UserAddr remap(long page, long oldPages, long newPages, RemapFlags flags, Long to) {
-        return as.mremap(UserAddr.ofPage(page), oldPages * P, newPages * P, flags, to == null ? null : UserAddr.ofPage(to));
     }
 
     private List<String> areas() {

@@ -19,33 +19,13 @@ import org.mmspec.frames.PhysFrame;
 import org.mmspec.paging.TlbFlush;
 
 /** mremap with Linux's semantics (mm/mremap.c), case by case, on a 64-page layout. */
-class AddressSpaceMremapTest {
-    private static final long P = Vma.PAGE_SIZE;
+class AddressSpaceMremapTest extends AddressSpaceFixture {
     private VmSystem sys;
-    private AddressSpace as;
 
     @BeforeEach
     void fresh() {
         sys = VmSystem.of(Layout.small(64), 24);
         as = sys.space(0);
-    }
-
-    private void fixed(long page, long pages, Prot prot) {
-        as.mmap(UserAddr.ofPage(page), pages * P, prot, MapFlags.PRIVATE_ANON_FIXED, null, 0);
-    }
-
-    private void write(long page, long word) {
-        PageFaultHandler.access(as, FaultAddr.ofPage(page), Access.WRITE);
-        as.store(page, word);
-    }
-
-    private long read(long page) {
-        PageFaultHandler.access(as, FaultAddr.ofPage(page), Access.READ);
-        return as.load(page);
-    }
-
-    private UserAddr remap(long page, long oldPages, long newPages, RemapFlags flags, Long to) {
-        return as.mremap(UserAddr.ofPage(page), oldPages * P, newPages * P, flags, to == null ? null : UserAddr.ofPage(to));
     }
 
     private List<String> areas(long from, long to) {
