@@ -258,36 +258,6 @@ class CoreContractsTest {
     }
 
     @Test
-    void aSystemHasNoFinalStateUnlessItSaysSo() {
-        TransitionSystem<Integer> bare = new TransitionSystem<>() {
-            @Override
-            public String name() {
-                return "bare";
-            }
-
-            @Override
-            public List<Integer> initialStates() {
-                return List.of(0);
-            }
-
-            @Override
-            public void successors(Integer state, Successors<Integer> out) {
-            }
-
-            @Override
-            public Object key(Integer state) {
-                return state;
-            }
-
-            @Override
-            public InvariantSet<Integer> invariants() {
-                return InvariantSet.of("bare");
-            }
-        };
-        assertThat(bare.isFinal(0)).isFalse();
-    }
-
-    @Test
     void anActionSystemKeepsTheCodecItIsGiven() {
         StateCodec<int[]> codec = new StateCodec<>() {
             @Override

@@ -7,7 +7,10 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-/** The successor by index that counterexample replay uses, and the has-a-successor test the walks use. */
+/**
+ * The successor by index that counterexample replay uses, the has-a-successor test the walks use,
+ * and the default that no state is final.
+ */
 class TransitionSystemDefaultsTest {
     /** From n: n+1 and n+2 below 4; no successor from 4 on. */
     static final TransitionSystem<Integer> COUNTER = new TransitionSystem<>() {
@@ -53,5 +56,11 @@ class TransitionSystemDefaultsTest {
     void aStateHasASuccessorExactlyWhenOneIsReported() {
         assertThat(COUNTER.hasSuccessor(3)).isTrue();
         assertThat(COUNTER.hasSuccessor(4)).isFalse();
+    }
+
+    @Test
+    void aSystemHasNoFinalStateUnlessItSaysSo() {
+        assertThat(COUNTER.isFinal(0)).isFalse();
+        assertThat(COUNTER.isFinal(4)).as("a state without successors is a deadlock, not an end").isFalse();
     }
 }
