@@ -787,7 +787,7 @@ public final class AddressSpace {
         }
         checkResizable(v, start, oldPages, newPages, flags);
         long delta = newPages - oldPages;
-        if (start + oldPages == v.end() && v.end() + delta <= layout.topPage() && !overlapsAny(v.end(), v.end() + delta)) {
+        if (growsInPlace(v, start, oldPages, newPages)) {
             Vma grown = new Vma(v.start(), v.end() + delta, v.prot(), v.flags(), v.file(), v.pgoff(), v.anonVma());
             put(grown);
             if (v.flags().shared()) {
@@ -807,17 +807,38 @@ public final class AddressSpace {
     }
 
     /**
-     * Where {@link #mremap} with MREMAP_MAYMOVE (and MREMAP_DONTUNMAP's {@code hint}, if given)
-     * would move the mapping at {@code addr}, without changing anything; empty if it would grow
-     * in place, fail, or find no gap. The replay harness compares it with Linux's choice.
+     * Whether {@link #mremap} grows {@code [start, start + oldPages)} of {@code v} to
+     * {@code newPages} where it is: the range ends the area and the pages after it are free and
+     * inside user space ({@code vma_expandable}).
      */
-    public Optional<UserAddr> probeRemapPlacement(UserAddr addr, long oldLength, long newLength, UserAddr hint) {
+    private boolean growsInPlace(Vma v, long start, long oldPages, long newPages) {
+        long delta = newPages - oldPages;
+        return start + oldPages == v.end() && v.end() + delta <= layout.topPage() && !overlapsAny(v.end(), v.end() + delta);
+    }
+
+    /**
+     * Where {@code mremap(addr, oldLength, newLength, flags, newAddr)} would move the mapping if
+     * {@code flags} allow it to move, without changing anything: the search MREMAP_MAYMOVE makes
+     * (with MREMAP_DONTUNMAP's {@code newAddr} as a hint). Empty if the mapping would stay where it
+     * is (a shrink, the same length, or growth into the free pages after it, unless
+     * MREMAP_DONTUNMAP moves it anyway), if MREMAP_FIXED names the place (no search), or if there
+     * is no area at {@code addr} or no place for it. The replay harness compares it with Linux's
+     * choice.
+     */
+    public Optional<UserAddr> probeRemapPlacement(UserAddr addr, long oldLength, long newLength, RemapFlags flags,
+            UserAddr newAddr) {
         Optional<Vma> v = addr.isPageAligned() ? areaAt(addr.page()) : Optional.empty();
-        if (v.isEmpty() || newLength <= 0) {
+        if (v.isEmpty() || newLength <= 0 || flags.fixed()) {
+            return Optional.empty();
+        }
+        long hp = v.get().flags().hugetlb() == null ? 1 : v.get().flags().pagesPerPage();
+        long oldPages = ceilDiv(pagesOf(oldLength), hp) * hp;
+        long newPages = ceilDiv(pagesOf(newLength), hp) * hp;
+        if (!flags.dontUnmap() && (newPages <= oldPages || growsInPlace(v.get(), addr.page(), oldPages, newPages))) {
             return Optional.empty();
         }
         try {
-            return Optional.of(UserAddr.ofPage(placeFor(v.get(), addr.page(), hint, pagesOf(newLength))));
+            return Optional.of(UserAddr.ofPage(placeFor(v.get(), addr.page(), flags.dontUnmap() ? newAddr : null, newPages)));
         } catch (VmError e) {
             return Optional.empty();
         }

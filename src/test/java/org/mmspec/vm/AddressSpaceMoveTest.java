@@ -407,17 +407,27 @@ class AddressSpaceMoveTest extends AddressSpaceFixture {
         fixed(10, 4, Prot.RW);
         fixed(14, 1, Prot.R);
         Object before = sys.key();
-        Optional<UserAddr> probed = as.probeRemapPlacement(UserAddr.ofPage(10), 4 * P, 6 * P, null);
+        Optional<UserAddr> probed = as.probeRemapPlacement(UserAddr.ofPage(10), 4 * P, 6 * P, RemapFlags.MAYMOVE, null);
         assertThat(probed).contains(UserAddr.ofPage(as.layout().mmapBase() - 6));
-        assertThat(as.probeRemapPlacement(UserAddr.ofPage(10), 4 * P, 6 * P, UserAddr.ofPage(30)))
-                .as("a free hint is taken").contains(UserAddr.ofPage(30));
-        assertThat(as.probeRemapPlacement(UserAddr.of(10 * P + 8), 4 * P, 6 * P, null)).as("unaligned").isEmpty();
-        assertThat(as.probeRemapPlacement(UserAddr.ofPage(20), P, 2 * P, null)).as("no area").isEmpty();
-        assertThat(as.probeRemapPlacement(UserAddr.ofPage(10), 4 * P, 0, null)).as("new length 0").isEmpty();
-        assertThat(as.probeRemapPlacement(UserAddr.ofPage(10), 4 * P, -P, null)).as("negative").isEmpty();
-        assertThat(as.probeRemapPlacement(UserAddr.ofPage(10), 4 * P, 1, null)).as("one byte is one page")
-                .contains(UserAddr.ofPage(as.layout().mmapBase() - 1));
-        assertThat(as.probeRemapPlacement(UserAddr.ofPage(10), 4 * P, 50 * P, null)).as("no gap").isEmpty();
+        RemapFlags dontUnmap = RemapFlags.ofBits(RemapFlags.MREMAP_MAYMOVE | RemapFlags.MREMAP_DONTUNMAP);
+        assertThat(as.probeRemapPlacement(UserAddr.ofPage(10), 4 * P, 4 * P, dontUnmap, UserAddr.ofPage(30)))
+                .as("MREMAP_DONTUNMAP takes a free hint").contains(UserAddr.ofPage(30));
+        assertThat(as.probeRemapPlacement(UserAddr.ofPage(10), 4 * P, 4 * P, dontUnmap, null))
+                .as("and moves even at the same length").contains(UserAddr.ofPage(as.layout().mmapBase() - 4));
+        assertThat(as.probeRemapPlacement(UserAddr.ofPage(10), 4 * P, 6 * P, RemapFlags.MAYMOVE, UserAddr.ofPage(30)))
+                .as("MREMAP_MAYMOVE alone ignores the address").isEqualTo(probed);
+        assertThat(as.probeRemapPlacement(UserAddr.ofPage(10), 4 * P, 6 * P,
+                RemapFlags.ofBits(RemapFlags.MREMAP_MAYMOVE | RemapFlags.MREMAP_FIXED), UserAddr.ofPage(30)))
+                .as("MREMAP_FIXED makes no search").isEmpty();
+        assertThat(as.probeRemapPlacement(UserAddr.of(10 * P + 8), 4 * P, 6 * P, RemapFlags.MAYMOVE, null)).as("unaligned").isEmpty();
+        assertThat(as.probeRemapPlacement(UserAddr.ofPage(20), P, 2 * P, RemapFlags.MAYMOVE, null)).as("no area").isEmpty();
+        assertThat(as.probeRemapPlacement(UserAddr.ofPage(10), 4 * P, 0, RemapFlags.MAYMOVE, null)).as("new length 0").isEmpty();
+        assertThat(as.probeRemapPlacement(UserAddr.ofPage(10), 4 * P, -P, RemapFlags.MAYMOVE, null)).as("negative").isEmpty();
+        assertThat(as.probeRemapPlacement(UserAddr.ofPage(10), 4 * P, 1, RemapFlags.MAYMOVE, null)).as("a shrink stays where it is").isEmpty();
+        assertThat(as.probeRemapPlacement(UserAddr.ofPage(10), 4 * P, 4 * P, RemapFlags.MAYMOVE, null)).as("so does the same length").isEmpty();
+        assertThat(as.probeRemapPlacement(UserAddr.ofPage(10), 4 * P, 4 * P + 1, RemapFlags.MAYMOVE, null)).as("one byte more is one page more")
+                .contains(UserAddr.ofPage(as.layout().mmapBase() - 5));
+        assertThat(as.probeRemapPlacement(UserAddr.ofPage(10), 4 * P, 50 * P, RemapFlags.MAYMOVE, null)).as("no gap").isEmpty();
         assertThat(sys.key()).isEqualTo(before);
         assertThat(remap(10, 4, 6, RemapFlags.MAYMOVE, null)).isEqualTo(probed.orElseThrow());
     }

@@ -36,7 +36,7 @@ class AddressSpaceRemapPlacementTest {
     }
 
     private UserAddr grow(long page, long oldPages, long newPages) {
-        UserAddr probed = as.probeRemapPlacement(UserAddr.ofPage(page), oldPages * P, newPages * P, null).orElseThrow();
+        UserAddr probed = as.probeRemapPlacement(UserAddr.ofPage(page), oldPages * P, newPages * P, RemapFlags.MAYMOVE, null).orElseThrow();
         UserAddr to = as.mremap(UserAddr.ofPage(page), oldPages * P, newPages * P, RemapFlags.MAYMOVE, null);
         assertThat(to).as("probeRemapPlacement names the same place").isEqualTo(probed);
         return to;
@@ -80,12 +80,12 @@ class AddressSpaceRemapPlacementTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("probeRemapPlacement's Javadoc says it is empty when mremap would grow in place, but it "
-            + "returns the MAYMOVE search's place without checking; harmless for ReplayHarness, which asks only "
-            + "when Linux moved, but doc and code disagree: reported, not fixed")
     void probeRemapPlacementIsEmptyWhenTheMappingWouldGrowInPlace() {
         as.mmap(UserAddr.ofPage(10), 4 * P, Prot.RW, MapFlags.PRIVATE_ANON_FIXED, null, 0);
-        assertThat(as.probeRemapPlacement(UserAddr.ofPage(10), 4 * P, 8 * P, null)).isEmpty();
+        assertThat(as.probeRemapPlacement(UserAddr.ofPage(10), 4 * P, 8 * P, RemapFlags.MAYMOVE, null)).isEmpty();
+        assertThat(as.probeRemapPlacement(UserAddr.ofPage(12), 2 * P, 6 * P, RemapFlags.MAYMOVE, null)).as("the tail grows in place too").isEmpty();
+        assertThat(as.probeRemapPlacement(UserAddr.ofPage(10), 2 * P, 6 * P, RemapFlags.MAYMOVE, null)).as("the head must move")
+                .contains(UserAddr.ofPage(base - 6));
         assertThat(as.mremap(UserAddr.ofPage(10), 4 * P, 8 * P, RemapFlags.MAYMOVE, null)).isEqualTo(UserAddr.ofPage(10));
     }
 }

@@ -534,7 +534,7 @@ public final class ReplayHarness {
         UserAddr target = hint;
         if (e.result() != a.addr() && !flags.fixed()) {
             placementTotal++;
-            Optional<UserAddr> ours = as.probeRemapPlacement(old, a.oldLength(), a.newLength(), hint);
+            Optional<UserAddr> ours = as.probeRemapPlacement(old, a.oldLength(), a.newLength(), flags, hint);
             if (ours.isPresent() && ours.get().value() == e.result()) {
                 placementAgreed++;
             } else {
