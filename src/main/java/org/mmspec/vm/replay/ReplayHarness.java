@@ -505,14 +505,19 @@ public final class ReplayHarness {
             if (ours.isPresent() && ours.get().value() == e.result()) {
                 placementAgreed++;
             } else {
-                placementMisses.add(String.format("line %d: Linux placed %d pages at 0x%x, the model's search 0x%x", e.line(),
-                        (a.length() + Vma.PAGE_SIZE - 1) >>> Vma.PAGE_SHIFT, e.result(), ours.map(UserAddr::value).orElse(-1L)));
+                placementMisses.add(String.format("line %d: Linux placed %d pages at 0x%x, the model's search %s", e.line(),
+                        (a.length() + Vma.PAGE_SIZE - 1) >>> Vma.PAGE_SHIFT, e.result(), searched(ours, "finds no place")));
             }
             f = new MapFlags(f.shared(), f.anonymous(), false, true, f.noReserve());
         }
         MapFlags flags = f;
         replayChecked(e, () -> as.mmap(UserAddr.of(e.result()), a.length(), a.prot(), flags, a.file(), a.offset()),
                 e.result(), a.length());
+    }
+
+    /** The model's placement in a placement miss, in hexadecimal, or what an empty answer means. */
+    private static String searched(Optional<UserAddr> ours, String whenEmpty) {
+        return ours.map(u -> String.format("0x%x", u.value())).orElse(whenEmpty);
     }
 
     /**
@@ -538,8 +543,8 @@ public final class ReplayHarness {
             if (ours.isPresent() && ours.get().value() == e.result()) {
                 placementAgreed++;
             } else {
-                placementMisses.add(String.format("line %d: Linux moved %d pages to 0x%x, the model's search 0x%x", e.line(),
-                        newPages, e.result(), ours.map(UserAddr::value).orElse(-1L)));
+                placementMisses.add(String.format("line %d: Linux moved %d pages to 0x%x, the model's search %s", e.line(),
+                        newPages, e.result(), searched(ours, "keeps it where it is or finds no place")));
             }
             long to = e.result() >>> Vma.PAGE_SHIFT;
             if (!as.areas().subMap(to, to + newPages).isEmpty() || as.areaAt(to).isPresent()) {

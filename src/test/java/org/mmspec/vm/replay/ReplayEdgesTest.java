@@ -48,6 +48,9 @@ class ReplayEdgesTest {
         assertThat(r.touchedPages()).as("4 old pages, 8 new ones").isEqualTo(12);
         assertThat(r.seededPages()).as("the mremap made the 8 pages Linux shows").isZero();
         assertThat(r.placementTotal()).isEqualTo(2);
+        assertThat(r.placementMisses()).as("the model would have grown it into the free pages after it").containsExactly(
+                "line 1: Linux placed 4 pages at 0x7f0000000000, the model's search 0x7f00000fc000",
+                "line 2: Linux moved 8 pages to 0x7f0000010000, the model's search keeps it where it is or finds no place");
     }
 
     @Test
