@@ -246,8 +246,8 @@ class ThreadedShootdownScheduleTest {
 
     /**
      * Lazy mode: the target parks, the initiator defers the frame and rings; the target catches
-     * up with a full flush, releases the frame, and both end with their TLBs refilled (no CPU
-     * flushes again once it is current).
+     * up with a full flush and releases the frame; a CPU that is current never flushes again, so
+     * the initiator ends with its TLB refilled.
      */
     @Test
     void aLazyMunmapWakesTheParkedCpuToCatchUpAndRelease() {
@@ -261,8 +261,10 @@ class ThreadedShootdownScheduleTest {
             assertThat(m.frameTable().free(0)).isTrue();
             for (int c = 0; c < 2; c++) {
                 assertThat(m.tlb(c).holds(0)).as("cpu%d p0", c).isFalse();
-                assertThat(m.tlb(c).holds(1)).as("cpu%d p1 refilled", c).isTrue();
             }
+            // cpu1 may end right after its catch-up flush; cpu0, current since its own local
+            // invalidation, never flushes, and its last round refilled what is still mapped
+            assertThat(m.tlb(0).holds(1)).as("cpu0 p1 refilled").isTrue();
         });
     }
 
