@@ -1,6 +1,7 @@
 package org.mmspec.tlb;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.mmspec.tlb.CpuThreads.await;
 import static org.mmspec.tlb.CpuThreads.awaitParked;
@@ -330,6 +331,17 @@ class ThreadedShootdownScheduleTest {
             m.cpuMain(0);
             assertThat(m.violations()).containsExactly("TLB-5: cpu1" + NO_PROGRESS + IDLE, "TLB-5: cpu0" + NO_PROGRESS + IDLE);
             assertThat(m.frameTable().deferred(1)).isTrue();
+        });
+    }
+
+    /** A caller interrupted while it joins the CPU threads gets an error and keeps its interrupt status. */
+    @Test
+    void runAllInterruptedWhileJoiningThrowsAndKeepsTheInterrupt() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            ThreadedShootdown m = new ThreadedShootdown(config("cpus=2,pages=1,mode=single,ops=cpu0:munmap(0)"));
+            Thread.currentThread().interrupt();
+            assertThatThrownBy(m::runAll).isInstanceOf(IllegalStateException.class).hasMessage("interrupted while joining cpu0");
+            assertThat(Thread.interrupted()).isTrue();
         });
     }
 }

@@ -1,6 +1,7 @@
 package org.mmspec.tlb.jpf;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.mmspec.tlb.CpuThreads.awaitParked;
 import static org.mmspec.tlb.CpuThreads.join;
@@ -237,4 +238,31 @@ class JpfShootdownScheduleTest {
             assertThat(m.frameTable().free(0)).isTrue();
         });
     }
+
+    /**
+     * TLB-1 and TLB-3 are checked on the operation's own pages only: a lazily unmapped page that
+     * cpu1 still caches (legal until cpu1 catches up) is not the mprotect's business; the mprotect
+     * that left cpu1 out of its mask (missing-cpu) is.
+     */
+    @Test
+    void aCompletedOperationIsCheckedOnItsOwnPagesOnly() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            JpfShootdown m = new JpfShootdown(config("cpus=2,pages=2,mode=lazy,ops=cpu0:munmap(0);cpu0:mprotect(1),bug=missing-cpu"),
+                    TINY_WAIT_MILLIS, null);
+            m.cpuMain(0);
+            assertThat(m.firstViolation()).isEqualTo("TLB-3: cpu0's mprotect completed, but cpu1 still caches p1 writable");
+        });
+    }
+
+    @Test
+    void runAllInterruptedWhileJoiningThrowsAndKeepsTheInterrupt() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            JpfShootdown m = new JpfShootdown(config("cpus=2,pages=1,mode=single,ops=cpu0:munmap(0)"), 20, null);
+            Thread.currentThread().interrupt();
+            assertThatThrownBy(m::runAll).isInstanceOf(IllegalStateException.class)
+                    .hasMessage("interrupted while joining a CPU thread");
+            assertThat(Thread.interrupted()).isTrue();
+        });
+    }
 }
+
