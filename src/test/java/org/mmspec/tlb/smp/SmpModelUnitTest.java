@@ -239,6 +239,21 @@ class SmpModelUnitTest {
     }
 
     @Test
+    void anAccessThatHitsTheTlbDoesNotFaultEvenThroughAStaleEntry() {
+        // lazy mode: cpu1 keeps p1's entry after the unmap until it catches up; p1 is mapped again, not faulted in
+        SmpMachine m = apply(apply(apply(initial("lazy=true"), "cpu0 P0 store p1"), "cpu0 P0 store p2"), "cpu1 P0 load p1");
+        PhysFrame old = m.cachedFrame(1, 1).orElseThrow();
+        apply(m, "cpu0 P0 munmap p1");
+        m.run(0, SmpMachine.OpKind.MMAP, () -> m.vm().space(0).mmap(org.mmspec.vm.UserAddr.ofPage(1),
+                org.mmspec.vm.Vma.PAGE_SIZE, Prot.RW, org.mmspec.vm.MapFlags.PRIVATE_ANON_FIXED, null, 0));
+        assertThat(m.cachedFrame(1, 1)).contains(old);
+        int receipts = m.receipts().size();
+        apply(m, "cpu1 P0 load p1");
+        assertThat(m.vm().space(0).translation(1)).isEmpty();
+        assertThat(m.receipts()).hasSize(receipts);
+    }
+
+    @Test
     void anAccessToAnUnmappedPageIsASignalThatChangesNothing() {
         TransitionSystem<SmpMachine> sys = build("");
         SmpMachine m = apply(initial(""), "cpu0 P0 munmap p1");
