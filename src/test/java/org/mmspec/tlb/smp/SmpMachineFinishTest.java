@@ -342,6 +342,13 @@ class SmpMachineFinishTest {
         assertThat(target.deferred()).isNotEmpty();
         assertThat(target.ghost()).isNotEmpty();
         assertThat(target.receipts()).isNotEmpty();
+        // read back into a fresh machine, all of it comes back, the ghost log's words included
+        SmpMachine copy = machine(true);
+        copy.readState(new DataInputStream(new ByteArrayInputStream(write(target))));
+        assertThat(copy.key()).isEqualTo(target.key());
+        assertThat(copy.ghost()).isEqualTo(target.ghost());
+        assertThat(copy.deferred()).isEqualTo(target.deferred());
+        assertThat(copy.toString()).isEqualTo(target.toString());
         // the source: fresh, cpu1 idle
         SmpMachine source = machine(true);
         source.switchTo(1, SmpMachine.IDLE);
