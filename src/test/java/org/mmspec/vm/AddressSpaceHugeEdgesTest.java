@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 import org.mmspec.check.Violation;
@@ -253,5 +254,117 @@ class AddressSpaceHugeEdgesTest extends AddressSpaceFixture {
         assertThat(as.translation(H + 6).orElseThrow().write()).isTrue();
         assertThat(read(H + 5)).isEqualTo(1000 + H + 5);
         assertThat(broken()).isEmpty();
+    }
+
+    // ------------------------------------------------------------------ partial cuts of a transparent huge page
+
+    /** [H - 4, 2H) populated, its aligned 2 MiB range [H, 2H) one huge leaf. */
+    private void besideAHugePage() {
+        fresh(4);
+        fixed(H - 4, H + 4, Prot.RW);
+        populate(H - 4, 2 * H);
+        as.collapseHuge(H);
+        assertThat(as.hugePages()).containsExactly(H);
+    }
+
+    @Test
+    void aMapFixedOverPartOfAHugePageSplitsItAndReplacesOnlyThosePages() {
+        besideAHugePage();
+        as.mmap(UserAddr.ofPage(H + 10), 2 * P, Prot.R, MapFlags.PRIVATE_ANON_FIXED, null, 0);
+        assertThat(as.hugePages()).isEmpty();
+        assertThat(as.translations().subMap(H + 10, H + 12)).isEmpty();
+        assertThat(read(H + 10)).isZero();
+        assertThat(read(H + 12)).isEqualTo(1000 + H + 12);
+        assertThat(broken()).isEmpty();
+    }
+
+    @Test
+    void aMunmapEndingInsideAHugePageSplitsIt() {
+        besideAHugePage();
+        as.munmap(UserAddr.ofPage(H - 4), 14 * P);
+        assertThat(as.hugePages()).isEmpty();
+        assertThat(as.translations().headMap(H + 10)).isEmpty();
+        assertThat(read(H + 10)).isEqualTo(1000 + H + 10);
+        assertThat(broken()).isEmpty();
+    }
+
+    @Test
+    void aShrinkInPlaceWhoseOldRangeEndsInsideAHugePageSplitsIt() {
+        besideAHugePage();
+        assertThat(remap(H - 4, 4 + 20, 2, RemapFlags.NONE, null)).isEqualTo(UserAddr.ofPage(H - 4));
+        assertThat(as.hugePages()).as("the tail [H - 2, H + 20) ends inside it").isEmpty();
+        assertThat(as.translations().subMap(H - 2, H + 20)).isEmpty();
+        assertThat(read(H + 20)).isEqualTo(1000 + H + 20);
+        assertThat(read(H - 3)).isEqualTo(1000 + H - 3);
+        assertThat(broken()).isEmpty();
+    }
+
+    @Test
+    void collapseAtPageZeroIsInsideUserSpaceButInNoArea() {
+        fresh(4);
+        rejected("page 0 is in range, but no area holds it", () -> as.collapseHuge(0), VmError.Kind.NOT_HUGE_ELIGIBLE, "EINVAL",
+                "not inside one private anonymous area");
+    }
+
+    // ------------------------------------------------------------------ placement
+
+    @Test
+    void aHintOfAddressZeroIsNoHintForTheTwoMibAlignmentOfAnonymousMemory() {
+        fresh(8);
+        Optional<UserAddr> none = as.probePlacement(null, H * P, null, 0, MapFlags.PRIVATE_ANON);
+        assertThat(none.orElseThrow().page() % H).as("aligned").isZero();
+        assertThat(as.probePlacement(UserAddr.of(0), H * P, null, 0, MapFlags.PRIVATE_ANON)).isEqualTo(none);
+    }
+
+    @Test
+    void hugetlbTopDownTakesTheHighestAlignedPlaceInTheLowestGap() {
+        fresh(8);
+        as.munmap(UserAddr.ofPage(as.layout().stackTop() - 1), P);
+        fixed(3 * H, 5 * H, Prot.R);
+        assertThat(as.mmap(null, H * P, Prot.RW, HUGE_2M, null, 0).page()).as("[0, 3H): its top, not its bottom").isEqualTo(2 * H);
+    }
+
+    // ------------------------------------------------------------------ hugetlb moves of more than one page
+
+    @Test
+    void aHugetlbMoveOfTwoPagesPutsEachLeafAtItsOffsetAndAShrinkingOneKeepsWhatLiesBelow() {
+        fresh(8);
+        as.munmap(UserAddr.ofPage(as.layout().stackTop() - 1), P);
+        fixed(H - 4, 4, Prot.RW);
+        write(H - 4, 1);
+        as.mmap(UserAddr.ofPage(H), 3 * H * P, Prot.RW, HUGE_2M_FIXED, null, 0);
+        write(H + 1, 11);
+        write(2 * H + 2, 22);
+        write(3 * H + 3, 33);
+        assertThat(as.mremap(UserAddr.ofPage(H), 3 * H * P, 2 * H * P, FIXED, UserAddr.ofPage(5 * H))).isEqualTo(UserAddr.ofPage(5 * H));
+        assertThat(as.mapper().mappings().values().stream().filter(m -> m.page().size() == PageSize.MIB_2)
+                .map(m -> m.page().start().value() / P).toList()).containsExactlyInAnyOrder(5 * H, 6 * H);
+        assertThat(read(5 * H + 1)).isEqualTo(11);
+        assertThat(read(6 * H + 2)).isEqualTo(22);
+        assertThat(as.areaAt(3 * H)).as("the shrunk tail went").isEmpty();
+        assertThat(read(H - 4)).as("the area below the old range stays").isEqualTo(1);
+        assertThat(broken()).isEmpty();
+    }
+
+    @Test
+    void underTheSeededSmallHugetlbFaultAForkCopiesTheFourKibLeafAsOne() {
+        sys = new VmSystem(Layout.small(4 * H), AddressSpace.WxPolicy.ENFORCE, 2400, VmSystem.Bug.HUGETLB_FAULT_SMALL);
+        as = sys.space(0);
+        as.mmap(UserAddr.ofPage(H), H * P, Prot.RW, HUGE_2M_FIXED, null, 0);
+        write(H, 5);
+        int child = sys.fork(0);
+        AddressSpace c = sys.space(child);
+        assertThat(c.mapper().translate(org.mmspec.paging.VirtAddr.of(H * P)).orElseThrow().page().size())
+                .as("the child maps what the parent has: one 4 KiB page").isEqualTo(PageSize.KIB_4);
+        assertThat(c.translations()).containsOnlyKeys(H);
+        as = c;
+        assertThat(read(H)).isEqualTo(5);
+    }
+
+    @Test
+    void mapHugetlbOfFourKibPagesIsRefusedThoughTheFormatHasThatLeaf() {
+        fresh(4);
+        rejected("no 4 KiB hstate", () -> as.mmap(null, P, Prot.RW, MapFlags.PRIVATE_ANON.withHugetlb(PageSize.KIB_4), null, 0),
+                VmError.Kind.BAD_FLAGS, "EINVAL", "hugetlb pages on");
     }
 }

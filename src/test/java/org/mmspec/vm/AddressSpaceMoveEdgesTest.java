@@ -207,4 +207,26 @@ class AddressSpaceMoveEdgesTest extends AddressSpaceFixture {
         assertThat(read(12)).isEqualTo(8);
         assertThat(broken()).isEmpty();
     }
+
+    @Test
+    void aTargetFromBelowIntoAHugePageSplitsIt() {
+        besideAHugePage();
+        assertThat(remap(3 * H + 4, 4, 4, FIXED, H - 2)).isEqualTo(UserAddr.ofPage(H - 2));
+        assertThat(as.hugePages()).as("the target [H - 2, H + 2) ends inside the huge page").isEmpty();
+        assertThat(read(H - 2)).isEqualTo(77);
+        assertThat(as.translations().subMap(H - 1, H + 2)).isEmpty();
+        assertThat(read(H + 2)).isEqualTo(1000 + H + 2);
+        assertThat(broken()).isEmpty();
+    }
+
+    @Test
+    void aShrinkingMoveWhoseTailRunsFromBelowIntoAHugePageSplitsIt() {
+        besideAHugePage();
+        assertThat(remap(H - 4, 4 + 20, 2, FIXED, 3 * H + 16)).isEqualTo(UserAddr.ofPage(3 * H + 16));
+        assertThat(as.hugePages()).as("the tail [H - 2, H + 20) ends inside the huge page").isEmpty();
+        assertThat(as.translations().subMap(H - 4, H + 20)).isEmpty();
+        assertThat(read(H + 20)).isEqualTo(1000 + H + 20);
+        assertThat(read(3 * H + 17)).isEqualTo(1000 + H - 3);
+        assertThat(broken()).isEmpty();
+    }
 }

@@ -105,4 +105,58 @@ class AddressSpaceRemapEdgesTest extends AddressSpaceFixture {
         assertThat(read(3 * H)).isEqualTo(1);
         assertThat(broken()).isEmpty();
     }
+
+    @Test
+    void eachRefusalOfAGrowthNamesTheRangeItRefused() {
+        fresh(64, 40);
+        fixed(10, 4, Prot.RW);
+        fixed(14, 1, Prot.R);
+        rejected("growth blocked by the area above, without MREMAP_MAYMOVE", () -> remap(10, 4, 6, RemapFlags.NONE, null),
+                VmError.Kind.NO_SPACE, "ENOMEM", "mremap: [10, 14) cannot grow in place to 6 pages");
+        rejected("an old range past its area's end", () -> remap(11, 4, 4, FIXED, 30L), VmError.Kind.BAD_ADDRESS, "EFAULT",
+                "mremap: [11, 15) runs past the end of");
+        long top = as.layout().topPage();
+        rejected("a target of all user space from page 0 overlaps the old range",
+                () -> remap(10, 1, top, FIXED, 0L), VmError.Kind.OVERLAP, "EINVAL", "mremap: old [10, 11) and new [0, " + top + ") overlap");
+    }
+
+    @Test
+    void probeRemapPlacementIsEmptyWhereMremapWouldNotMove() {
+        fresh(64, 40);
+        fixed(10, 4, Prot.RW);
+        fixed(14, 1, Prot.R);
+        Object before = sys.key();
+        RemapFlags dontUnmap = RemapFlags.ofBits(RemapFlags.MREMAP_MAYMOVE | RemapFlags.MREMAP_DONTUNMAP);
+        assertThat(as.probeRemapPlacement(UserAddr.ofPage(10), 0, 0, dontUnmap, null)).as("new length 0, even with DONTUNMAP")
+                .isEmpty();
+        assertThat(as.probeRemapPlacement(UserAddr.ofPage(10), 2 * P, 2 * P, RemapFlags.MAYMOVE, null))
+                .as("the same length, the range not ending its area").isEmpty();
+        assertThat(remap(10, 2, 2, RemapFlags.MAYMOVE, null)).as("and mremap stays").isEqualTo(UserAddr.ofPage(10));
+        assertThat(sys.key()).isEqualTo(before);
+    }
+
+    @Test
+    void probeRemapPlacementRoundsAHugetlbAreasLengthsToItsPageSize() {
+        fresh(8 * H, 40);
+        as.mmap(UserAddr.ofPage(H), H * P, Prot.RW, MapFlags.PRIVATE_ANON_FIXED.withHugetlb(PageSize.MIB_2), null, 0);
+        fixed(2 * H, 1, Prot.R);
+        assertThat(as.probeRemapPlacement(UserAddr.ofPage(H), P, 2 * P, RemapFlags.MAYMOVE, null))
+                .as("one page and two are the same huge page: no move").isEmpty();
+        assertThat(as.mremap(UserAddr.ofPage(H), P, 2 * P, RemapFlags.MAYMOVE, null)).as("mremap stays too")
+                .isEqualTo(UserAddr.ofPage(H));
+    }
+
+    @Test
+    void aMoveFromJustAboveAHugetlbAreaIsNoCutOfIt() {
+        fresh(4 * H, 1700);
+        as.mmap(UserAddr.ofPage(H), H * P, Prot.RW, MapFlags.PRIVATE_ANON_FIXED.withHugetlb(PageSize.MIB_2), null, 0);
+        write(H + 1, 6);
+        fixed(2 * H, 8, Prot.RW);
+        write(2 * H + 3, 7);
+        assertThat(remap(2 * H + 3, 5, 5, FIXED, 3 * H)).isEqualTo(UserAddr.ofPage(3 * H));
+        assertThat(read(3 * H)).isEqualTo(7);
+        assertThat(as.areaAt(2 * H).orElseThrow().end()).isEqualTo(2 * H + 3);
+        assertThat(read(H + 1)).isEqualTo(6);
+        assertThat(broken()).isEmpty();
+    }
 }
