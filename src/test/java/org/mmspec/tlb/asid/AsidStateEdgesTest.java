@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
  * The state's page-table reading and per-CPU slot layout at their edges: an entry agrees with a
  * page table exactly when the PTE is present, maps the entry's frame and allows at least the
  * entry's writes (a read-only entry agrees with a read-only PTE); and each CPU's PCID slots are
- * its own, so a slot given on the second CPU is seen there and nowhere else.
+ * its own, so a slot given on the second CPU is seen there and nowhere else. The explorer's key
+ * holds each CPU's running space and tag.
  */
 class AsidStateEdgesTest {
     @Test
@@ -53,5 +54,18 @@ class AsidStateEdgesTest {
         s.setSlot(0, 1, 0, 1);
         assertThat(s.slotSpace(0, 1)).isZero();
         assertThat(s.slotSpace(1, 0)).isEqualTo(1);
+    }
+
+    @Test
+    void theKeyHoldsEachCpusRunningSpaceAndTag() {
+        AsidState s = model("arch=aarch64,cpus=2,spaces=2,asids=3,pages=1,huge=0,ops=0,generations=1").initial();
+        AsidState running = s.copy();
+        running.running[1] = 0;
+        AsidState tagged = s.copy();
+        tagged.tag[1] = 2;
+        assertThat(running).isNotEqualTo(s);
+        assertThat(running.key()).isNotEqualTo(s.key()).isNotEqualTo(tagged.key());
+        assertThat(tagged.key()).isNotEqualTo(s.key());
+        assertThat(s.copy().key()).isEqualTo(s.key());
     }
 }
