@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
  * The x86 PCID slot's recorded {@code tlb_gen} after a switch: a slot reused after a flush (its
  * generation was behind) is recorded at the space's current generation, and so is a recycled
  * slot, flushed or (seeded bug) not; and the shootdown IPIs the CPUs of the space's
- * {@code mm_cpumask} that run it, no others.
+ * {@code mm_cpumask} that run it, no others: neither a CPU outside the mask nor one left in it that
+ * runs another space.
  */
 class PcidSlotsEdgesTest {
     @Test
@@ -50,5 +51,18 @@ class PcidSlotsEdgesTest {
         s.pte[0] = AsidState.encodePte(AsidState.frameOf(0, 0), true);
         assertThat(AsidKernel.munmap(s, 0, 0)).isEqualTo("cpu0 munmap(p0) of mmA; tlb_gen 2, flush on {cpu0}");
         assertThat(s.slotGen(1, 0)).isEqualTo(1);
+    }
+
+    @Test
+    void aCpuLeftInTheMaskThatRunsAnotherSpaceIsNotFlushedForThisOne() {
+        AsidState s = model("arch=x86,cpus=3,spaces=2,asids=1,pages=1,huge=0,ops=1").initial();
+        AsidKernel.switchTo(s, 0, 0);
+        AsidKernel.switchTo(s, 2, 1);
+        AsidModel.fill(s, 2, 0);
+        // cpu2 left in mmA's mask though it runs mmB (x86 clears mm_cpumask lazily; the IPI handler checks loaded_mm)
+        s.setCpuMask(0, 0b101);
+        assertThat(AsidKernel.munmap(s, 0, 0)).isEqualTo("cpu0 munmap(p0) of mmA; tlb_gen 1, flush on {cpu0}");
+        assertThat(s.tlb(2)).hasSize(1);
+        assertThat(s.slotGen(2, 0)).isZero();
     }
 }
