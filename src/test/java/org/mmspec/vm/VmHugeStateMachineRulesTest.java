@@ -456,4 +456,93 @@ class VmHugeStateMachineRulesTest {
         run(s, "access", access(1, LOW, 0, false));
         assertThat(((List<?>) M.snapshot(s)).get(1)).isEqualTo(List.of("2047:3/0,", "2047:3/0,"));
     }
+
+    // ------------------------------------------------------------------ more, found by mutation testing
+
+    @Test
+    void everyRuleEndsByComparingEveryMiddlePage() {
+        java.util.Map<String, long[]> rules = new java.util.LinkedHashMap<>();
+        rules.put("populate", new long[] {0, LOW});
+        rules.put("hugetlb", new long[] {0, 0, LOW, 7, 1});
+        rules.put("mprotect", mprotect(LOW, 0, 1, R));
+        rules.put("munmap", span(LOW, 0, 1));
+        rules.put("mremap", mremap(LOW, 0, 1, 0));
+        rules.put("access", access(0, LOW, 0, false));
+        rules.forEach((rule, draws) -> {
+            VmHugeStateMachine.State s = populated(LOW);
+            pages(s, 0).put(1500L, new long[] {Prot.R.bits(), 0, 0});
+            mismatch(s, rule, "P0 page 1500 protection", draws);
+        });
+        VmHugeStateMachine.State t = hugetlb(LOW, 1);
+        pages(t, 0).put(1500L, new long[] {Prot.R.bits(), 0, 0});
+        mismatch(t, "hugetlb resize", "P0 page 1500 protection", 0, 0);
+        VmHugeStateMachine.State u = init();
+        run(u, "fork", 0);
+        pages(u, 0).put(1500L, new long[] {Prot.R.bits(), 0, 0});
+        mismatch(u, "exit", "P0 page 1500 protection", 1);
+    }
+
+    @Test
+    void theLiftedInvariantsReportTheVmsViolationsAndTheProcessIsDrawnAmongTheLiveOnes() {
+        VmHugeStateMachine.State s = init();
+        run(s, "fork", 0);
+        assertThat(run(s, "access", access(3, LOW, 0, false))).startsWith("P1.READ(512)");
+        s.sys.frames().corruptLeak();
+        assertThat(M.invariants().violations(s)).extracting(org.mmspec.check.Violation::invariantId).containsExactly("XLAYER-2");
+        assertThat(M.invariants().violations(s).get(0).detail())
+                .isEqualTo(VmInvariants.ALL.violations(s.sys).get(0).detail());
+    }
+
+    @Test
+    void hugetlbResize_looksOnlyAtTheTwoMiddleRanges() {
+        VmHugeStateMachine.State s = init();
+        pages(s, 0).put(3 * H, new long[] {Prot.RW.bits(), 0, 1});
+        assertThat(rule("hugetlb resize").enabled(s)).isFalse();
+        pages(s, 0).put(2 * H, new long[] {Prot.RW.bits(), 0, 1});
+        assertThat(rule("hugetlb resize").enabled(s)).isTrue();
+    }
+
+    @Test
+    void hugetlbResize_growsOrMovesWithDontUnmapAsDrawn() {
+        VmHugeStateMachine.State s = populated(LOW);
+        model(s, 0, 512)[2] = 1;
+        mismatch(s, "hugetlb resize", "hugetlb mremap outcome", 0, 0);
+        assertThat(s.sys.space(0).areaAt(512)).get().extracting(Vma::end).as("grown in place").isEqualTo(3 * H);
+        VmHugeStateMachine.State t = populated(LOW);
+        model(t, 0, 512)[2] = 1;
+        mismatch(t, "hugetlb resize", "hugetlb mremap outcome", 0, 1);
+        assertThat(t.sys.space(0).areaAt(512)).get().extracting(Vma::end).as("left mapped by DONTUNMAP").isEqualTo(2 * H);
+        assertThat(t.sys.space(0).areaAt(2 * H)).isEmpty();
+    }
+
+    @Test
+    void mremap_ofAWholeHugetlbPageMovesExactlyIt() {
+        VmHugeStateMachine.State s = hugetlb(LOW, 1);
+        assertThat(run(s, "mremap", mremap(LOW, 0, 8, 0))).isEqualTo("P0.mremap(512, 512 pages, FIXED 1024) -> 0x400000");
+        assertThat(pages(s, 0).subMap(1024L, 1536L)).hasSize((int) H);
+        assertThat(pages(s, 0)).doesNotContainKey(1536L);
+    }
+
+    @Test
+    void mremap_rejectedOverAHugetlbCutAtEitherEndOfTheTarget() {
+        VmHugeStateMachine.State s = populated(LOW);
+        run(s, "hugetlb", 0, 0, HIGH, 7, 1);
+        assertThat(run(s, "mremap", mremap(LOW, 0, 1, 0))).isEqualTo("P0.mremap(512, 64 pages, FIXED 1024) -> rejected MISALIGNED");
+        assertThat(run(s, "mremap", mremap(LOW, 0, 7, 1))).isEqualTo("P0.mremap(512, 448 pages, FIXED 1088) -> rejected MISALIGNED");
+        model(s, 0, 1088)[2] = 0;
+        checkFails(s, "mremap", "mremap to 1024 rejected MISALIGNED without a hugetlb cut", mremap(LOW, 0, 1, 0));
+    }
+
+    @Test
+    void mremap_predictsTheOverlapExactlyAtItsEdges() {
+        // The old range ends where the target starts: no overlap, though the move is refused.
+        VmHugeStateMachine.State s = populated(LOW);
+        run(s, "collapse", 0, 0, LOW);
+        drainFrames(s, 0);
+        assertThat(run(s, "mremap", mremap(LOW, 7, 1, 0))).isEqualTo("P0.mremap(960, 64 pages, FIXED 1024) -> rejected OUT_OF_MEMORY");
+        // The target ends where the old range starts, and the old range runs past its area.
+        VmHugeStateMachine.State t = populated(HIGH);
+        run(t, "munmap", span(HIGH, 7, 1));
+        assertThat(run(t, "mremap", mremap(HIGH, 0, 8, 0))).isEqualTo("P0.mremap(1024, 512 pages, FIXED 512) -> rejected BAD_ADDRESS");
+    }
 }

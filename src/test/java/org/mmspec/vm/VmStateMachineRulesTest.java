@@ -9,6 +9,7 @@ import java.util.TreeMap;
 
 import org.junit.jupiter.api.Test;
 import org.mmspec.check.Choices;
+import org.mmspec.check.InvariantViolation;
 import org.mmspec.check.ModelMismatch;
 import org.mmspec.check.RuleDriver;
 
@@ -307,6 +308,16 @@ class VmStateMachineRulesTest {
         pages(s, 0).remove(1L);
         pages(s, 0).remove(2L);
         mismatch(s, "mmap", "mmap outcome", hint(5, 2, RW));
+    }
+
+    @Test
+    void mmapAndMremap_checkEveryInvariantBeforeTheOutcome() {
+        VmStateMachine.State s = threeFour();
+        s.sys.frames().corruptLeak();
+        assertThatThrownBy(() -> run(s, "mmap", fixed(6, 1, RW))).isInstanceOf(InvariantViolation.class)
+                .hasMessageContaining("XLAYER-2");
+        assertThatThrownBy(() -> run(s, "mremap", Remap.of(0, 2, 1L).draws())).isInstanceOf(InvariantViolation.class)
+                .hasMessageContaining("XLAYER-2");
     }
 
     // ------------------------------------------------------------------ compare
@@ -730,6 +741,200 @@ class VmStateMachineRulesTest {
         pages(s, 0).put(to, VmStateMachine.ModelPage.fresh(Prot.RW, false));
         checkFails(s, "mremap", "mremap without MREMAP_FIXED moved page " + to + " over a mapping or outside user space",
                 Remap.of(0, 2, 3L).draws());
+    }
+
+    // ------------------------------------------------------------------ more boundaries, found by mutation testing
+
+    @Test
+    void everyRuleEndsByComparingEveryPage() {
+        java.util.Map<String, long[]> rules = new java.util.LinkedHashMap<>();
+        rules.put("mmap", fixed(3, 1, RW));
+        rules.put("mprotect", new long[] {0, STACK, 0, 1, R});
+        rules.put("munmap", new long[] {0, 3, 0, 1});
+        rules.put("mremap", Remap.of(STACK, 1, 1L).raw().draws());
+        rules.put("brk", new long[] {0, 0, 3, 0});
+        rules.put("access", read(0, STACK));
+        rules.put("fork", new long[] {0});
+        rules.forEach((rule, draws) -> {
+            VmStateMachine.State s = init();
+            pages(s, 0).put(9L, VmStateMachine.ModelPage.fresh(Prot.R, false));
+            mismatch(s, rule, "P0 page 9 protection", draws);
+        });
+        VmStateMachine.State s = init();
+        run(s, "fork", 0);
+        pages(s, 0).put(9L, VmStateMachine.ModelPage.fresh(Prot.R, false));
+        mismatch(s, "exit", "P0 page 9 protection", 1);
+    }
+
+    @Test
+    void theLiftedInvariantsReportTheVmsViolationsAndTheSnapshotIsTheSystemAndTheModel() {
+        VmStateMachine.State s = init();
+        run(s, "access", write(0, STACK));
+        assertThat(M.snapshot(s)).isEqualTo(List.of(s.sys.key(), s.model.toString()));
+        assertThat(String.valueOf(model(s, 0, STACK).cell())).isEqualTo("1");
+        assertThat(s.model.toString()).contains("cell=1");
+        s.sys.frames().corruptLeak();
+        assertThat(M.invariants().violations(s)).extracting(org.mmspec.check.Violation::invariantId).containsExactly("XLAYER-2");
+        assertThat(M.invariants().violations(s).get(0).detail())
+                .isEqualTo(VmInvariants.ALL.violations(s.sys).get(0).detail());
+    }
+
+    @Test
+    void theProcessIsDrawnAmongTheLiveOnes() {
+        VmStateMachine.State s = init();
+        run(s, "fork", 0);
+        // A replayed draw too large for the bound is reduced modulo it: 3 of two processes is P1.
+        assertThat(run(s, "access", 3, STACK, 0)).startsWith("P1.READ(page 15)");
+    }
+
+    @Test
+    void mmap_fixedNoReplaceAtAnUnalignedAddressIsMisaligned() {
+        VmStateMachine.State s = init();
+        assertThat(run(s, "mmap", 0, 0, 2, 0, 3, 0, 5, 1, RW, 2))
+                .isEqualTo("P0.mmap(0x5008, 1 pages, rw-, PRIVATE|ANON|FIXED_NOREPLACE) -> rejected MISALIGNED");
+    }
+
+    @Test
+    void access_growingTheStackKeepsItsOldPages() {
+        VmStateMachine.State s = init();
+        run(s, "access", write(0, STACK));
+        assertThat(run(s, "access", read(0, 14))).endsWith("-> 0");
+        assertThat(model(s, 0, STACK).word()).isEqualTo(1);
+        assertThat(run(s, "access", read(0, STACK))).endsWith("-> 1");
+    }
+
+    @Test
+    void access_onlyTheStackGrowsBelowItself() {
+        VmStateMachine.State s = threeFour();
+        run(s, "mmap", fixed(6, 1, RW));
+        run(s, "munmap", 0, STACK, 0, 1);
+        pages(s, 0).remove(3L);
+        checkFails(s, "access", "access to unmapped page 3 succeeded without stack growth", read(0, 3));
+    }
+
+    @Test
+    void mremap_drawsItsPageFromMappedPagesOffTheStackMostly() {
+        VmStateMachine.State s = threeFour();
+        assertThat(run(s, "mremap", Remap.of(2, 1, 1L).raw().draws())).startsWith("P0.mremap(0x2000,");
+        Remap offStack = Remap.of(2, 1, 1L);
+        offStack.from = 2;
+        assertThat(run(s, "mremap", offStack.draws())).startsWith("P0.mremap(0x3000,");
+        assertThat(run(s, "mremap", Remap.of(2, 1, 1L).draws())).startsWith("P0.mremap(0xf000,");
+        VmStateMachine.State stackOnly = init();
+        assertThat(run(stackOnly, "mremap", offStack.draws())).startsWith("P0.mremap(0xf000,");
+        VmStateMachine.State empty = init();
+        run(empty, "munmap", 0, STACK, 0, 1);
+        assertThat(run(empty, "mremap", Remap.of(7, 1, 1L).draws())).isEqualTo(
+                "P0.mremap(0x7000, 1 pages, 1 pages, MAYMOVE, 0x0) -> rejected BAD_ADDRESS");
+    }
+
+    @Test
+    void mremap_aimedAtPageZeroKeepsTheOldRangeInsideItsArea() {
+        VmStateMachine.State s = threeFour();
+        Remap below = Remap.of(1, 2, 2L);
+        below.fixed = true;
+        below.aim = 1;
+        assertThat(run(s, "mremap", below.draws())).isEqualTo("P0.mremap(0x4000, 1 pages, 2 pages, MAYMOVE|FIXED, 0x0) -> rejected BELOW_MIN_ADDR");
+        below.page = 0;
+        assertThat(run(s, "mremap", below.draws())).isEqualTo("P0.mremap(0x3000, 2 pages, 2 pages, MAYMOVE|FIXED, 0x0) -> rejected BELOW_MIN_ADDR");
+        Remap next = Remap.of(0, 2, 2L);
+        next.fixed = true;
+        next.aim = 0;
+        assertThat(run(s, "mremap", next.draws())).isEqualTo("P0.mremap(0x3000, 2 pages, 2 pages, MAYMOVE|FIXED, 0x4000) -> rejected OVERLAP");
+    }
+
+    @Test
+    void mremap_drawsTheTargetAndTheNewLengthOnlyWhenTheFlagsUseThem() {
+        VmStateMachine.State s = threeFour();
+        Remap keep = Remap.of(0, 2, null).to(8);
+        keep.dontUnmap = true;
+        keep.unalignedTarget = true;
+        assertThat(run(s, "mremap", keep.draws())).isEqualTo("P0.mremap(0x3000, 2 pages, 2 pages, MAYMOVE|DONTUNMAP, 0x8008) -> rejected MISALIGNED");
+        Remap noHint = Remap.of(0, 2, 1L);
+        noHint.hint = false;
+        assertThat(run(s, "mremap", noHint.draws())).isEqualTo("P0.mremap(0x3000, 2 pages, 1 pages, MAYMOVE) -> 0x3000");
+        // A fixed move draws no hint: a draw left over changes nothing.
+        VmStateMachine.State t = threeFour();
+        Remap fixed = Remap.of(0, 2, 2L).to(8);
+        fixed.fixed = true;
+        long[] d = fixed.draws();
+        long[] extra = java.util.Arrays.copyOf(d, d.length + 1);
+        extra[d.length] = 1;
+        assertThat(run(t, "mremap", extra)).isEqualTo("P0.mremap(0x3000, 2 pages, 2 pages, MAYMOVE|FIXED, 0x8000) -> 0x8000");
+        // DONTUNMAP without a hint moves anywhere (the drawn target, over the old range, is not used).
+        VmStateMachine.State u = threeFour();
+        Remap anywhere = Remap.of(0, 1, null).to(3);
+        anywhere.dontUnmap = true;
+        anywhere.hint = false;
+        assertThat(run(u, "mremap", anywhere.draws())).startsWith("P0.mremap(0x3000, 1 pages, 1 pages, MAYMOVE|DONTUNMAP) -> 0x")
+                .doesNotContain("rejected");
+    }
+
+    @Test
+    void mremap_movingKeepsOnlyThePagesOfTheShorterLength() {
+        VmStateMachine.State s = threeFour();
+        Remap shrink = Remap.of(1, 2, 1L).to(8);
+        shrink.fixed = true;
+        // [4, 6) reaches past the area [3, 5), but only [4, 5) moves.
+        assertThat(run(s, "mremap", shrink.draws())).isEqualTo("P0.mremap(0x4000, 2 pages, 1 pages, MAYMOVE|FIXED, 0x8000) -> 0x8000");
+        assertThat(pages(s, 0).keySet()).containsExactly(3L, 8L, STACK);
+        Remap none = Remap.of(0, 0, 1L).to(10);
+        none.fixed = true;
+        assertThat(run(s, "mremap", none.draws())).endsWith("-> rejected ZERO_LENGTH");
+
+        VmStateMachine.State t = threeFour();
+        run(t, "mmap", fixed(2, 1, R));
+        run(t, "mmap", fixed(5, 1, R));
+        Remap grow = Remap.of(1, 2, 3L).to(8);
+        grow.fixed = true;
+        assertThat(run(t, "mremap", grow.draws())).endsWith("-> 0x8000");
+        assertThat(model(t, 0, 10).prot()).isEqualTo(Prot.RW);
+        assertThat(pages(t, 0).keySet()).containsExactly(2L, 5L, 8L, 9L, 10L, STACK);
+        Remap back = Remap.of(2, 3, 1L).to(3);
+        back.fixed = true;
+        assertThat(run(t, "mremap", back.draws())).endsWith("-> 0x3000");
+        assertThat(pages(t, 0).keySet()).containsExactly(2L, 3L, 5L, STACK);
+    }
+
+    @Test
+    void mremap_rangeChecksAtTheirBoundaries() {
+        VmStateMachine.State s = threeFour();
+        Remap top = Remap.of(0, 2, 2L).to(14);
+        top.fixed = true;
+        assertThat(run(s, "mremap", top.draws())).endsWith("-> 0xe000");
+        VmStateMachine.State t = threeFour();
+        Remap adjacent = Remap.of(0, 2, 2L).to(5);
+        adjacent.fixed = true;
+        assertThat(run(t, "mremap", adjacent.draws())).endsWith("-> 0x5000");
+        VmStateMachine.State u = threeFour();
+        Remap lowest = Remap.of(0, 2, 2L).to(1);
+        lowest.fixed = true;
+        assertThat(run(u, "mremap", lowest.draws())).endsWith("-> 0x1000");
+        assertThat(pages(u, 0).keySet()).containsExactly(1L, 2L, STACK);
+        // Shrinking in place a range that ends exactly at the top of user space.
+        VmStateMachine.State v = init();
+        run(v, "mmap", fixed(12, 4, RW));
+        assertThat(run(v, "mremap", Remap.of(2, 2, 1L).draws())).isEqualTo("P0.mremap(0xe000, 2 pages, 1 pages, MAYMOVE, 0x0) -> 0xe000");
+        assertThat(pages(v, 0).keySet()).containsExactly(12L, 13L, 14L);
+    }
+
+    @Test
+    void mremap_withoutMayMoveSucceedsInPlace() {
+        VmStateMachine.State s = threeFour();
+        Remap same = Remap.of(0, 1, 1L);
+        same.mayMove = false;
+        assertThat(run(s, "mremap", same.draws())).endsWith("-> 0x3000");
+        Remap grow = Remap.of(0, 2, 3L);
+        grow.mayMove = false;
+        assertThat(run(s, "mremap", grow.draws())).endsWith("-> 0x3000");
+        assertThat(pages(s, 0).keySet()).containsExactly(3L, 4L, 5L, STACK);
+        VmStateMachine.State t = init();
+        run(t, "munmap", 0, STACK, 0, 1);
+        run(t, "mmap", fixed(13, 1, RW));
+        Remap toTop = Remap.of(0, 1, 3L);
+        toTop.mayMove = false;
+        assertThat(run(t, "mremap", toTop.draws())).endsWith("-> 0xd000");
+        assertThat(pages(t, 0).keySet()).containsExactly(13L, 14L, STACK);
     }
 
     /** The same history replayed on a fresh machine: P0 with [3, 5) rw- and [5, 6) r--. */
