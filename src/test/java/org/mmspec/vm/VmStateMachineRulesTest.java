@@ -813,6 +813,44 @@ class VmStateMachineRulesTest {
     }
 
     @Test
+    void access_checksEveryFaultInvariantAfterTheFault() {
+        VmStateMachine.State s = init();
+        run(s, "access", write(0, STACK));
+        AddressSpace as = s.sys.space(0);
+        // The hardware PTE loses its user bit behind the address space's back: the fault resolves nothing.
+        as.mapper().updateFlags(org.mmspec.paging.Page.of4k(STACK << Vma.PAGE_SHIFT),
+                as.hwFlags(as.translation(STACK).orElseThrow()).without(org.mmspec.paging.PageFlags.USER));
+        assertThatThrownBy(() -> run(s, "access", read(0, STACK))).isInstanceOf(InvariantViolation.class)
+                .hasMessageContaining("FAULT-1");
+    }
+
+    @Test
+    void mmap_thePageBelowAStackGrownToItsFloorIsInTheGuardGap() {
+        VmStateMachine.State s = init();
+        run(s, "access", write(0, 13));
+        run(s, "mmap", fixed(1, 4, RW));
+        run(s, "mmap", fixed(5, 4, RW));
+        run(s, "mmap", fixed(9, 3, RW));
+        assertThat(run(s, "mmap", hint(5, 1, RW))).endsWith("-> rejected NO_SPACE");
+    }
+
+    @Test
+    void mremap_aMoveFillsTheOnlyHoleUpToTheNextMapping() {
+        VmStateMachine.State s = threeFour();
+        run(s, "mmap", fixed(1, 2, R));
+        run(s, "mmap", fixed(5, 1, R));
+        run(s, "mmap", fixed(9, 4, R));
+        assertThat(run(s, "mremap", Remap.of(2, 2, 3L).draws())).isEqualTo("P0.mremap(0x3000, 2 pages, 3 pages, MAYMOVE, 0x0) -> 0x6000");
+        assertThat(pages(s, 0).subMap(3L, 10L).keySet()).containsExactly(5L, 6L, 7L, 8L, 9L);
+    }
+
+    @Test
+    void mremap_ofTheWholeStackPastTheTopAtTheSameLengthIsInPlace() {
+        VmStateMachine.State s = init();
+        assertThat(run(s, "mremap", Remap.of(0, 2, 2L).draws())).isEqualTo("P0.mremap(0xf000, 2 pages, 2 pages, MAYMOVE, 0x0) -> 0xf000");
+    }
+
+    @Test
     void mremap_drawsItsPageFromMappedPagesOffTheStackMostly() {
         VmStateMachine.State s = threeFour();
         assertThat(run(s, "mremap", Remap.of(2, 1, 1L).raw().draws())).startsWith("P0.mremap(0x2000,");
