@@ -851,6 +851,24 @@ class VmStateMachineRulesTest {
     }
 
     @Test
+    void mmap_predictsNoSpaceFromTheGuardGapBelowTheModelsStackOnly() {
+        VmStateMachine.State s = init();
+        run(s, "mmap", fixed(1, 4, RW));
+        run(s, "mmap", fixed(5, 4, RW));
+        run(s, "mmap", fixed(9, 4, RW));
+        // The model's pages 14 and 15 are free and nothing at or below 15 guards them (page 16 is past the top).
+        pages(s, 0).remove(STACK);
+        pages(s, 0).put(13L, VmStateMachine.ModelPage.fresh(Prot.RW, false));
+        pages(s, 0).put(16L, VmStateMachine.ModelPage.fresh(Prot.RW, false));
+        mismatch(s, "mmap", "mmap outcome", hint(5, 2, RW));
+    }
+
+    @Test
+    void mmap_mayPlaceAHintedRangeAtTheLowestPage() {
+        assertThat(run(init(), "mmap", hint(1, 1, RW))).endsWith("-> 0x1000");
+    }
+
+    @Test
     void mremap_drawsItsPageFromMappedPagesOffTheStackMostly() {
         VmStateMachine.State s = threeFour();
         assertThat(run(s, "mremap", Remap.of(2, 1, 1L).raw().draws())).startsWith("P0.mremap(0x2000,");
