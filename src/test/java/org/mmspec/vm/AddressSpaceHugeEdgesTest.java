@@ -1,13 +1,11 @@
 package org.mmspec.vm;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
-import org.mmspec.check.Violation;
 import org.mmspec.paging.PageSize;
 
 /**
@@ -19,34 +17,18 @@ import org.mmspec.paging.PageSize;
  * placement's size and hint checks. Each rejection names its kind and changes nothing.
  */
 class AddressSpaceHugeEdgesTest extends AddressSpaceFixture {
-    private static final long H = AddressSpace.PMD_PAGES;
-    private static final RemapFlags FIXED = new RemapFlags(true, true, false, false);
     private static final MapFlags HUGE_2M = MapFlags.PRIVATE_ANON.withHugetlb(PageSize.MIB_2);
     private static final MapFlags HUGE_2M_FIXED = MapFlags.PRIVATE_ANON_FIXED.withHugetlb(PageSize.MIB_2);
-    private VmSystem sys;
 
     private void fresh(long regions) {
         sys = VmSystem.of(Layout.small(regions * H), 2400);
         as = sys.space(0);
     }
 
-    private List<String> broken() {
-        return VmInvariants.ALL.violations(sys).stream().map(Violation::invariantId).toList();
-    }
-
     private void populate(long from, long to) {
         for (long q = from; q < to; q++) {
             write(q, 1000 + q);
         }
-    }
-
-    private void rejected(String what, Runnable call, VmError.Kind kind, String errno, String message) {
-        Object before = sys.key();
-        assertThatThrownBy(call::run).as(what).hasMessageContaining(message).isInstanceOfSatisfying(VmError.class, e -> {
-            assertThat(e.errorKind()).as(what).isEqualTo(kind);
-            assertThat(e.errno()).as(what).isEqualTo(errno);
-        });
-        assertThat(sys.key()).as(what + " changed nothing (ATOMIC-1)").isEqualTo(before);
     }
 
     // ------------------------------------------------------------------ collapse

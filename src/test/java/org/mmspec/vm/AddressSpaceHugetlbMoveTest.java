@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import org.mmspec.check.Violation;
 import org.mmspec.frames.PhysFrame;
 import org.mmspec.paging.PageSize;
 
@@ -17,11 +16,8 @@ import org.mmspec.paging.PageSize;
  * its frame), at exact alignment boundaries; and the range checks of a transparent huge page collapse.
  */
 class AddressSpaceHugetlbMoveTest extends AddressSpaceFixture {
-    private static final long H = AddressSpace.PMD_PAGES;
     private static final MapFlags HUGE_2M = MapFlags.PRIVATE_ANON.withHugetlb(PageSize.MIB_2);
     private static final MapFlags HUGE_2M_FIXED = MapFlags.PRIVATE_ANON_FIXED.withHugetlb(PageSize.MIB_2);
-    private static final RemapFlags FIXED = new RemapFlags(true, true, false, false);
-    private VmSystem sys;
     private final RecordingTlbPort port = new RecordingTlbPort();
 
     /** A space of {@code regions} 2 MiB regions without its stack, so that every region is free. */
@@ -38,10 +34,6 @@ class AddressSpaceHugetlbMoveTest extends AddressSpaceFixture {
 
     private long hugetlb(Long hint, long pages) {
         return as.mmap(hint == null ? null : UserAddr.ofPage(hint), pages * P, Prot.RW, HUGE_2M, null, 0).page();
-    }
-
-    private List<String> broken() {
-        return VmInvariants.ALL.violations(sys).stream().map(Violation::invariantId).toList();
     }
 
     private boolean leafAt(long first) {

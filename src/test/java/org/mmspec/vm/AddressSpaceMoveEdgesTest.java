@@ -1,12 +1,10 @@
 package org.mmspec.vm;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import org.mmspec.check.Violation;
 import org.mmspec.paging.PageSize;
 
 /**
@@ -19,49 +17,13 @@ import org.mmspec.paging.PageSize;
  * from the middle of a shared area, which leaves that area whole.
  */
 class AddressSpaceMoveEdgesTest extends AddressSpaceFixture {
-    private static final long H = AddressSpace.PMD_PAGES;
-    private static final RemapFlags FIXED = new RemapFlags(true, true, false, false);
     private static final MapFlags SHARED_ANON = new MapFlags(true, true, true, false, false);
-    private VmSystem sys;
     private final RecordingTlbPort port = new RecordingTlbPort();
 
     private void fresh(Layout layout, long frames) {
         sys = VmSystem.of(layout, frames);
         as = sys.space(0);
         sys.frames().attach(port);
-    }
-
-    private List<String> broken() {
-        giveBack();
-        return VmInvariants.ALL.violations(sys).stream().map(Violation::invariantId).toList();
-    }
-
-    private long free() {
-        return sys.frames().allocator().freeFrames();
-    }
-
-    /** Frames taken from the allocator to leave {@code n} free; given back before the invariants are checked. */
-    private final List<org.mmspec.frames.PhysFrame> taken = new java.util.ArrayList<>();
-
-    private void leaveFree(long n) {
-        taken.clear();
-        while (free() > n) {
-            taken.add(sys.frames().allocator().allocate());
-        }
-    }
-
-    private void giveBack() {
-        taken.forEach(f -> sys.frames().allocator().free(f));
-        taken.clear();
-    }
-
-    private void outOfMemory(String what, Runnable call) {
-        Object before = sys.key();
-        assertThatThrownBy(call::run).as(what).isInstanceOfSatisfying(VmError.class, e -> {
-            assertThat(e.errorKind()).as(what).isEqualTo(VmError.Kind.OUT_OF_MEMORY);
-            assertThat(e.errno()).as(what).isEqualTo("ENOMEM");
-        });
-        assertThat(sys.key()).as(what + " changed nothing (ATOMIC-1)").isEqualTo(before);
     }
 
     // ------------------------------------------------------------------ transparent huge pages at the edges

@@ -1,14 +1,12 @@
 package org.mmspec.vm;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Optional;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.mmspec.check.Violation;
 import org.mmspec.frames.PhysFrame;
 
 /**
@@ -20,10 +18,7 @@ import org.mmspec.frames.PhysFrame;
  * nothing (ATOMIC-1).
  */
 class AddressSpaceMoveTest extends AddressSpaceFixture {
-    private static final long H = AddressSpace.PMD_PAGES;
-    private static final RemapFlags FIXED = new RemapFlags(true, true, false, false);
     private static final RemapFlags DONTUNMAP = new RemapFlags(true, false, true, false);
-    private VmSystem sys;
     private final RecordingTlbPort port = new RecordingTlbPort();
 
     @BeforeEach
@@ -39,19 +34,6 @@ class AddressSpaceMoveTest extends AddressSpaceFixture {
 
     private List<String> areas() {
         return as.areas().values().stream().map(v -> v.start() + "-" + v.end() + " " + v.prot()).toList();
-    }
-
-    private List<String> broken() {
-        return VmInvariants.ALL.violations(sys).stream().map(Violation::invariantId).toList();
-    }
-
-    private void rejected(String what, Runnable call, VmError.Kind kind, String errno) {
-        Object before = sys.key();
-        assertThatThrownBy(call::run).as(what).isInstanceOfSatisfying(VmError.class, e -> {
-            assertThat(e.errorKind()).as(what).isEqualTo(kind);
-            assertThat(e.errno()).as(what).isEqualTo(errno);
-        });
-        assertThat(sys.key()).as(what + " changed nothing (ATOMIC-1)").isEqualTo(before);
     }
 
     // ------------------------------------------------------------------ transparent huge pages

@@ -9,7 +9,6 @@ import java.util.Random;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.mmspec.check.Violation;
 import org.mmspec.fault.Access;
 import org.mmspec.fault.FaultAddr;
 import org.mmspec.fault.PageFaultHandler;
@@ -20,8 +19,6 @@ import org.mmspec.paging.TlbFlush;
 
 /** mremap with Linux's semantics (mm/mremap.c), case by case, on a 64-page layout. */
 class AddressSpaceMremapTest extends AddressSpaceFixture {
-    private VmSystem sys;
-
     @BeforeEach
     void fresh() {
         sys = VmSystem.of(Layout.small(64), 24);
@@ -30,10 +27,6 @@ class AddressSpaceMremapTest extends AddressSpaceFixture {
 
     private List<String> areas(long from, long to) {
         return as.areas().subMap(from, to).values().stream().map(v -> v.start() + "-" + v.end() + " " + v.prot()).toList();
-    }
-
-    private List<String> broken() {
-        return VmInvariants.ALL.violations(sys).stream().map(Violation::invariantId).toList();
     }
 
     private static RemapFlags flags(boolean mayMove, boolean fixed, boolean dontUnmap) {

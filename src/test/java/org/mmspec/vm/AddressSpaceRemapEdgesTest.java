@@ -1,12 +1,10 @@
 package org.mmspec.vm;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import org.mmspec.check.Violation;
 import org.mmspec.paging.PageSize;
 
 /**
@@ -18,26 +16,9 @@ import org.mmspec.paging.PageSize;
  * size, neither where the kept part ends nor where the old range ends.
  */
 class AddressSpaceRemapEdgesTest extends AddressSpaceFixture {
-    private static final long H = AddressSpace.PMD_PAGES;
-    private static final RemapFlags FIXED = new RemapFlags(true, true, false, false);
-    private VmSystem sys;
-
     private void fresh(long pages, long frames) {
         sys = VmSystem.of(Layout.small(pages), frames);
         as = sys.space(0);
-    }
-
-    private List<String> broken() {
-        return VmInvariants.ALL.violations(sys).stream().map(Violation::invariantId).toList();
-    }
-
-    private void rejected(String what, Runnable call, VmError.Kind kind, String errno, String message) {
-        Object before = sys.key();
-        assertThatThrownBy(call::run).as(what).hasMessageContaining(message).isInstanceOfSatisfying(VmError.class, e -> {
-            assertThat(e.errorKind()).as(what).isEqualTo(kind);
-            assertThat(e.errno()).as(what).isEqualTo(errno);
-        });
-        assertThat(sys.key()).as(what + " changed nothing (ATOMIC-1)").isEqualTo(before);
     }
 
     @Test

@@ -1,9 +1,6 @@
 package org.mmspec.vm;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.mmspec.frames.PhysFrame;
@@ -18,39 +15,18 @@ import org.mmspec.paging.PageSize;
  * refused, exactly it allowed.
  */
 class AddressSpaceRollbackTest extends AddressSpaceFixture {
-    private static final long H = AddressSpace.PMD_PAGES;
-    private static final RemapFlags FIXED = new RemapFlags(true, true, false, false);
-    private VmSystem sys;
-
     private void fresh(long pages, long frames) {
         sys = VmSystem.of(Layout.small(pages), frames);
         as = sys.space(0);
     }
 
-    /** Frames taken from the allocator to leave few free; given back before the invariants are checked. */
-    private final List<PhysFrame> taken = new java.util.ArrayList<>();
-
     private void takeAllFreeFrames() {
         leaveFree(0);
-    }
-
-    private void giveBack() {
-        taken.forEach(f -> sys.frames().allocator().free(f));
-        taken.clear();
     }
 
     private void invariantsHold() {
         giveBack();
         assertThat(VmInvariants.ALL.violations(sys)).isEmpty();
-    }
-
-    private void outOfMemory(String what, Runnable call) {
-        Object before = sys.key();
-        assertThatThrownBy(call::run).as(what).isInstanceOfSatisfying(VmError.class, e -> {
-            assertThat(e.errorKind()).as(what).isEqualTo(VmError.Kind.OUT_OF_MEMORY);
-            assertThat(e.errno()).as(what).isEqualTo("ENOMEM");
-        });
-        assertThat(sys.key()).as(what + " changed nothing, memory included (ATOMIC-1)").isEqualTo(before);
     }
 
     @Test
@@ -114,13 +90,6 @@ class AddressSpaceRollbackTest extends AddressSpaceFixture {
         as.munmap(UserAddr.ofPage(as.layout().stackTop() - 1), P);
         as.mmap(UserAddr.ofPage(H), H * P, Prot.RW, MapFlags.PRIVATE_ANON_FIXED.withHugetlb(PageSize.MIB_2), null, 0);
         write(H + 5, 55);
-    }
-
-    private void leaveFree(long n) {
-        taken.clear();
-        while (sys.frames().allocator().freeFrames() > n) {
-            taken.add(sys.frames().allocator().allocate());
-        }
     }
 
     @Test

@@ -2,10 +2,7 @@ package org.mmspec.vm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
-
 import org.junit.jupiter.api.Test;
-import org.mmspec.check.Violation;
 import org.mmspec.paging.Access;
 
 /**
@@ -17,15 +14,9 @@ import org.mmspec.paging.Access;
  * user load through.
  */
 class AddressSpaceSeededBugTest extends AddressSpaceFixture {
-    private VmSystem sys;
-
     private void fresh(VmSystem.Bug bug) {
         sys = new VmSystem(Layout.small(64), AddressSpace.WxPolicy.ENFORCE, 40, bug);
         as = sys.space(0);
-    }
-
-    private List<String> broken() {
-        return VmInvariants.ALL.violations(sys).stream().map(Violation::invariantId).toList();
     }
 
     /** Pages 10 and 11 written (writable), 12 only read (present, not writable), in one RW area. */

@@ -13,7 +13,6 @@ import org.mmspec.paging.Access;
  * area.
  */
 class AddressSpaceTestHooksTest extends AddressSpaceFixture {
-
     @Test
     void corruptPutPteEverywhereReplacesOrInstallsTheTranslationInTheRecordAndTheHardware() {
         VmSystem sys = VmSystem.of(Layout.small(64), 40);
