@@ -821,19 +821,19 @@ public final class AddressSpace {
      * {@code flags} allow it to move, without changing anything: the search MREMAP_MAYMOVE makes
      * (with MREMAP_DONTUNMAP's {@code newAddr} as a hint). Empty if the mapping would stay where it
      * is (a shrink, the same length, or growth into the free pages after it, unless
-     * MREMAP_DONTUNMAP moves it anyway), if MREMAP_FIXED names the place (no search), or if there
-     * is no area at {@code addr} or no place for it. The replay harness compares it with Linux's
+     * MREMAP_DONTUNMAP moves it anyway), if MREMAP_FIXED names the place (no search), for a hugetlb
+     * area, or if there is no area at {@code addr} or no place for it. The replay harness compares it with Linux's
      * choice.
      */
     public Optional<UserAddr> probeRemapPlacement(UserAddr addr, long oldLength, long newLength, RemapFlags flags,
             UserAddr newAddr) {
         Optional<Vma> v = addr.isPageAligned() ? areaAt(addr.page()) : Optional.empty();
-        if (v.isEmpty() || newLength <= 0 || flags.fixed()) {
+        // A hugetlb area moves only with MREMAP_FIXED: it may not grow, and MREMAP_DONTUNMAP is refused.
+        if (v.isEmpty() || newLength <= 0 || flags.fixed() || v.get().flags().hugetlb() != null) {
             return Optional.empty();
         }
-        long hp = v.get().flags().hugetlb() == null ? 1 : v.get().flags().pagesPerPage();
-        long oldPages = ceilDiv(pagesOf(oldLength), hp) * hp;
-        long newPages = ceilDiv(pagesOf(newLength), hp) * hp;
+        long oldPages = pagesOf(oldLength);
+        long newPages = pagesOf(newLength);
         if (!flags.dontUnmap() && (newPages <= oldPages || growsInPlace(v.get(), addr.page(), oldPages, newPages))) {
             return Optional.empty();
         }

@@ -117,14 +117,23 @@ class AddressSpaceRemapEdgesTest extends AddressSpaceFixture {
     }
 
     @Test
-    void probeRemapPlacementRoundsAHugetlbAreasLengthsToItsPageSize() {
+    void probeRemapPlacementIsEmptyForAHugetlbAreaWhichMovesOnlyWithMremapFixed() {
         fresh(8 * H, 40);
         as.mmap(UserAddr.ofPage(H), H * P, Prot.RW, MapFlags.PRIVATE_ANON_FIXED.withHugetlb(PageSize.MIB_2), null, 0);
         fixed(2 * H, 1, Prot.R);
+        RemapFlags dontUnmap = RemapFlags.ofBits(RemapFlags.MREMAP_MAYMOVE | RemapFlags.MREMAP_DONTUNMAP);
         assertThat(as.probeRemapPlacement(UserAddr.ofPage(H), P, 2 * P, RemapFlags.MAYMOVE, null))
                 .as("one page and two are the same huge page: no move").isEmpty();
         assertThat(as.mremap(UserAddr.ofPage(H), P, 2 * P, RemapFlags.MAYMOVE, null)).as("mremap stays too")
                 .isEqualTo(UserAddr.ofPage(H));
+        assertThat(as.probeRemapPlacement(UserAddr.ofPage(H), H * P, 2 * H * P, RemapFlags.MAYMOVE, null))
+                .as("growth, with no room after it").isEmpty();
+        rejected("mremap refuses to grow it", () -> remap(H, H, 2 * H, RemapFlags.MAYMOVE, null),
+                VmError.Kind.HUGETLB_RESIZE, "EINVAL", "cannot grow");
+        assertThat(as.probeRemapPlacement(UserAddr.ofPage(H), H * P, H * P, dontUnmap, null)).as("MREMAP_DONTUNMAP")
+                .isEmpty();
+        rejected("mremap refuses MREMAP_DONTUNMAP", () -> remap(H, H, H, dontUnmap, null), VmError.Kind.HUGETLB_RESIZE,
+                "EINVAL", "MREMAP_DONTUNMAP of the hugetlb area");
     }
 
     @Test
