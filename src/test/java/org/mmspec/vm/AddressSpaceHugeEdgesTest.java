@@ -25,6 +25,14 @@ class AddressSpaceHugeEdgesTest extends AddressSpaceFixture {
         as = sys.space(0);
     }
 
+    /** Four 2 MiB regions, [H, 2H) mapped, every page written, and collapsed into one huge page. */
+    private void oneHugePageAtH() {
+        fresh(4);
+        fixed(H, H, Prot.RW);
+        populate(H, 2 * H);
+        as.collapseHuge(H);
+    }
+
     private void populate(long from, long to) {
         for (long q = from; q < to; q++) {
             write(q, 1000 + q);
@@ -51,10 +59,7 @@ class AddressSpaceHugeEdgesTest extends AddressSpaceFixture {
 
     @Test
     void aWriteToAHugePageWhoseOtherFramesAreStillSharedSplitsIt() {
-        fresh(4);
-        fixed(H, H, Prot.RW);
-        populate(H, 2 * H);
-        as.collapseHuge(H);
+        oneHugePageAtH();
         int child = sys.fork(0);
         AddressSpace parent = as;
         as = sys.space(child);
@@ -77,10 +82,7 @@ class AddressSpaceHugeEdgesTest extends AddressSpaceFixture {
 
     @Test
     void aWriteToAHugePageWhoseLastFrameAloneIsSharedSplitsIt() {
-        fresh(4);
-        fixed(H, H, Prot.RW);
-        populate(H, 2 * H);
-        as.collapseHuge(H);
+        oneHugePageAtH();
         int child = sys.fork(0);
         AddressSpace parent = as;
         as = sys.space(child);
@@ -97,10 +99,7 @@ class AddressSpaceHugeEdgesTest extends AddressSpaceFixture {
 
     @Test
     void aCopyOfTheSystemKeepsTheHugePages() {
-        fresh(4);
-        fixed(H, H, Prot.RW);
-        populate(H, 2 * H);
-        as.collapseHuge(H);
+        oneHugePageAtH();
         VmSystem copy = sys.copy();
         assertThat(copy.space(0).hugePages()).containsExactly(H);
         assertThat(copy.key()).isEqualTo(sys.key());

@@ -18,12 +18,10 @@ import org.mmspec.paging.PageSize;
  */
 class AddressSpaceMoveEdgesTest extends AddressSpaceFixture {
     private static final MapFlags SHARED_ANON = new MapFlags(true, true, true, false, false);
-    private final RecordingTlbPort port = new RecordingTlbPort();
 
     private void fresh(Layout layout, long frames) {
         sys = VmSystem.of(layout, frames);
         as = sys.space(0);
-        sys.frames().attach(port);
     }
 
     // ------------------------------------------------------------------ transparent huge pages at the edges
